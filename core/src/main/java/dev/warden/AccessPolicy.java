@@ -1,0 +1,431 @@
+package dev.warden;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.warden.internal.Decider;
+import dev.warden.internal.Engine;
+import dev.warden.internal.Errors;
+import dev.warden.internal.GrantService;
+import dev.warden.internal.InviteService;
+import dev.warden.internal.MemberService;
+import dev.warden.internal.OrgState;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.OrganizationService;
+import dev.warden.internal.ProjectService;
+import dev.warden.internal.Reads;
+import dev.warden.internal.Trace;
+import dev.warden.invite.Invites;
+import dev.warden.matrix.Capability;
+import dev.warden.matrix.Capability.Scope;
+import dev.warden.matrix.PermissionMatrix;
+import dev.warden.memory.InMemoryStore;
+import dev.warden.organization.Members;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.Organizations;
+import dev.warden.organization.UserId;
+import dev.warden.project.Grants;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectId;
+import dev.warden.project.Projects;
+import dev.warden.project.VisibleProject;
+import dev.warden.report.AccessHolder;
+import dev.warden.report.Explanation;
+import dev.warden.report.SweepReport;
+import dev.warden.spi.Notifier;
+import dev.warden.spi.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: answers whether a principal may do something, and owns the lifecycle that produces
+ * those answers through its sub-facades ({@link #organizations()}, {@link #members()},
+ * {@link #invites()}, {@link #projects()}, {@link #grants()}).
+ *
+ * <pre>{@code
+ * AccessPolicy policy = AccessPolicy.inMemory();
+ * Organization acme = policy.organizations().create(alice, "Acme Corp");
+ * Decision d = policy.check(bob, Capability.VIEW_DATA, prod);   // ALLOW / DENY / NOT_FOUND + reason
+ * }</pre>
+ *
+ * <p>Checks read an immutable per-organization snapshot and allocate nothing; every mutation publishes
+ * a new snapshot before it returns, so a revocation is visible to the very next check. {@code check}
+ * never throws for a denied or unknown target and fails closed ({@link Reason#INTERNAL_ERROR}) on an
+ * unexpected error; it throws only for programming errors (null, capability of the wrong scope).
+ *
+ * <p>This class is thread-safe.
+ */
+public final class AccessPolicy {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessPolicy.class);
+
+  private final Engine engine;
+  private final Decider decider;
+  private final OrganizationService organizations;
+  private final MemberService members;
+  private final InviteService invites;
+  private final ProjectService projects;
+  private final GrantService grants;
+
+  private AccessPolicy(Builder b) {
+    this.decider = new Decider(b.matrix, b.clock);
+    this.engine = new Engine(b.store, decider, b.notifier, b.clock, b.inviteValidity);
+    Reads reads = new Reads(engine);
+    this.organizations = new OrganizationService(engine, reads);
+    this.members = new MemberService(engine, reads);
+    this.invites = new InviteService(engine, reads);
+    this.projects = new ProjectService(engine, reads);
+    this.grants = new GrantService(engine, reads);
+  }
+
+  /** A policy over a new in-memory store with the {@link PermissionMatrix#posthog()} matrix. */
+  public static AccessPolicy inMemory() {
+    return builder().build();
+  }
+
+  /** A builder; every setting has a default (in-memory store, posthog matrix, UTC clock, no notifier). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Organizations organizations() {
+    return organizations;
+  }
+
+  public Members members() {
+    return members;
+  }
+
+  public Invites invites() {
+    return invites;
+  }
+
+  public Projects projects() {
+    return projects;
+  }
+
+  public Grants grants() {
+    return grants;
+  }
+
+  public PermissionMatrix matrix() {
+    return decider.matrix();
+  }
+
+  // ------------------------------------------------------------------------------------------ checks
+
+  /**
+   * Decides an organization capability. Non-members (and expired members) get {@code NOT_FOUND}, the
+   * same as for an organization that does not exist.
+   *
+   * @throws IllegalArgumentException if {@code capability} is project-scoped
+   */
+  public Decision check(Principal principal, Capability capability, OrgId organization) {
+    requireTarget(principal, capability, organization, Scope.ORGANIZATION);
+    return decideOrg(principal, capability, organization, Trace.NONE);
+  }
+
+  /**
+   * Decides a project capability. A hidden project answers {@code NOT_FOUND}, exactly like a missing one.
+   *
+   * @throws IllegalArgumentException if {@code capability} is organization-scoped
+   */
+  public Decision check(Principal principal, Capability capability, ProjectId project) {
+    requireTarget(principal, capability, project, Scope.PROJECT);
+    return decideProject(principal, capability, project, Trace.NONE);
+  }
+
+  /**
+   * Like {@link #check(Principal, Capability, OrgId)} but throws unless allowed.
+   *
+   * @throws NotFoundException for {@code NOT_FOUND}
+   * @throws PermissionDeniedException for {@code DENY}
+   * @throws StorageException when deciding failed
+   */
+  public void require(Principal principal, Capability capability, OrgId organization) {
+    Decision d = check(principal, capability, organization);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "organization");
+    }
+  }
+
+  /**
+   * Like {@link #check(Principal, Capability, ProjectId)} but throws unless allowed.
+   *
+   * @throws NotFoundException for {@code NOT_FOUND}
+   * @throws PermissionDeniedException for {@code DENY}
+   * @throws StorageException when deciding failed
+   */
+  public void require(Principal principal, Capability capability, ProjectId project) {
+    Decision d = check(principal, capability, project);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "project");
+    }
+  }
+
+  /** The decision of {@link #check(Principal, Capability, OrgId)} with the steps that led to it. */
+  public Explanation explain(Principal principal, Capability capability, OrgId organization) {
+    requireTarget(principal, capability, organization, Scope.ORGANIZATION);
+    Trace.Recording trace = Trace.recording();
+    return new Explanation(decideOrg(principal, capability, organization, trace), trace.steps());
+  }
+
+  /** The decision of {@link #check(Principal, Capability, ProjectId)} with the steps that led to it. */
+  public Explanation explain(Principal principal, Capability capability, ProjectId project) {
+    requireTarget(principal, capability, project, Scope.PROJECT);
+    Trace.Recording trace = Trace.recording();
+    return new Explanation(decideProject(principal, capability, project, trace), trace.steps());
+  }
+
+  private static void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
+    checkNotNull(principal, "principal");
+    checkNotNull(capability, "capability");
+    checkNotNull(target, scope == Scope.PROJECT ? "project" : "organization");
+    if (capability.scope() != scope) {
+      throw new IllegalArgumentException("capability " + capability + " is " + capability.scope().name().toLowerCase()
+          + "-scoped and must be checked against " + (scope == Scope.PROJECT ? "an OrgId" : "a ProjectId")
+          + ", but was checked against " + target);
+    }
+  }
+
+  private Decision decideOrg(Principal principal, Capability capability, OrgId organization, Trace trace) {
+    try {
+      return decider.org(principal.userId(), capability, engine.cache().get(organization), trace);
+    } catch (RuntimeException e) {
+      return failClosed(e, trace);
+    }
+  }
+
+  private Decision decideProject(Principal principal, Capability capability, ProjectId project, Trace trace) {
+    try {
+      OrgState state = engine.cache().forProject(project);
+      if (state == null) {
+        trace.step("no project with this id is visible to %s", principal.userId());
+        return Decision.notFound();
+      }
+      return decider.project(principal.userId(), capability, state, state.projects().get(project), trace);
+    } catch (RuntimeException e) {
+      return failClosed(e, trace);
+    }
+  }
+
+  private static Decision failClosed(RuntimeException e, Trace trace) {
+    boolean unavailable = e instanceof StorageException s && s.code() == ErrorCode.STORE_UNAVAILABLE;
+    LOG.error("check failed; denying (fail closed)", e);
+    trace.step("deciding failed: %s", e.getClass().getSimpleName());
+    return Decision.deny(unavailable ? Reason.STORE_UNAVAILABLE : Reason.INTERNAL_ERROR);
+  }
+
+  // ------------------------------------------------------------------------------------------ lists
+
+  /** Every project {@code principal} can see in the organization, in creation order. */
+  public List<VisibleProject> visibleProjects(Principal principal, OrgId organization) {
+    checkNotNull(principal, "principal");
+    return visibleProjects(principal.userId(), organization);
+  }
+
+  /** Every project {@code user} can see in the organization, in creation order. */
+  public List<VisibleProject> visibleProjects(UserId user, OrgId organization) {
+    return visible(user, organization, null, Integer.MAX_VALUE).items();
+  }
+
+  /**
+   * One page of the projects {@code principal} can see, in creation order. Deterministic: a cursor
+   * names a position in that order, so pages neither skip nor repeat projects that stay put.
+   *
+   * @throws NotFoundException if the organization does not exist or the principal is not an active member
+   */
+  public Page<VisibleProject> visibleProjects(Principal principal, OrgId organization, PageRequest page) {
+    checkNotNull(principal, "principal");
+    checkNotNull(page, "page");
+    return visible(principal.userId(), organization, page.cursor().orElse(null), page.size());
+  }
+
+  private Page<VisibleProject> visible(UserId user, OrgId organization, String cursor, int limit) {
+    checkNotNull(user, "user");
+    checkNotNull(organization, "organization");
+    Cursor after = cursor == null ? null : Cursor.parse(cursor);
+    OrgState state = engine.cache().get(organization);
+    Membership member = decider.activeMember(state, user, Trace.NONE);
+    if (member == null) {
+      throw Errors.notFound("organization");
+    }
+    List<VisibleProject> items = new ArrayList<>();
+    for (ProjectState p : state.projects().values()) {
+      if (after != null && !after.isBefore(p.project())) {
+        continue;
+      }
+      Reason source = decider.access(member, p, Trace.NONE);
+      if (source == Reason.NOT_FOUND) {
+        continue;
+      }
+      if (items.size() == limit) {
+        return new Page<>(items, Optional.of(Cursor.of(items.get(limit - 1).project())));
+      }
+      items.add(new VisibleProject(p.project(), Decider.role(source, member, p), source));
+    }
+    return new Page<>(items, Optional.empty());
+  }
+
+  /** A position in creation order: ({@code createdAt}, id). */
+  private record Cursor(Instant createdAt, String id) {
+    static String of(Project p) {
+      return p.createdAt() + "|" + p.id().value();
+    }
+
+    static Cursor parse(String cursor) {
+      int bar = cursor.indexOf('|');
+      try {
+        checkArgument(bar > 0, "cursor is malformed: %s", cursor);
+        return new Cursor(Instant.parse(cursor.substring(0, bar)), cursor.substring(bar + 1));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("cursor is malformed: " + cursor, e);
+      }
+    }
+
+    boolean isBefore(Project p) {
+      int c = createdAt.compareTo(p.createdAt());
+      return c < 0 || (c == 0 && id.compareTo(p.id().value()) < 0);
+    }
+  }
+
+  /**
+   * Every active member holding the project capability on {@code project}, in user-id order, with
+   * their level, effective role and the reason.
+   *
+   * @throws NotFoundException if the project does not exist
+   */
+  public List<AccessHolder> whoCan(Capability capability, ProjectId project) {
+    checkNotNull(capability, "capability");
+    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
+    checkNotNull(project, "project");
+    OrgState state = engine.cache().forProject(project);
+    ProjectState p = state == null ? null : state.projects().get(project);
+    if (p == null) {
+      throw Errors.notFound("project");
+    }
+    List<AccessHolder> holders = new ArrayList<>();
+    for (Membership m : state.members().values()) {
+      Decision d = decider.project(m.user(), capability, state, p, Trace.NONE);
+      if (d.allowed()) {
+        holders.add(new AccessHolder(m.user(), m.level(), Optional.of(Decider.role(d.reason(), m, p)), d.reason()));
+      }
+    }
+    return holders;
+  }
+
+  /**
+   * Every active member holding the organization capability, in user-id order.
+   *
+   * @throws NotFoundException if the organization does not exist
+   */
+  public List<AccessHolder> whoCan(Capability capability, OrgId organization) {
+    checkNotNull(capability, "capability");
+    checkArgument(capability.scope() == Scope.ORGANIZATION, "capability %s is project-scoped; pass a ProjectId", capability);
+    checkNotNull(organization, "organization");
+    OrgState state = engine.cache().get(organization);
+    if (state == null) {
+      throw Errors.notFound("organization");
+    }
+    List<AccessHolder> holders = new ArrayList<>();
+    for (Membership m : state.members().values()) {
+      Decision d = decider.org(m.user(), capability, state, Trace.NONE);
+      if (d.allowed()) {
+        holders.add(new AccessHolder(m.user(), m.level(), Optional.empty(), d.reason()));
+      }
+    }
+    return holders;
+  }
+
+  // ------------------------------------------------------------------------------------------ misc
+
+  /** The project whose current token is {@code token}; same as {@code projects().resolveProjectToken}. */
+  public Optional<Project> resolveProjectToken(String token) {
+    return projects.resolveProjectToken(token);
+  }
+
+  /**
+   * Removes expired memberships (with their grants) and expired grants in every organization. Expired
+   * access grants nothing whether or not it is swept; sweeping keeps lists and the store tidy.
+   */
+  public SweepReport sweepExpired() {
+    SweepReport total = new SweepReport(0, 0);
+    for (OrgId org : engine.store().inTransaction(tx -> tx.organizations().listIds())) {
+      try {
+        total = total.plus(members.sweep(org));
+      } catch (NotFoundException e) {
+        LOG.debug("organization {} was deleted during the sweep", org);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Configures an {@link AccessPolicy}. {@link #build()} copies the settings; the builder may not be
+   * reused after that. Not thread-safe.
+   */
+  public static final class Builder {
+    private Store store;
+    private PermissionMatrix matrix = PermissionMatrix.posthog();
+    private Clock clock = Clock.systemUTC();
+    private Notifier notifier = Notifier.NONE;
+    private Duration inviteValidity = Duration.ofDays(3);
+    private boolean built;
+
+    private Builder() {}
+
+    /** The store; default a new {@link InMemoryStore}. */
+    public Builder store(Store store) {
+      this.store = checkNotNull(store, "store");
+      return this;
+    }
+
+    /** The permission matrix; default {@link PermissionMatrix#posthog()}. */
+    public Builder matrix(PermissionMatrix matrix) {
+      this.matrix = checkNotNull(matrix, "matrix");
+      return this;
+    }
+
+    /** The clock every expiry is judged by; default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = checkNotNull(clock, "clock");
+      return this;
+    }
+
+    /** Receives member-joined notifications after commit; default drops them. */
+    public Builder notifier(Notifier notifier) {
+      this.notifier = checkNotNull(notifier, "notifier");
+      return this;
+    }
+
+    /**
+     * How long an invite stays valid; default 3 days.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public Builder inviteValidity(Duration validity) {
+      checkNotNull(validity, "inviteValidity");
+      checkArgument(!validity.isNegative() && !validity.isZero(), "inviteValidity must be positive, but was %s", validity);
+      this.inviteValidity = validity;
+      return this;
+    }
+
+    /** Builds the policy. @throws IllegalStateException if called twice */
+    public AccessPolicy build() {
+      checkState(!built, "build() may be called once");
+      built = true;
+      if (store == null) {
+        store = InMemoryStore.create();
+      }
+      return new AccessPolicy(this);
+    }
+  }
+}

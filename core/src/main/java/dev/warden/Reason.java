@@ -1,0 +1,50 @@
+package dev.warden;
+
+/**
+ * Why a {@link Decision} came out the way it did. Reasons never distinguish a hidden target from a
+ * missing one: both are {@link #NOT_FOUND}.
+ */
+public enum Reason {
+  /** Allowed: the member's organization level holds the organization capability. */
+  ORG_LEVEL,
+  /** Allowed: organization Admins and Owners are implicit Admins of every project. */
+  ORG_ADMIN,
+  /** Allowed: the member's explicit, unexpired grant on the project holds the capability. */
+  EXPLICIT_GRANT,
+  /** Allowed: the project is open and its default role holds the capability. */
+  DEFAULT_ROLE,
+
+  /** Denied: the member's organization level lacks the capability. */
+  LEVEL_TOO_LOW,
+  /** Denied: the member's effective project role lacks the capability. */
+  ROLE_TOO_LOW,
+  /** Denied: the organization requires multi-factor authentication. */
+  MFA_REQUIRED,
+  /** Denied: the organization requires single sign-on for the principal's email domain. */
+  SSO_REQUIRED,
+  /** Denied: the principal authenticated too long ago for a sensitive operation. */
+  REAUTHENTICATION_REQUIRED,
+  /** Denied: the store could not be reached within the staleness bound (fail closed). */
+  STORE_UNAVAILABLE,
+  /** Denied: deciding failed unexpectedly (fail closed). */
+  INTERNAL_ERROR,
+
+  /**
+   * Not found: the organization, project or resource does not exist, the principal is not an active
+   * member, or the project is hidden from them. Deliberately one reason for all of these.
+   */
+  NOT_FOUND;
+
+  /** The error code a refused operation reports for this reason. */
+  public ErrorCode errorCode() {
+    return switch (this) {
+      case NOT_FOUND -> ErrorCode.NOT_FOUND;
+      case MFA_REQUIRED -> ErrorCode.MFA_REQUIRED;
+      case SSO_REQUIRED -> ErrorCode.SSO_REQUIRED;
+      case REAUTHENTICATION_REQUIRED -> ErrorCode.REAUTHENTICATION_REQUIRED;
+      case STORE_UNAVAILABLE -> ErrorCode.STORE_UNAVAILABLE;
+      case INTERNAL_ERROR -> ErrorCode.INTERNAL_ERROR;
+      default -> ErrorCode.PERMISSION_DENIED;
+    };
+  }
+}

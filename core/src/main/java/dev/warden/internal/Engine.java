@@ -1,0 +1,134 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.Principal;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.Organization;
+import dev.warden.project.ProjectId;
+import dev.warden.spi.Notifier;
+import dev.warden.spi.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs mutations: locks the organization, decides on its snapshot, writes through the store, bumps the
+ * revision, publishes the new snapshot before returning, then runs after-commit actions. Thread-safe.
+ * Not API.
+ */
+public final class Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final Store store;
+  private final Decider decider;
+  private final StateCache cache;
+  private final Notifier notifier;
+  private final Clock clock;
+  private final Duration inviteValidity;
+
+  public Engine(Store store, Decider decider, Notifier notifier, Clock clock, Duration inviteValidity) {
+    this.store = store;
+    this.decider = decider;
+    this.cache = new StateCache(store);
+    this.notifier = notifier;
+    this.clock = clock;
+    this.inviteValidity = inviteValidity;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Decider decider() {
+    return decider;
+  }
+
+  public StateCache cache() {
+    return cache;
+  }
+
+  public Notifier notifier() {
+    return notifier;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Duration inviteValidity() {
+    return inviteValidity;
+  }
+
+  /** Runs {@code work} on an existing organization. @throws dev.warden.NotFoundException if it is gone */
+  public <T> T mutate(OrgId org, Principal actor, Function<Mutation, T> work) {
+    checkNotNull(actor, "actor");
+    return run(org, actor, null, work);
+  }
+
+  /** Runs {@code work} on an existing organization as the system (no principal). */
+  public <T> T mutateAsSystem(OrgId org, Function<Mutation, T> work) {
+    return run(org, null, null, work);
+  }
+
+  /** Inserts {@code organization} and runs {@code work} on it, in one transaction. */
+  public <T> T create(Organization organization, Principal actor, Function<Mutation, T> work) {
+    return run(organization.id(), actor, organization, work);
+  }
+
+  /** The organization owning {@code project}. @throws dev.warden.NotFoundException if there is none */
+  public OrgId organizationOf(ProjectId project) {
+    OrgState state = cache.forProject(checkNotNull(project, "project"));
+    if (state == null) {
+      throw Errors.notFound("project");
+    }
+    return state.id();
+  }
+
+  private record Outcome<T>(T value, OrgState after, boolean deleted, List<Runnable> afterCommit) {}
+
+  /** Runs {@code work}; a null {@code actor} is the system itself (used by sweeps only). */
+  private <T> T run(OrgId org, Principal actor, Organization creating, Function<Mutation, T> work) {
+    Outcome<T> outcome = store.inTransaction(tx -> {
+      if (creating != null) {
+        tx.organizations().insert(creating);
+      }
+      OptionalLong revision = tx.organizations().lock(org);
+      OrgState before = null;
+      if (creating == null) {
+        if (revision.isEmpty()) {
+          throw Errors.notFound("organization");
+        }
+        before = cache.cachedAt(org, revision.getAsLong());
+        if (before == null) {
+          before = OrgState.load(tx, org, revision.getAsLong()).orElseThrow(() -> Errors.notFound("organization"));
+        }
+      }
+      Mutation m = new Mutation(decider, tx, before, actor, clock.instant());
+      T value = work.apply(m);
+      OrgState after = null;
+      if (m.dirty() && !m.deleted()) {
+        long next = tx.organizations().bumpRevision(org);
+        after = OrgState.load(tx, org, next).orElseThrow();
+      }
+      return new Outcome<>(value, after, m.deleted(), m.afterCommitActions());
+    });
+    if (outcome.deleted()) {
+      cache.evict(org);
+    } else if (outcome.after() != null) {
+      cache.publish(outcome.after());
+    }
+    for (Runnable action : outcome.afterCommit()) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.warn("after-commit action failed for organization {}; the change stands", org, e);
+      }
+    }
+    return outcome.value();
+  }
+}

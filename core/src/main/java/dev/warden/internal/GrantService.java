@@ -1,0 +1,82 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.ErrorCode;
+import dev.warden.NotFoundException;
+import dev.warden.Principal;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.UserId;
+import dev.warden.project.Grants;
+import dev.warden.project.ProjectGrant;
+import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Implements {@link Grants}. Not API. */
+public final class GrantService implements Grants {
+  private final Engine engine;
+  private final Reads reads;
+
+  public GrantService(Engine engine, Reads reads) {
+    this.engine = engine;
+    this.reads = reads;
+  }
+
+  @Override
+  public ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role) {
+    return grant(actor, project, user, role, Optional.empty());
+  }
+
+  @Override
+  public ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role, Instant expiresAt) {
+    return grant(actor, project, user, role, Optional.of(checkNotNull(expiresAt, "expiresAt")));
+  }
+
+  private ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role,
+      Optional<Instant> expiresAt) {
+    checkNotNull(actor, "actor");
+    checkNotNull(user, "user");
+    checkNotNull(role, "role");
+    return engine.mutate(engine.organizationOf(project), actor, m -> {
+      ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
+      if (user.equals(actor.userId())) {
+        throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
+      }
+      m.activeMember(user);
+      ProjectRole mine = m.roleOf(m.actorMember(), p);
+      if (!mine.atLeast(role)) {
+        throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot grant " + role + ", above your own role here (" + mine + ")");
+      }
+      expiresAt.ifPresent(m::requireFuture);
+      ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt, actor.userId(), m.now());
+      m.write().grants().upsert(grant);
+      return grant;
+    });
+  }
+
+  @Override
+  public void revoke(Principal actor, ProjectId project, UserId user) {
+    checkNotNull(actor, "actor");
+    checkNotNull(user, "user");
+    engine.mutate(engine.organizationOf(project), actor, m -> {
+      ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
+      if (user.equals(actor.userId())) {
+        throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
+      }
+      if (!p.grants().containsKey(user)) {
+        throw new NotFoundException(ErrorCode.GRANT_NOT_FOUND, "user " + user + " has no grant on this project");
+      }
+      m.write().grants().delete(project, user);
+      return null;
+    });
+  }
+
+  @Override
+  public List<ProjectGrant> list(Principal actor, ProjectId project) {
+    return List.copyOf(reads.project(actor, project, Capability.MANAGE_PROJECT_ACCESS).grants().values());
+  }
+}

@@ -1,0 +1,166 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.ErrorCode;
+import dev.warden.NotFoundException;
+import dev.warden.Principal;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.invite.Invite;
+import dev.warden.invite.InviteGrant;
+import dev.warden.invite.InviteId;
+import dev.warden.invite.InviteRequest;
+import dev.warden.invite.Invites;
+import dev.warden.invite.IssuedInvite;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.EmailAddress;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.organization.OwnershipRule;
+import dev.warden.project.ProjectGrant;
+import dev.warden.project.ProjectRole;
+import dev.warden.spi.MemberJoined;
+import dev.warden.spi.Transaction;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Implements {@link Invites}. Tokens are 256 random bits, kept only as SHA-256 hashes. Not API. */
+public final class InviteService implements Invites {
+  private static final String TOKEN_PREFIX = "inv_";
+
+  private final Engine engine;
+  private final Reads reads;
+
+  public InviteService(Engine engine, Reads reads) {
+    this.engine = engine;
+    this.reads = reads;
+  }
+
+  @Override
+  public IssuedInvite create(Principal actor, OrgId organization, InviteRequest request) {
+    checkNotNull(organization, "organization");
+    checkNotNull(request, "request");
+    return engine.mutate(organization, actor, m -> {
+      Membership me = m.requireOrg(Capability.INVITE_MEMBERS);
+      if (!me.level().atLeast(request.level())) {
+        throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN,
+            "cannot invite at " + request.level() + ", above your own level (" + me.level() + ")");
+      }
+      if (request.level() == OrgLevel.OWNER && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
+        throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
+            "this organization has exactly one Owner; invite at a lower level and transfer ownership");
+      }
+      Membership existing = m.state().memberByEmail(request.email());
+      if (existing != null && existing.activeAt(m.now())) {
+        throw Errors.rule(ErrorCode.ALREADY_MEMBER, request.email() + " already belongs to a member");
+      }
+      for (InviteGrant grant : request.inviteGrants()) {
+        ProjectState project = m.requireProject(grant.project(), Capability.MANAGE_PROJECT_ACCESS);
+        ProjectRole mine = m.roleOf(me, project);
+        if (!mine.atLeast(grant.role())) {
+          throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN,
+              "cannot grant " + grant.role() + " on " + grant.project() + ", above your own role (" + mine + ")");
+        }
+      }
+      String token = Secrets.token(TOKEN_PREFIX, 32);
+      Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
+          request.inviteGrants(), me.user(), m.now(), m.now().plus(engine.inviteValidity()), Optional.empty());
+      m.write().invites().insertReplacingUnused(invite, Secrets.sha256(token));
+      return new IssuedInvite(invite, token);
+    });
+  }
+
+  @Override
+  public List<Invite> listPending(Principal actor, OrgId organization) {
+    reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
+    Instant now = engine.clock().instant();
+    return engine.store().inTransaction(tx -> tx.invites().listUnused(organization)).stream()
+        .filter(i -> i.pendingAt(now))
+        .toList();
+  }
+
+  @Override
+  public void revoke(Principal actor, OrgId organization, InviteId invite) {
+    checkNotNull(organization, "organization");
+    checkNotNull(invite, "invite");
+    engine.mutate(organization, actor, m -> {
+      m.requireOrg(Capability.REVOKE_INVITES);
+      Optional<Invite> found = m.read().invites().find(invite)
+          .filter(i -> i.organization().equals(organization) && i.acceptedAt().isEmpty());
+      if (found.isEmpty()) {
+        throw inviteNotFound();
+      }
+      m.write().invites().delete(invite);
+      return null;
+    });
+  }
+
+  @Override
+  public Membership accept(String token, Principal user, String verifiedEmail) {
+    checkNotNull(token, "token");
+    checkNotNull(user, "user");
+    EmailAddress email = EmailAddress.of(checkNotNull(verifiedEmail, "verifiedEmail"));
+    String hash = Secrets.sha256(token);
+    Optional<Invite> located = engine.store().inTransaction(tx -> tx.invites().findByTokenHash(hash));
+    if (located.isEmpty()) {
+      throw inviteNotFound();
+    }
+    try {
+      return engine.mutate(located.get().organization(), user, m -> accept(m, hash, email));
+    } catch (NotFoundException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        throw inviteNotFound(); // the organization was deleted meanwhile
+      }
+      throw e;
+    }
+  }
+
+  private Membership accept(Mutation m, String hash, EmailAddress email) {
+    Invite invite = m.read().invites().findByTokenHash(hash).orElseThrow(InviteService::inviteNotFound);
+    if (!invite.email().equals(email)) {
+      throw Errors.rule(ErrorCode.INVITE_WRONG_RECIPIENT, "this invite was issued to another email address");
+    }
+    if (!m.now().isBefore(invite.expiresAt())) {
+      throw Errors.rule(ErrorCode.INVITE_EXPIRED, "this invite expired at " + invite.expiresAt() + "; ask for a new one");
+    }
+    if (invite.acceptedAt().isPresent()) {
+      throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
+    }
+    OrgId org = invite.organization();
+    Membership existing = m.state().members().get(m.actor().userId());
+    if (existing != null && existing.activeAt(m.now())) {
+      throw Errors.rule(ErrorCode.ALREADY_MEMBER, "user " + existing.user() + " is already a member");
+    }
+    Transaction tx = m.write();
+    if (!tx.invites().consume(invite.id(), m.now())) {
+      throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
+    }
+    if (existing != null) {
+      MemberService.delete(m, existing); // an expired, unswept membership and its stale grants
+    }
+    Membership joined = new Membership(org, m.actor().userId(), Optional.of(email), invite.level(), Optional.empty(),
+        Optional.empty(), m.now(), Optional.of(invite.invitedBy()));
+    tx.memberships().insert(joined);
+    for (InviteGrant grant : invite.grants()) {
+      if (m.state().projects().containsKey(grant.project())) {
+        tx.grants().upsert(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
+            invite.invitedBy(), m.now()));
+      }
+    }
+    tx.invites().deleteUnused(org, email);
+    if (m.state().organization().settings().memberJoinedNotifications()) {
+      List<Membership> recipients = m.state().members().values().stream()
+          .filter(x -> x.activeAt(m.now()) && !x.user().equals(joined.user()))
+          .toList();
+      MemberJoined event = new MemberJoined(m.state().organization(), joined, recipients);
+      m.afterCommit(() -> engine.notifier().memberJoined(event));
+    }
+    return joined;
+  }
+
+  private static NotFoundException inviteNotFound() {
+    return new NotFoundException(ErrorCode.INVITE_NOT_FOUND, "invite not found (unknown, replaced or revoked)");
+  }
+}

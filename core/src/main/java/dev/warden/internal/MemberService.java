@@ -1,0 +1,252 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.ErrorCode;
+import dev.warden.Principal;
+import dev.warden.StorageException;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.Members;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.organization.OwnershipRule;
+import dev.warden.organization.UserId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Implements {@link Members}: every membership and ownership rule. Not API. */
+public final class MemberService implements Members {
+  private final Engine engine;
+  private final Reads reads;
+
+  public MemberService(Engine engine, Reads reads) {
+    this.engine = engine;
+    this.reads = reads;
+  }
+
+  @Override
+  public List<Membership> list(Principal actor, OrgId organization) {
+    OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
+    Instant now = engine.clock().instant();
+    return state.members().values().stream().filter(m -> m.activeAt(now)).toList();
+  }
+
+  @Override
+  public Membership get(Principal actor, OrgId organization, UserId user) {
+    checkNotNull(user, "user");
+    OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
+    Membership m = engine.decider().activeMember(state, user, Trace.NONE);
+    if (m == null) {
+      throw notAMember(user);
+    }
+    return m;
+  }
+
+  @Override
+  public Membership changeLevel(Principal actor, OrgId organization, UserId user, OrgLevel level) {
+    checkNotNull(level, "level");
+    return editOther(actor, organization, user, (m, me, target) -> {
+      if (!me.level().atLeast(level)) {
+        throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN, "cannot set a level above your own (" + me.level() + "): " + level);
+      }
+      if (level == OrgLevel.OWNER && target.level() != OrgLevel.OWNER
+          && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
+        throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
+            "this organization has exactly one Owner; use transferOwnership to make " + user + " the Owner");
+      }
+      if (target.level() == OrgLevel.OWNER && level != OrgLevel.OWNER && owners(m) < 2) {
+        throw lastOwner();
+      }
+      if (level == OrgLevel.OWNER && target.expiresAt().isPresent()) {
+        throw ownerCannotExpire(user);
+      }
+      return target.level() == level ? target : replace(m, target, target.withLevel(level));
+    });
+  }
+
+  @Override
+  public void transferOwnership(Principal actor, OrgId organization, UserId newOwner) {
+    checkNotNull(newOwner, "newOwner");
+    mutate(organization, actor, m -> {
+      Membership me = m.requireOrg(Capability.TRANSFER_OWNERSHIP);
+      if (newOwner.equals(me.user())) {
+        throw Errors.rule(ErrorCode.TRANSFER_TO_SELF, "cannot transfer ownership to yourself");
+      }
+      Membership target = m.activeMember(newOwner);
+      if (target.expiresAt().isPresent()) {
+        throw ownerCannotExpire(newOwner);
+      }
+      // Promote first, so the organization never lacks an Owner, even between the two writes.
+      if (target.level() != OrgLevel.OWNER) {
+        replace(m, target, target.withLevel(OrgLevel.OWNER));
+      }
+      replace(m, me, me.withLevel(OrgLevel.ADMIN));
+      return null;
+    });
+  }
+
+  @Override
+  public void leave(Principal actor, OrgId organization) {
+    mutate(organization, actor, m -> {
+      Membership me = m.actorMember();
+      if (me.level() == OrgLevel.OWNER) {
+        throw Errors.rule(ErrorCode.OWNER_CANNOT_LEAVE,
+            "an Owner cannot leave; transfer ownership or be demoted first");
+      }
+      m.requireOrg(Capability.LEAVE_ORGANIZATION);
+      delete(m, me);
+      return null;
+    });
+  }
+
+  @Override
+  public void remove(Principal actor, OrgId organization, UserId user) {
+    checkNotNull(actor, "actor");
+    checkNotNull(user, "user");
+    if (user.equals(actor.userId())) {
+      leave(actor, organization);
+      return;
+    }
+    mutate(organization, actor, m -> {
+      Membership me = m.requireOrg(Capability.REMOVE_MEMBERS);
+      Membership target = m.state().members().get(user);
+      if (target == null) {
+        throw notAMember(user);
+      }
+      if (target.level() == OrgLevel.OWNER) {
+        throw Errors.rule(ErrorCode.OWNER_CANNOT_BE_REMOVED,
+            "an Owner cannot be removed; demote them or transfer ownership first");
+      }
+      if (!me.level().atLeast(target.level())) {
+        throw levelAboveOwn(me, target);
+      }
+      delete(m, target);
+      return null;
+    });
+  }
+
+  @Override
+  public Membership setExpiry(Principal actor, OrgId organization, UserId user, Instant expiresAt) {
+    checkNotNull(expiresAt, "expiresAt");
+    return editOther(actor, organization, user, (m, me, target) -> {
+      if (target.level() == OrgLevel.OWNER) {
+        throw ownerCannotExpire(user);
+      }
+      m.requireFuture(expiresAt);
+      return replace(m, target, target.withExpiresAt(Optional.of(expiresAt)));
+    });
+  }
+
+  @Override
+  public Membership clearExpiry(Principal actor, OrgId organization, UserId user) {
+    return editOther(actor, organization, user, (m, me, target) ->
+        target.expiresAt().isEmpty() ? target : replace(m, target, target.withExpiresAt(Optional.empty())));
+  }
+
+  @Override
+  public Membership setNote(Principal actor, OrgId organization, UserId user, String note) {
+    checkNotNull(user, "user");
+    Optional<String> normalized = Names.note(Optional.ofNullable(note));
+    return mutate(organization, actor, m -> {
+      Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
+      Membership target = m.activeMember(user);
+      if (!me.level().atLeast(target.level())) {
+        throw levelAboveOwn(me, target);
+      }
+      return target.note().equals(normalized) ? target : replace(m, target, target.withNote(normalized));
+    });
+  }
+
+  /**
+   * Removes the organization's expired memberships (with the member's grants) and expired grants, as
+   * the system actor.
+   */
+  public dev.warden.report.SweepReport sweep(OrgId organization) {
+    return engine.mutateAsSystem(organization, m -> {
+      int memberships = 0;
+      int grants = 0;
+      for (Membership member : m.state().members().values()) {
+        if (!member.activeAt(m.now())) {
+          delete(m, member);
+          memberships++;
+        }
+      }
+      for (OrgState.ProjectState p : m.state().projects().values()) {
+        for (dev.warden.project.ProjectGrant g : p.grants().values()) {
+          Membership holder = m.state().members().get(g.user());
+          if (!g.activeAt(m.now()) && holder != null && holder.activeAt(m.now())) {
+            m.write().grants().delete(g.project(), g.user());
+            grants++;
+          }
+        }
+      }
+      return new dev.warden.report.SweepReport(memberships, grants);
+    });
+  }
+
+  /** A change to another member: the rules every level and expiry change shares. */
+  private interface Edit {
+    Membership apply(Mutation m, Membership me, Membership target);
+  }
+
+  private Membership editOther(Principal actor, OrgId organization, UserId user, Edit edit) {
+    checkNotNull(user, "user");
+    return mutate(organization, actor, m -> {
+      Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
+      Membership target = m.activeMember(user);
+      if (user.equals(me.user())) {
+        throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_LEVEL, "cannot change your own level or expiry");
+      }
+      if (!me.level().atLeast(target.level())) {
+        throw levelAboveOwn(me, target);
+      }
+      return edit.apply(m, me, target);
+    });
+  }
+
+  private <T> T mutate(OrgId organization, Principal actor, java.util.function.Function<Mutation, T> work) {
+    checkNotNull(organization, "organization");
+    return engine.mutate(organization, actor, work);
+  }
+
+  private static long owners(Mutation m) {
+    return m.state().members().values().stream().filter(x -> x.level() == OrgLevel.OWNER).count();
+  }
+
+  private static Membership replace(Mutation m, Membership current, Membership next) {
+    if (!m.write().memberships().update(current, next)) {
+      throw next.level() != OrgLevel.OWNER && current.level() == OrgLevel.OWNER
+          ? lastOwner()
+          : new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
+    }
+    return next;
+  }
+
+  /** Deletes a membership and the member's grants in the organization. */
+  static void delete(Mutation m, Membership member) {
+    m.write().grants().deleteByMember(member.organization(), member.user());
+    if (!m.write().memberships().delete(member.organization(), member.user())) {
+      throw new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
+    }
+  }
+
+  private static dev.warden.RuleViolationException notAMember(UserId user) {
+    return Errors.rule(ErrorCode.NOT_A_MEMBER, "user " + user + " is not an active member of this organization");
+  }
+
+  private static dev.warden.RuleViolationException lastOwner() {
+    return Errors.rule(ErrorCode.LAST_OWNER, "the organization must keep at least one Owner; promote another Owner first");
+  }
+
+  private static dev.warden.RuleViolationException ownerCannotExpire(UserId user) {
+    return Errors.rule(ErrorCode.OWNER_CANNOT_EXPIRE, "an Owner's membership cannot expire; " + user
+        + " has or would get an expiry (clear it first)");
+  }
+
+  private static dev.warden.RuleViolationException levelAboveOwn(Membership me, Membership target) {
+    return Errors.rule(ErrorCode.LEVEL_ABOVE_OWN,
+        "cannot edit " + target.user() + " at level " + target.level() + ", above your own (" + me.level() + ")");
+  }
+}

@@ -1,0 +1,159 @@
+package dev.warden.internal;
+
+import dev.warden.Decision;
+import dev.warden.ErrorCode;
+import dev.warden.Principal;
+import dev.warden.Reason;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.Membership;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import dev.warden.spi.Transaction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One mutation of one organization, run by {@link Engine} under the organization's lock: the state it
+ * decides on, the transaction it writes through, and what to do after commit. Authorization goes
+ * through the same {@link Decider} as checks. Not API.
+ */
+public final class Mutation {
+  private final Decider decider;
+  private final Transaction tx;
+  private final OrgState state;
+  private final Principal actor;
+  private final Instant now;
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private boolean dirty;
+  private boolean deleted;
+
+  Mutation(Decider decider, Transaction tx, OrgState state, Principal actor, Instant now) {
+    this.decider = decider;
+    this.tx = tx;
+    this.state = state;
+    this.actor = actor;
+    this.now = now;
+  }
+
+  /** The organization as it was when the lock was taken; null while creating it. */
+  public OrgState state() {
+    return state;
+  }
+
+  public Principal actor() {
+    return actor;
+  }
+
+  public Instant now() {
+    return now;
+  }
+
+  public Decider decider() {
+    return decider;
+  }
+
+  /** The transaction, for writing; marks the organization changed. */
+  public Transaction write() {
+    dirty = true;
+    return tx;
+  }
+
+  /** The transaction, for reading only. */
+  public Transaction read() {
+    return tx;
+  }
+
+  /** Runs {@code action} after commit; a failure there is logged and undoes nothing. */
+  public void afterCommit(Runnable action) {
+    afterCommit.add(action);
+  }
+
+  /** Marks the organization deleted, so its snapshot is dropped instead of republished. */
+  public void organizationDeleted() {
+    dirty = true;
+    deleted = true;
+  }
+
+  boolean dirty() {
+    return dirty;
+  }
+
+  boolean deleted() {
+    return deleted;
+  }
+
+  List<Runnable> afterCommitActions() {
+    return afterCommit;
+  }
+
+  /**
+   * The actor's active membership, which must hold {@code capability}.
+   *
+   * @throws dev.warden.NotFoundException if the actor is not an active member
+   * @throws dev.warden.PermissionDeniedException if the level lacks the capability
+   */
+  public Membership requireOrg(Capability capability) {
+    Decision d = decider.org(actor.userId(), capability, state, Trace.NONE);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "organization");
+    }
+    return state.members().get(actor.userId());
+  }
+
+  /** The actor's active membership. @throws dev.warden.NotFoundException if there is none */
+  public Membership actorMember() {
+    Membership m = decider.activeMember(state, actor.userId(), Trace.NONE);
+    if (m == null) {
+      throw Errors.notFound("organization");
+    }
+    return m;
+  }
+
+  /**
+   * The project, which must be visible to the actor and on which the actor must hold
+   * {@code capability}.
+   */
+  public ProjectState requireProject(ProjectId project, Capability capability) {
+    ProjectState p = state.projects().get(project);
+    Decision d = p == null ? Decision.notFound() : decider.project(actor.userId(), capability, state, p, Trace.NONE);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "project");
+    }
+    return p;
+  }
+
+  /** The project, which must be visible to the actor. */
+  public ProjectState visibleProject(ProjectId project) {
+    ProjectState p = state.projects().get(project);
+    if (p == null || roleOf(actorMember(), p) == null) {
+      throw Errors.notFound("project");
+    }
+    return p;
+  }
+
+  /** The member's effective role on {@code project}, or null if it is hidden from them. */
+  public ProjectRole roleOf(Membership member, ProjectState project) {
+    Reason source = decider.access(member, project, Trace.NONE);
+    return source == Reason.NOT_FOUND ? null : Decider.role(source, member, project);
+  }
+
+  /** The user's active membership. @throws dev.warden.RuleViolationException {@code NOT_A_MEMBER} */
+  public Membership activeMember(UserId user) {
+    Membership m = decider.activeMember(state, user, Trace.NONE);
+    if (m == null) {
+      throw Errors.rule(ErrorCode.NOT_A_MEMBER, "user " + user + " is not an active member of this organization");
+    }
+    return m;
+  }
+
+  /** Refuses an expiry at or before now. @throws dev.warden.RuleViolationException {@code EXPIRY_IN_PAST} */
+  public void requireFuture(Instant expiresAt) {
+    if (!expiresAt.isAfter(now)) {
+      throw Errors.rule(ErrorCode.EXPIRY_IN_PAST,
+          "expiry must be after now (" + now + "), but was " + expiresAt + "; remove the access to end it now");
+    }
+  }
+}

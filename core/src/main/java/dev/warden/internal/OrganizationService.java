@@ -1,0 +1,94 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.Principal;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.organization.Organization;
+import dev.warden.organization.OrganizationSettings;
+import dev.warden.organization.Organizations;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Implements {@link Organizations}. Not API. */
+public final class OrganizationService implements Organizations {
+  /** The name of the project every new organization starts with. */
+  public static final String DEFAULT_PROJECT = "Default Project";
+
+  private final Engine engine;
+  private final Reads reads;
+
+  public OrganizationService(Engine engine, Reads reads) {
+    this.engine = engine;
+    this.reads = reads;
+  }
+
+  @Override
+  public Organization create(Principal creator, String name) {
+    checkNotNull(creator, "creator");
+    Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
+        engine.clock().instant(), OrganizationSettings.defaults());
+    return engine.create(org, creator, m -> {
+      m.write().memberships().insert(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
+          Optional.empty(), Optional.empty(), m.now(), Optional.empty()));
+      ProjectService.insertNew(m, org.id(), DEFAULT_PROJECT);
+      return org;
+    });
+  }
+
+  @Override
+  public Organization get(Principal actor, OrgId organization) {
+    return reads.org(actor, organization, Capability.VIEW_ORGANIZATION).organization();
+  }
+
+  @Override
+  public List<Organization> list(Principal user) {
+    checkNotNull(user, "user");
+    List<Membership> memberships = engine.store().inTransaction(tx -> tx.memberships().listByUser(user.userId()));
+    return memberships.stream()
+        .filter(m -> m.activeAt(engine.clock().instant()))
+        .map(m -> engine.cache().get(m.organization()))
+        .filter(Objects::nonNull)
+        .map(OrgState::organization)
+        .toList();
+  }
+
+  @Override
+  public Organization rename(Principal actor, OrgId organization, String name) {
+    String stripped = Names.name(name, "organization name");
+    return update(actor, organization, org -> org.withName(stripped));
+  }
+
+  @Override
+  public Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings) {
+    checkNotNull(settings, "settings");
+    return update(actor, organization, org -> org.withSettings(settings));
+  }
+
+  private Organization update(Principal actor, OrgId organization, java.util.function.UnaryOperator<Organization> change) {
+    checkNotNull(organization, "organization");
+    return engine.mutate(organization, actor, m -> {
+      m.requireOrg(Capability.MANAGE_ORG_SETTINGS);
+      Organization next = change.apply(m.state().organization());
+      if (!next.equals(m.state().organization())) {
+        m.write().organizations().update(next);
+      }
+      return next;
+    });
+  }
+
+  @Override
+  public void delete(Principal actor, OrgId organization) {
+    checkNotNull(organization, "organization");
+    engine.mutate(organization, actor, m -> {
+      m.requireOrg(Capability.DELETE_ORGANIZATION);
+      m.write().organizations().delete(organization);
+      m.organizationDeleted();
+      return null;
+    });
+  }
+}

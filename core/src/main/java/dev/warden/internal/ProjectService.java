@@ -1,0 +1,117 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.ErrorCode;
+import dev.warden.PermissionDeniedException;
+import dev.warden.Principal;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import dev.warden.project.Projects;
+import dev.warden.project.Visibility;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Implements {@link Projects}. Not API. */
+public final class ProjectService implements Projects {
+  private static final String TOKEN_PREFIX = "phc_";
+
+  private final Engine engine;
+  private final Reads reads;
+
+  public ProjectService(Engine engine, Reads reads) {
+    this.engine = engine;
+    this.reads = reads;
+  }
+
+  /** Inserts a new project with the matrix's visibility for new projects and a fresh token. */
+  static Project insertNew(Mutation m, OrgId organization, String name) {
+    Project project = new Project(ProjectId.of(Ids.next("prj")), organization, name,
+        m.decider().matrix().newProjectVisibility(), ProjectRole.MEMBER, Secrets.token(TOKEN_PREFIX, 24), m.now());
+    m.write().projects().insert(project);
+    return project;
+  }
+
+  @Override
+  public Project create(Principal actor, OrgId organization, String name) {
+    checkNotNull(organization, "organization");
+    String stripped = Names.name(name, "project name");
+    return engine.mutate(organization, actor, m -> {
+      m.requireOrg(Capability.CREATE_PROJECT);
+      return insertNew(m, organization, stripped);
+    });
+  }
+
+  @Override
+  public Project get(Principal actor, ProjectId project) {
+    return reads.project(actor, project, Capability.VIEW_DATA).project();
+  }
+
+  @Override
+  public Project rename(Principal actor, ProjectId project, String name) {
+    String stripped = Names.name(name, "project name");
+    return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, p -> p.withName(stripped));
+  }
+
+  @Override
+  public Project setDefaultRole(Principal actor, ProjectId project, ProjectRole role) {
+    checkNotNull(role, "role");
+    return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, p -> p.withDefaultRole(role));
+  }
+
+  @Override
+  public Project rotateToken(Principal actor, ProjectId project) {
+    return update(actor, project, Capability.ROTATE_PROJECT_TOKEN, p -> p.withToken(Secrets.token(TOKEN_PREFIX, 24)));
+  }
+
+  private Project update(Principal actor, ProjectId project, Capability capability, UnaryOperator<Project> change) {
+    return engine.mutate(engine.organizationOf(project), actor, m -> {
+      Project current = m.requireProject(project, capability).project();
+      return write(m, current, change.apply(current));
+    });
+  }
+
+  private static Project write(Mutation m, Project current, Project next) {
+    if (!next.equals(current)) {
+      m.write().projects().update(next);
+    }
+    return next;
+  }
+
+  @Override
+  public Project setVisibility(Principal actor, ProjectId project, Visibility visibility) {
+    checkNotNull(visibility, "visibility");
+    return engine.mutate(engine.organizationOf(project), actor, m -> {
+      ProjectState p = m.visibleProject(project);
+      if (!m.actorMember().level().atLeast(OrgLevel.ADMIN)) {
+        throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
+            "only organization Admins and Owners make a project private or open");
+      }
+      return write(m, p.project(), p.project().withVisibility(visibility));
+    });
+  }
+
+  @Override
+  public void delete(Principal actor, ProjectId project) {
+    engine.mutate(engine.organizationOf(project), actor, m -> {
+      m.visibleProject(project);
+      m.requireOrg(Capability.DELETE_PROJECT);
+      m.write().projects().delete(project);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Project> resolveProjectToken(String token) {
+    checkNotNull(token, "token");
+    if (!token.startsWith(TOKEN_PREFIX)) {
+      return Optional.empty();
+    }
+    return engine.store().inTransaction(tx -> tx.projects().findByToken(token));
+  }
+}

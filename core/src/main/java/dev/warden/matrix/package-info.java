@@ -1,0 +1,2 @@
+/** Capabilities and the permission matrix: which level and role hold which capability, as data. */
+package dev.warden.matrix;

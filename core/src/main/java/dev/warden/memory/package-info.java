@@ -1,0 +1,2 @@
+/** The in-memory store, Warden's embedded default. */
+package dev.warden.memory;

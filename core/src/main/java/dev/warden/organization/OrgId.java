@@ -1,0 +1,19 @@
+package dev.warden.organization;
+
+import dev.warden.internal.Ids;
+
+/** Identifies an organization. Immutable. */
+public record OrgId(String value) {
+  public OrgId {
+    Ids.require(value, "organization id");
+  }
+
+  public static OrgId of(String value) {
+    return new OrgId(value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.warden.organization;
+
+import dev.warden.Principal;
+import java.util.List;
+
+/**
+ * Creates, renames and deletes organizations. Obtain it from {@code AccessPolicy.organizations()}.
+ * Every method takes the acting principal first and is authorized through the policy's matrix.
+ * Thread-safe.
+ */
+public interface Organizations {
+
+  /**
+   * Creates an organization with {@code creator} as its Owner and a project named "Default Project",
+   * atomically. Notifies nobody.
+   *
+   * @throws IllegalArgumentException if the name is not 1–64 characters after stripping
+   */
+  Organization create(Principal creator, String name);
+
+  /**
+   * The organization, for an active member.
+   *
+   * @throws dev.warden.NotFoundException if it does not exist or {@code actor} is not an active member
+   */
+  Organization get(Principal actor, OrgId organization);
+
+  /** The organizations {@code user} is an active member of, in organization-id order. */
+  List<Organization> list(Principal user);
+
+  /** Renames the organization ({@code MANAGE_ORG_SETTINGS}). */
+  Organization rename(Principal actor, OrgId organization, String name);
+
+  /** Replaces the organization's settings ({@code MANAGE_ORG_SETTINGS}). */
+  Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings);
+
+  /**
+   * Deletes the organization with its projects, memberships, grants and invites
+   * ({@code DELETE_ORGANIZATION}: Owners only). Its project tokens resolve to nothing afterwards.
+   */
+  void delete(Principal actor, OrgId organization);
+}

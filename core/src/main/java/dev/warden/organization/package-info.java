@@ -1,0 +1,2 @@
+/** Organizations, their members and levels, ownership, and the facades that change them. */
+package dev.warden.organization;

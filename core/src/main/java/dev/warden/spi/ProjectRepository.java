@@ -1,0 +1,28 @@
+package dev.warden.spi;
+
+import dev.warden.organization.OrgId;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectId;
+import java.util.List;
+import java.util.Optional;
+
+/** Stores projects. Tokens are unique; finding a project by token is an index lookup. */
+public interface ProjectRepository {
+
+  /** Inserts a project; fails if its id or token exists, or its organization does not. */
+  void insert(Project project);
+
+  Optional<Project> find(ProjectId id);
+
+  /** The project whose current token is {@code token}; empty for a rotated-away or unknown token. */
+  Optional<Project> findByToken(String token);
+
+  /** The organization's projects in creation order ({@code createdAt}, then id). */
+  List<Project> listByOrganization(OrgId organization);
+
+  /** Replaces the project's name, visibility, default role and token. */
+  void update(Project project);
+
+  /** Deletes the project and its grants. Returns whether it existed. */
+  boolean delete(ProjectId id);
+}

@@ -1,0 +1,449 @@
+package dev.warden.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warden.invite.Invite;
+import dev.warden.invite.InviteGrant;
+import dev.warden.invite.InviteId;
+import dev.warden.organization.EmailAddress;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.organization.Organization;
+import dev.warden.organization.OrganizationSettings;
+import dev.warden.organization.UserId;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectGrant;
+import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import dev.warden.project.Visibility;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Store} must pass, shipped in core's test-jar. Implement {@link #newStore()}
+ * to return an empty store; every test starts with a fresh one.
+ *
+ * <pre>{@code
+ * class MyStoreTest extends StoreContract {
+ *   protected Store newStore() { return MyStore.create(…); }
+ * }
+ * }</pre>
+ */
+public abstract class StoreContract {
+  protected static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+  protected static final OrgId ORG = OrgId.of("org_contract");
+  protected static final OrgId OTHER = OrgId.of("org_other");
+  protected static final UserId ALICE = UserId.of("alice");
+  protected static final UserId BOB = UserId.of("bob");
+  protected static final UserId CAROL = UserId.of("carol");
+  protected static final ProjectId PROD = ProjectId.of("prj_prod");
+  protected static final ProjectId DEV = ProjectId.of("prj_dev");
+
+  private Store store;
+
+  /** A new, empty store; called before every test. */
+  protected abstract Store newStore();
+
+  @BeforeEach
+  void setUpStore() {
+    store = newStore();
+  }
+
+  /** The store under test. */
+  protected Store store() {
+    return store;
+  }
+
+  private <T> T tx(java.util.function.Function<Transaction, T> work) {
+    return store().inTransaction(work);
+  }
+
+  private void run(java.util.function.Consumer<Transaction> work) {
+    store().inTransaction(t -> {
+      work.accept(t);
+      return null;
+    });
+  }
+
+  protected static Organization org(OrgId id, String name, Instant at) {
+    return new Organization(id, name, at, OrganizationSettings.defaults());
+  }
+
+  protected static Membership member(OrgId org, UserId user, OrgLevel level) {
+    return new Membership(org, user, Optional.of(EmailAddress.of(user.value() + "@acme.com")), level,
+        Optional.empty(), Optional.empty(), T0, Optional.empty());
+  }
+
+  protected static Project project(OrgId org, ProjectId id, String token, Instant at) {
+    return new Project(id, org, id.value(), Visibility.OPEN, ProjectRole.MEMBER, token, at);
+  }
+
+  protected static ProjectGrant grant(ProjectId project, UserId user, ProjectRole role) {
+    return new ProjectGrant(project, user, role, Optional.empty(), ALICE, T0);
+  }
+
+  protected static Invite invite(String id, OrgId org, String email, Instant at) {
+    return new Invite(InviteId.of(id), org, EmailAddress.of(email), OrgLevel.MEMBER,
+        List.of(new InviteGrant(PROD, ProjectRole.VIEWER)), ALICE, at, at.plus(Duration.ofDays(3)), Optional.empty());
+  }
+
+  /** An organization with Alice as Owner, Bob as Member, projects PROD and DEV, and Bob's grant on PROD. */
+  protected void seed() {
+    run(t -> {
+      t.organizations().insert(org(ORG, "Acme", T0));
+      t.organizations().lock(ORG);
+      t.memberships().insert(member(ORG, ALICE, OrgLevel.OWNER));
+      t.memberships().insert(member(ORG, BOB, OrgLevel.MEMBER));
+      t.projects().insert(project(ORG, PROD, "phc_prod", T0));
+      t.projects().insert(project(ORG, DEV, "phc_dev", T0.plusSeconds(1)));
+      t.grants().upsert(grant(PROD, BOB, ProjectRole.VIEWER));
+    });
+  }
+
+  // ------------------------------------------------------------------------------- organizations
+
+  @Test
+  void organizations_insertFindUpdate_roundTrip() {
+    seed();
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).contains(org(ORG, "Acme", T0));
+    run(t -> t.organizations().update(org(ORG, "Acme Corp", T0)));
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().name()).isEqualTo("Acme Corp");
+    assertThat(tx((Transaction t) -> t.organizations().find(OTHER))).isEmpty();
+  }
+
+  @Test
+  void organizations_listIds_inCreationOrder() {
+    run(t -> t.organizations().insert(org(OTHER, "Later", T0.plusSeconds(5))));
+    run(t -> t.organizations().insert(org(ORG, "Earlier", T0)));
+    assertThat(tx((Transaction t) -> t.organizations().listIds())).containsExactly(ORG, OTHER);
+  }
+
+  @Test
+  void organizations_lockAndBump_revisionIncrements() {
+    seed();
+    long before = tx((Transaction t) -> t.organizations().revision(ORG)).orElseThrow();
+    long bumped = tx((Transaction t) -> {
+      assertThat(t.organizations().lock(ORG)).hasValue(before);
+      return t.organizations().bumpRevision(ORG);
+    });
+    assertThat(bumped).isEqualTo(before + 1);
+    assertThat(tx((Transaction t) -> t.organizations().revision(ORG))).hasValue(before + 1);
+    assertThat(tx((Transaction t) -> t.organizations().lock(OTHER))).isEmpty();
+  }
+
+  @Test
+  void organizations_lock_serializesTransactions() throws Exception {
+    seed();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      AtomicInteger inside = new AtomicInteger();
+      AtomicInteger overlaps = new AtomicInteger();
+      List<Future<Object>> futures = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        futures.add(pool.submit(() -> tx((Transaction t) -> {
+          t.organizations().lock(ORG);
+          if (inside.incrementAndGet() > 1) {
+            overlaps.incrementAndGet();
+          }
+          sleep(5);
+          t.organizations().bumpRevision(ORG);
+          inside.decrementAndGet();
+          return null;
+        })));
+      }
+      for (Future<Object> f : futures) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(overlaps).hasValue(0);
+      assertThat(tx((Transaction t) -> t.organizations().revision(ORG))).hasValue(8);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void organizations_delete_removesEverythingInside() {
+    seed();
+    run(t -> t.invites().insertReplacingUnused(invite("inv_1", ORG, "dan@acme.com", T0), "hash1"));
+    assertThat(tx((Transaction t) -> t.organizations().delete(ORG))).isTrue();
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).isEmpty();
+    assertThat(tx((Transaction t) -> t.memberships().listByUser(BOB))).isEmpty();
+    assertThat(tx((Transaction t) -> t.projects().find(PROD))).isEmpty();
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_prod"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.grants().find(PROD, BOB))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("hash1"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.organizations().delete(ORG))).isFalse();
+  }
+
+  // ------------------------------------------------------------------------------- memberships
+
+  @Test
+  void memberships_listsAreOrdered() {
+    seed();
+    run(t -> t.memberships().insert(member(ORG, CAROL, OrgLevel.ADMIN)));
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.memberships().insert(member(OTHER, BOB, OrgLevel.OWNER));
+    });
+    assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG))).extracting(Membership::user)
+        .containsExactly(ALICE, BOB, CAROL);
+    assertThat(tx((Transaction t) -> t.memberships().listByUser(BOB))).extracting(Membership::organization)
+        .containsExactly(ORG, OTHER);
+  }
+
+  @Test
+  void memberships_insertTwice_fails() {
+    seed();
+    assertThatThrownBy(() -> run(t -> t.memberships().insert(member(ORG, BOB, OrgLevel.ADMIN))))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(tx((Transaction t) -> t.memberships().find(ORG, BOB)).orElseThrow().level()).isEqualTo(OrgLevel.MEMBER);
+  }
+
+  @Test
+  void memberships_update_isCompareAndSet() {
+    seed();
+    Membership bob = member(ORG, BOB, OrgLevel.MEMBER);
+    assertThat(tx((Transaction t) -> t.memberships().update(bob, bob.withLevel(OrgLevel.ADMIN)))).isTrue();
+    assertThat(tx((Transaction t) -> t.memberships().update(bob, bob.withLevel(OrgLevel.OWNER)))).isFalse();
+    assertThat(tx((Transaction t) -> t.memberships().find(ORG, BOB)).orElseThrow().level()).isEqualTo(OrgLevel.ADMIN);
+  }
+
+  @Test
+  void memberships_update_neverDemotesTheLastOwner() {
+    seed();
+    Membership alice = member(ORG, ALICE, OrgLevel.OWNER);
+    assertThat(tx((Transaction t) -> t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN)))).isFalse();
+    Membership bob = member(ORG, BOB, OrgLevel.MEMBER);
+    assertThat(tx((Transaction t) -> t.memberships().update(bob, bob.withLevel(OrgLevel.OWNER)))).isTrue();
+    assertThat(tx((Transaction t) -> t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN)))).isTrue();
+    Membership bobOwner = bob.withLevel(OrgLevel.OWNER);
+    assertThat(tx((Transaction t) -> t.memberships().update(bobOwner, bobOwner.withLevel(OrgLevel.MEMBER)))).isFalse();
+  }
+
+  @Test
+  void memberships_update_concurrentOwnerDemotionsKeepAnOwner() throws Exception {
+    seed();
+    Membership bob = member(ORG, BOB, OrgLevel.MEMBER);
+    run(t -> t.memberships().update(bob, bob.withLevel(OrgLevel.OWNER)));
+    Membership alice = member(ORG, ALICE, OrgLevel.OWNER);
+    Membership bobOwner = bob.withLevel(OrgLevel.OWNER);
+    List<Boolean> results = concurrently(
+        () -> tx((Transaction t) -> t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN))),
+        () -> tx((Transaction t) -> t.memberships().update(bobOwner, bobOwner.withLevel(OrgLevel.ADMIN))));
+    assertThat(results).containsExactlyInAnyOrder(true, false);
+    assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG)))
+        .filteredOn(m -> m.level() == OrgLevel.OWNER).hasSize(1);
+  }
+
+  @Test
+  void memberships_delete_refusesOwners() {
+    seed();
+    assertThat(tx((Transaction t) -> t.memberships().delete(ORG, ALICE))).isFalse();
+    assertThat(tx((Transaction t) -> t.memberships().delete(ORG, BOB))).isTrue();
+    assertThat(tx((Transaction t) -> t.memberships().find(ORG, BOB))).isEmpty();
+    assertThat(tx((Transaction t) -> t.memberships().listByUser(BOB))).isEmpty();
+    assertThat(tx((Transaction t) -> t.memberships().delete(ORG, BOB))).isFalse();
+  }
+
+  // ------------------------------------------------------------------------------- projects
+
+  @Test
+  void projects_listInCreationOrder_andFindByToken() {
+    seed();
+    assertThat(tx((Transaction t) -> t.projects().listByOrganization(ORG))).extracting(Project::id).containsExactly(PROD, DEV);
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_dev"))).map(Project::id).contains(DEV);
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_nope"))).isEmpty();
+  }
+
+  @Test
+  void projects_updateToken_oldTokenResolvesToNothing() {
+    seed();
+    Project prod = tx((Transaction t) -> t.projects().find(PROD)).orElseThrow();
+    run(t -> t.projects().update(prod.withToken("phc_rotated")));
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_prod"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_rotated"))).map(Project::id).contains(PROD);
+  }
+
+  @Test
+  void projects_duplicateToken_fails() {
+    seed();
+    assertThatThrownBy(() -> run(t -> t.projects().insert(project(ORG, ProjectId.of("prj_x"), "phc_prod", T0))))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(tx((Transaction t) -> t.projects().find(ProjectId.of("prj_x")))).isEmpty();
+  }
+
+  @Test
+  void projects_delete_removesItsGrants() {
+    seed();
+    assertThat(tx((Transaction t) -> t.projects().delete(PROD))).isTrue();
+    assertThat(tx((Transaction t) -> t.grants().find(PROD, BOB))).isEmpty();
+    assertThat(tx((Transaction t) -> t.grants().listByOrganization(ORG))).isEmpty();
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_prod"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.projects().delete(PROD))).isFalse();
+  }
+
+  // ------------------------------------------------------------------------------- grants
+
+  @Test
+  void grants_upsertReplaces_andListIsOrdered() {
+    seed();
+    run(t -> t.memberships().insert(member(ORG, CAROL, OrgLevel.MEMBER)));
+    run(t -> t.grants().upsert(grant(DEV, CAROL, ProjectRole.ADMIN)));
+    run(t -> t.grants().upsert(grant(PROD, BOB, ProjectRole.MEMBER)));
+    run(t -> t.grants().upsert(grant(PROD, ALICE, ProjectRole.VIEWER)));
+    assertThat(tx((Transaction t) -> t.grants().listByOrganization(ORG)))
+        .extracting(g -> g.project().value() + "/" + g.user() + "/" + g.role())
+        .containsExactly("prj_prod/alice/VIEWER", "prj_prod/bob/MEMBER", "prj_dev/carol/ADMIN");
+  }
+
+  @Test
+  void grants_deleteAndDeleteByMember() {
+    seed();
+    run(t -> t.grants().upsert(grant(DEV, BOB, ProjectRole.ADMIN)));
+    assertThat(tx((Transaction t) -> t.grants().delete(DEV, BOB))).isTrue();
+    assertThat(tx((Transaction t) -> t.grants().delete(DEV, BOB))).isFalse();
+    run(t -> t.grants().upsert(grant(DEV, BOB, ProjectRole.ADMIN)));
+    assertThat(tx((Transaction t) -> t.grants().deleteByMember(ORG, BOB))).isEqualTo(2);
+    assertThat(tx((Transaction t) -> t.grants().listByOrganization(ORG))).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------- invites
+
+  @Test
+  void invites_insertReplacingUnused_keepsOnePendingPerEmail() {
+    seed();
+    run(t -> t.invites().insertReplacingUnused(invite("inv_1", ORG, "dan@acme.com", T0), "h1"));
+    run(t -> t.invites().insertReplacingUnused(invite("inv_2", ORG, "erin@acme.com", T0), "h2"));
+    run(t -> t.invites().insertReplacingUnused(invite("inv_3", ORG, "dan@acme.com", T0.plusSeconds(1)), "h3"));
+    assertThat(tx((Transaction t) -> t.invites().listUnused(ORG))).extracting(i -> i.id().value()).containsExactly("inv_2", "inv_3");
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h1"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_1")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h3"))).map(i -> i.id().value()).contains("inv_3");
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h3")).orElseThrow().grants())
+        .containsExactly(new InviteGrant(PROD, ProjectRole.VIEWER));
+  }
+
+  @Test
+  void invites_consume_succeedsOnce() {
+    seed();
+    run(t -> t.invites().insertReplacingUnused(invite("inv_1", ORG, "dan@acme.com", T0), "h1"));
+    assertThat(tx((Transaction t) -> t.invites().consume(InviteId.of("inv_1"), T0.plusSeconds(5)))).isTrue();
+    assertThat(tx((Transaction t) -> t.invites().consume(InviteId.of("inv_1"), T0.plusSeconds(6)))).isFalse();
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_1"))).orElseThrow().acceptedAt()).contains(T0.plusSeconds(5));
+    assertThat(tx((Transaction t) -> t.invites().listUnused(ORG))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().consume(InviteId.of("inv_none"), T0))).isFalse();
+  }
+
+  @Test
+  void invites_consume_concurrentlyExactlyOneWins() throws Exception {
+    seed();
+    run(t -> t.invites().insertReplacingUnused(invite("inv_1", ORG, "dan@acme.com", T0), "h1"));
+    List<Callable<Boolean>> calls = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      calls.add(() -> tx((Transaction t) -> t.invites().consume(InviteId.of("inv_1"), T0.plusSeconds(1))));
+    }
+    List<Boolean> results = concurrently(calls.toArray(Callable[]::new));
+    assertThat(results).filteredOn(b -> b).hasSize(1);
+  }
+
+  @Test
+  void invites_usedInviteSurvivesReplacement() {
+    seed();
+    run(t -> t.invites().insertReplacingUnused(invite("inv_1", ORG, "dan@acme.com", T0), "h1"));
+    run(t -> t.invites().consume(InviteId.of("inv_1"), T0.plusSeconds(1)));
+    run(t -> t.invites().insertReplacingUnused(invite("inv_2", ORG, "dan@acme.com", T0.plusSeconds(2)), "h2"));
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h1"))).isPresent();
+    assertThat(tx((Transaction t) -> t.invites().deleteUnused(ORG, EmailAddress.of("dan@acme.com")))).isEqualTo(1);
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h2"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().delete(InviteId.of("inv_1")))).isTrue();
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h1"))).isEmpty();
+  }
+
+  // ------------------------------------------------------------------------------- transactions
+
+  @Test
+  void inTransaction_failure_leavesNoTrace() {
+    seed();
+    Project prod = tx((Transaction t) -> t.projects().find(PROD)).orElseThrow();
+    long revision = tx((Transaction t) -> t.organizations().revision(ORG)).orElseThrow();
+    assertThatThrownBy(() -> run(t -> {
+      t.organizations().lock(ORG);
+      t.memberships().insert(member(ORG, CAROL, OrgLevel.ADMIN));
+      t.memberships().delete(ORG, BOB);
+      t.grants().deleteByMember(ORG, BOB);
+      t.projects().update(prod.withToken("phc_new"));
+      t.projects().delete(DEV);
+      t.invites().insertReplacingUnused(invite("inv_9", ORG, "zed@acme.com", T0), "h9");
+      t.organizations().update(org(ORG, "Renamed", T0));
+      t.organizations().bumpRevision(ORG);
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG))).extracting(Membership::user).containsExactly(ALICE, BOB);
+    assertThat(tx((Transaction t) -> t.grants().find(PROD, BOB))).isPresent();
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_prod"))).isPresent();
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_new"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.projects().find(DEV))).isPresent();
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h9"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().name()).isEqualTo("Acme");
+    assertThat(tx((Transaction t) -> t.organizations().revision(ORG))).hasValue(revision);
+    assertThat(tx((Transaction t) -> t.organizations().lock(ORG))).hasValue(revision);
+  }
+
+  @Test
+  void inTransaction_failure_releasesLocks() throws Exception {
+    seed();
+    assertThatThrownBy(() -> run(t -> {
+      t.organizations().lock(ORG);
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class);
+    List<Long> revision = concurrently(() -> tx((Transaction t) -> t.organizations().lock(ORG).orElseThrow()));
+    assertThat(revision).hasSize(1);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs the calls on separate threads released together; returns their results in order. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> concurrently(Callable<T>... calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(calls.length);
+    try {
+      CountDownLatch gate = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> call : calls) {
+        futures.add(pool.submit(() -> {
+          gate.await();
+          return call.call();
+        }));
+      }
+      gate.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is thread-safe.
  */
-public final class AccessPolicy {
+public final class AccessPolicy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AccessPolicy.class);
 
   private final Engine engine;
@@ -77,7 +77,7 @@ public final class AccessPolicy {
 
   private AccessPolicy(Builder b) {
     this.decider = new Decider(b.matrix, b.clock);
-    this.engine = new Engine(b.store, decider, b.notifier, b.clock, b.inviteValidity);
+    this.engine = new Engine(b.store, decider, b.notifier, b.clock, b.inviteValidity, b.stalenessBound);
     Reads reads = new Reads(engine);
     this.organizations = new OrganizationService(engine, reads);
     this.members = new MemberService(engine, reads);
@@ -130,7 +130,26 @@ public final class AccessPolicy {
    */
   public Decision check(Principal principal, Capability capability, OrgId organization) {
     requireTarget(principal, capability, organization, Scope.ORGANIZATION);
-    return decideOrg(principal, capability, organization, Trace.NONE);
+    return decideOrg(principal, capability, organization, Trace.NONE, false);
+  }
+
+  /**
+   * Like {@link #check(Principal, Capability, OrgId)}, but first confirms the organization's revision
+   * with the store, so a change made through another instance sharing the store is seen at once (costs
+   * one store round trip; plain checks see it within the staleness bound).
+   */
+  public Decision checkConsistent(Principal principal, Capability capability, OrgId organization) {
+    requireTarget(principal, capability, organization, Scope.ORGANIZATION);
+    return decideOrg(principal, capability, organization, Trace.NONE, true);
+  }
+
+  /**
+   * Like {@link #check(Principal, Capability, ProjectId)}, but first confirms the organization's
+   * revision with the store (see {@link #checkConsistent(Principal, Capability, OrgId)}).
+   */
+  public Decision checkConsistent(Principal principal, Capability capability, ProjectId project) {
+    requireTarget(principal, capability, project, Scope.PROJECT);
+    return decideProject(principal, capability, project, Trace.NONE, true);
   }
 
   /**
@@ -140,7 +159,7 @@ public final class AccessPolicy {
    */
   public Decision check(Principal principal, Capability capability, ProjectId project) {
     requireTarget(principal, capability, project, Scope.PROJECT);
-    return decideProject(principal, capability, project, Trace.NONE);
+    return decideProject(principal, capability, project, Trace.NONE, false);
   }
 
   /**
@@ -175,14 +194,14 @@ public final class AccessPolicy {
   public Explanation explain(Principal principal, Capability capability, OrgId organization) {
     requireTarget(principal, capability, organization, Scope.ORGANIZATION);
     Trace.Recording trace = Trace.recording();
-    return new Explanation(decideOrg(principal, capability, organization, trace), trace.steps());
+    return new Explanation(decideOrg(principal, capability, organization, trace, false), trace.steps());
   }
 
   /** The decision of {@link #check(Principal, Capability, ProjectId)} with the steps that led to it. */
   public Explanation explain(Principal principal, Capability capability, ProjectId project) {
     requireTarget(principal, capability, project, Scope.PROJECT);
     Trace.Recording trace = Trace.recording();
-    return new Explanation(decideProject(principal, capability, project, trace), trace.steps());
+    return new Explanation(decideProject(principal, capability, project, trace, false), trace.steps());
   }
 
   private static void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
@@ -196,17 +215,20 @@ public final class AccessPolicy {
     }
   }
 
-  private Decision decideOrg(Principal principal, Capability capability, OrgId organization, Trace trace) {
+  private Decision decideOrg(Principal principal, Capability capability, OrgId organization, Trace trace,
+      boolean consistent) {
     try {
-      return decider.org(principal.userId(), capability, engine.cache().get(organization), trace);
+      OrgState state = consistent ? engine.cache().getConsistent(organization) : engine.cache().get(organization);
+      return decider.org(principal.userId(), capability, state, trace);
     } catch (RuntimeException e) {
       return failClosed(e, trace);
     }
   }
 
-  private Decision decideProject(Principal principal, Capability capability, ProjectId project, Trace trace) {
+  private Decision decideProject(Principal principal, Capability capability, ProjectId project, Trace trace,
+      boolean consistent) {
     try {
-      OrgState state = engine.cache().forProject(project);
+      OrgState state = consistent ? engine.cache().forProjectConsistent(project) : engine.cache().forProject(project);
       if (state == null) {
         trace.step("no project with this id is visible to %s", principal.userId());
         return Decision.notFound();
@@ -368,6 +390,12 @@ public final class AccessPolicy {
     return total;
   }
 
+  /** Stops the background snapshot refresher of a shared store; checks keep working without it. */
+  @Override
+  public void close() {
+    engine.cache().close();
+  }
+
   /**
    * Configures an {@link AccessPolicy}. {@link #build()} copies the settings; the builder may not be
    * reused after that. Not thread-safe.
@@ -378,6 +406,7 @@ public final class AccessPolicy {
     private Clock clock = Clock.systemUTC();
     private Notifier notifier = Notifier.NONE;
     private Duration inviteValidity = Duration.ofDays(3);
+    private Duration stalenessBound = Duration.ofSeconds(1);
     private boolean built;
 
     private Builder() {}
@@ -415,6 +444,20 @@ public final class AccessPolicy {
       checkNotNull(validity, "inviteValidity");
       checkArgument(!validity.isNegative() && !validity.isZero(), "inviteValidity must be positive, but was %s", validity);
       this.inviteValidity = validity;
+      return this;
+    }
+
+    /**
+     * How stale a cached snapshot of a {@linkplain Store#shared() shared} store may get before a check
+     * revalidates it (and fails closed if the store cannot be reached); default 1 second. Changes made
+     * through this policy are visible to its next check regardless.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public Builder stalenessBound(Duration bound) {
+      checkNotNull(bound, "stalenessBound");
+      checkArgument(!bound.isNegative() && !bound.isZero(), "stalenessBound must be positive, but was %s", bound);
+      this.stalenessBound = bound;
       return this;
     }
 

@@ -31,10 +31,11 @@ public final class Engine {
   private final Clock clock;
   private final Duration inviteValidity;
 
-  public Engine(Store store, Decider decider, Notifier notifier, Clock clock, Duration inviteValidity) {
+  public Engine(Store store, Decider decider, Notifier notifier, Clock clock, Duration inviteValidity,
+      Duration stalenessBound) {
     this.store = store;
     this.decider = decider;
-    this.cache = new StateCache(store);
+    this.cache = new StateCache(store, stalenessBound);
     this.notifier = notifier;
     this.clock = clock;
     this.inviteValidity = inviteValidity;

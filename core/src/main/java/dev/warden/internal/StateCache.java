@@ -4,74 +4,148 @@ import dev.warden.organization.OrgId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
 import dev.warden.spi.Store;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The published snapshot of every organization the policy has touched, and which organization each
  * project belongs to. Reads are lock-free map lookups; a newer revision always replaces an older one.
- * Thread-safe. Not API.
+ *
+ * <p>For a {@linkplain Store#shared() shared} store, every snapshot carries the instant its revision
+ * was last confirmed. A background refresher confirms (or reloads) snapshots older than half the
+ * staleness bound, and the store's change feed marks changed organizations stale at once. A read that
+ * finds a snapshot older than the bound revalidates it synchronously; if that fails, the store error
+ * propagates and checks fail closed. Thread-safe. Not API.
  */
-public final class StateCache {
-  private final Store store;
-  private final Map<OrgId, OrgState> states = new ConcurrentHashMap<>();
-  private final Map<ProjectId, OrgId> projectOrgs = new ConcurrentHashMap<>();
+public final class StateCache implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StateCache.class);
 
-  public StateCache(Store store) {
+  private final Store store;
+  private final boolean shared;
+  private final long boundNanos;
+  private final Map<OrgId, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<ProjectId, OrgId> projectOrgs = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService refresher;
+
+  /** A snapshot and when ({@link System#nanoTime()}) its revision was last confirmed. */
+  private record Entry(OrgState state, long confirmedAt) {}
+
+  public StateCache(Store store, Duration stalenessBound) {
     this.store = store;
+    this.shared = store.shared();
+    this.boundNanos = stalenessBound.toNanos();
+    if (shared) {
+      refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "warden-snapshot-refresher");
+        t.setDaemon(true);
+        return t;
+      });
+      long period = Math.max(1, boundNanos / 4);
+      refresher.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.NANOSECONDS);
+      store.subscribe(this::markStale);
+    } else {
+      refresher = null;
+    }
   }
 
-  /** The snapshot of {@code org}, loading it on first use; null if it does not exist. */
+  /** The snapshot of {@code org}, loading or revalidating it as needed; null if it does not exist. */
   public OrgState get(OrgId org) {
-    OrgState state = states.get(org);
-    return state != null ? state : load(org);
+    Entry e = entries.get(org);
+    if (e != null && (!shared || System.nanoTime() - e.confirmedAt <= boundNanos)) {
+      return e.state;
+    }
+    return e == null ? load(org) : revalidate(org, e);
+  }
+
+  /** The snapshot of {@code org} after confirming its revision with the store. */
+  public OrgState getConsistent(OrgId org) {
+    Entry e = entries.get(org);
+    return e == null ? load(org) : revalidate(org, e);
   }
 
   /** The snapshot of the organization owning {@code project}; null if the project does not exist. */
   public OrgState forProject(ProjectId project) {
+    OrgId org = organizationOf(project);
+    return org == null ? null : get(org);
+  }
+
+  /** Like {@link #forProject} after confirming the revision with the store. */
+  public OrgState forProjectConsistent(ProjectId project) {
+    OrgId org = organizationOf(project);
+    return org == null ? null : getConsistent(org);
+  }
+
+  private OrgId organizationOf(ProjectId project) {
     OrgId org = projectOrgs.get(project);
     if (org == null) {
       Optional<Project> found = store.inTransaction(tx -> tx.projects().find(project));
-      if (found.isEmpty()) {
-        return null;
-      }
-      org = found.get().organization();
+      org = found.map(Project::organization).orElse(null);
     }
-    return get(org);
+    return org;
   }
 
   /** The cached snapshot if it is at {@code revision}, else null. */
   OrgState cachedAt(OrgId org, long revision) {
-    OrgState state = states.get(org);
-    return state != null && state.revision() == revision ? state : null;
+    Entry e = entries.get(org);
+    return e != null && e.state.revision() == revision ? e.state : null;
+  }
+
+  private OrgState revalidate(OrgId org, Entry e) {
+    long started = System.nanoTime();
+    OptionalLong revision = store.inTransaction(tx -> tx.organizations().revision(org));
+    if (revision.isEmpty()) {
+      evict(org);
+      return null;
+    }
+    if (revision.getAsLong() == e.state.revision()) {
+      entries.replace(org, e, new Entry(e.state, started));
+      return e.state;
+    }
+    return load(org);
   }
 
   private OrgState load(OrgId org) {
+    long started = System.nanoTime();
     OrgState loaded = store.inTransaction(tx -> {
       OptionalLong revision = tx.organizations().lock(org);
       return revision.isEmpty() ? null : OrgState.load(tx, org, revision.getAsLong()).orElse(null);
     });
-    if (loaded != null) {
-      publish(loaded);
+    if (loaded == null) {
+      evict(org);
+      return null;
     }
+    publish(loaded, started);
     return loaded;
   }
 
   /** Publishes {@code state} unless a newer revision is already published. */
   public void publish(OrgState state) {
-    OrgState[] previous = new OrgState[1];
-    OrgState winner = states.compute(state.id(), (id, old) -> {
+    publish(state, System.nanoTime());
+  }
+
+  private void publish(OrgState state, long confirmedAt) {
+    Entry[] previous = new Entry[1];
+    Entry next = new Entry(state, confirmedAt);
+    Entry winner = entries.compute(state.id(), (id, old) -> {
       previous[0] = old;
-      return old == null || state.revision() >= old.revision() ? state : old;
+      return old == null || state.revision() >= old.state.revision() ? next : old;
     });
-    if (winner == state) {
+    if (winner == next) {
       for (ProjectId p : state.projects().keySet()) {
         projectOrgs.put(p, state.id());
       }
       if (previous[0] != null) {
-        for (ProjectId p : previous[0].projects().keySet()) {
+        for (ProjectId p : previous[0].state.projects().keySet()) {
           if (!state.projects().containsKey(p)) {
             projectOrgs.remove(p, state.id());
           }
@@ -82,11 +156,56 @@ public final class StateCache {
 
   /** Forgets a deleted organization and its projects. */
   public void evict(OrgId org) {
-    OrgState old = states.remove(org);
+    Entry old = entries.remove(org);
     if (old != null) {
-      for (ProjectId p : old.projects().keySet()) {
+      for (ProjectId p : old.state.projects().keySet()) {
         projectOrgs.remove(p, org);
       }
+    }
+  }
+
+  /** Forces the next read of {@code org} to revalidate (a change feed said it changed). */
+  private void markStale(OrgId org) {
+    entries.computeIfPresent(org, (id, e) -> new Entry(e.state, Long.MIN_VALUE / 2));
+  }
+
+  /** Confirms or reloads every snapshot older than half the bound, in one revision query. */
+  private void refresh() {
+    try {
+      long now = System.nanoTime();
+      List<OrgId> due = new ArrayList<>();
+      entries.forEach((org, e) -> {
+        if (now - e.confirmedAt > boundNanos / 2) {
+          due.add(org);
+        }
+      });
+      if (due.isEmpty()) {
+        return;
+      }
+      Map<OrgId, Long> revisions = store.inTransaction(tx -> tx.organizations().revisions(due));
+      for (OrgId org : due) {
+        Entry e = entries.get(org);
+        Long revision = revisions.get(org);
+        if (e == null) {
+          continue;
+        }
+        if (revision == null) {
+          evict(org);
+        } else if (revision == e.state.revision()) {
+          entries.replace(org, e, new Entry(e.state, now));
+        } else {
+          load(org);
+        }
+      }
+    } catch (RuntimeException ex) {
+      LOG.warn("could not refresh cached snapshots; checks fail closed once they are older than the bound", ex);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (refresher != null) {
+      refresher.shutdownNow();
     }
   }
 }

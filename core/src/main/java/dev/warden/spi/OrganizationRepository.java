@@ -2,7 +2,9 @@ package dev.warden.spi;
 
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -31,6 +33,18 @@ public interface OrganizationRepository {
 
   /** The committed revision, without locking; empty if the organization does not exist. */
   OptionalLong revision(OrgId id);
+
+  /**
+   * The committed revisions of several organizations at once, without locking; missing organizations
+   * are absent from the result. Stores override this with one query.
+   */
+  default Map<OrgId, Long> revisions(List<OrgId> ids) {
+    Map<OrgId, Long> revisions = new HashMap<>();
+    for (OrgId id : ids) {
+      revision(id).ifPresent(r -> revisions.put(id, r));
+    }
+    return revisions;
+  }
 
   /** Replaces the organization's name and settings. */
   void update(Organization organization);

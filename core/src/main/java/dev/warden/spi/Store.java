@@ -1,5 +1,7 @@
 package dev.warden.spi;
 
+import dev.warden.organization.OrgId;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -15,4 +17,22 @@ public interface Store {
    * with {@link OrganizationRepository#lock} are held until the transaction ends.
    */
   <T> T inTransaction(Function<Transaction, T> work);
+
+  /**
+   * Whether other processes may change this store's data (a database several application instances
+   * share). If so, a policy revalidates its cached snapshots against the organizations' revisions
+   * within its staleness bound. The default, {@code false}, suits a store only this JVM changes.
+   */
+  default boolean shared() {
+    return false;
+  }
+
+  /**
+   * Asks the store to tell {@code listener} the id of every organization whose revision changes,
+   * whoever changed it (PostgreSQL: {@code LISTEN/NOTIFY}). Best effort: a policy still polls revisions
+   * within its staleness bound. Returns whether the store can push changes at all; the default cannot.
+   */
+  default boolean subscribe(Consumer<OrgId> listener) {
+    return false;
+  }
 }

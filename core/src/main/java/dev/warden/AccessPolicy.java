@@ -4,6 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.warden.apikey.ApiKeys;
+import dev.warden.audit.AuditLog;
+import dev.warden.internal.ApiKeyService;
+import dev.warden.internal.AuditService;
 import dev.warden.internal.Decider;
 import dev.warden.internal.Engine;
 import dev.warden.internal.Errors;
@@ -34,6 +38,7 @@ import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessHolder;
 import dev.warden.report.Explanation;
 import dev.warden.report.SweepReport;
+import dev.warden.spi.AuditSink;
 import dev.warden.spi.Notifier;
 import dev.warden.spi.Store;
 import java.time.Clock;
@@ -49,7 +54,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The entry point: answers whether a principal may do something, and owns the lifecycle that produces
  * those answers through its sub-facades ({@link #organizations()}, {@link #members()},
- * {@link #invites()}, {@link #projects()}, {@link #grants()}).
+ * {@link #invites()}, {@link #projects()}, {@link #grants()}, {@link #apiKeys()}, {@link #audit()}).
  *
  * <pre>{@code
  * AccessPolicy policy = AccessPolicy.inMemory();
@@ -74,16 +79,20 @@ public final class AccessPolicy implements AutoCloseable {
   private final InviteService invites;
   private final ProjectService projects;
   private final GrantService grants;
+  private final ApiKeyService apiKeys;
+  private final AuditService audit;
 
   private AccessPolicy(Builder b) {
     this.decider = new Decider(b.matrix, b.clock);
-    this.engine = new Engine(b.store, decider, b.notifier, b.clock, b.inviteValidity, b.stalenessBound);
+    this.engine = new Engine(b.store, decider, b.notifier, b.auditSink, b.clock, b.inviteValidity, b.stalenessBound);
     Reads reads = new Reads(engine);
     this.organizations = new OrganizationService(engine, reads);
     this.members = new MemberService(engine, reads);
     this.invites = new InviteService(engine, reads);
     this.projects = new ProjectService(engine, reads);
     this.grants = new GrantService(engine, reads);
+    this.apiKeys = new ApiKeyService(engine);
+    this.audit = new AuditService(engine, reads);
   }
 
   /** A policy over a new in-memory store with the {@link PermissionMatrix#posthog()} matrix. */
@@ -114,6 +123,16 @@ public final class AccessPolicy implements AutoCloseable {
 
   public Grants grants() {
     return grants;
+  }
+
+  /** Personal API keys: create, list, roll, revoke, and {@code authenticate} a key's value. */
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  /** The audit log: queries and exports. */
+  public AuditLog audit() {
+    return audit;
   }
 
   public PermissionMatrix matrix() {
@@ -219,7 +238,7 @@ public final class AccessPolicy implements AutoCloseable {
       boolean consistent) {
     try {
       OrgState state = consistent ? engine.cache().getConsistent(organization) : engine.cache().get(organization);
-      return decider.org(principal.userId(), capability, state, trace);
+      return decider.org(principal, capability, state, trace);
     } catch (RuntimeException e) {
       return failClosed(e, trace);
     }
@@ -233,7 +252,7 @@ public final class AccessPolicy implements AutoCloseable {
         trace.step("no project with this id is visible to %s", principal.userId());
         return Decision.notFound();
       }
-      return decider.project(principal.userId(), capability, state, state.projects().get(project), trace);
+      return decider.project(principal, capability, state, state.projects().get(project), trace);
     } catch (RuntimeException e) {
       return failClosed(e, trace);
     }
@@ -251,16 +270,16 @@ public final class AccessPolicy implements AutoCloseable {
   /** Every project {@code principal} can see in the organization, in creation order. */
   public List<VisibleProject> visibleProjects(Principal principal, OrgId organization) {
     checkNotNull(principal, "principal");
-    return visibleProjects(principal.userId(), organization);
+    return visible(principal, organization, null, Integer.MAX_VALUE).items();
   }
 
   /** Every project {@code user} can see in the organization, in creation order. */
   public List<VisibleProject> visibleProjects(UserId user, OrgId organization) {
-    return visible(user, organization, null, Integer.MAX_VALUE).items();
+    return visible(Principal.user(checkNotNull(user, "user")), organization, null, Integer.MAX_VALUE).items();
   }
 
   /**
-   * One page of the projects {@code principal} can see, in creation order. Deterministic: a cursor
+   * One page of the projects {@code principal} can see (an API key principal: within the key's limits), in creation order. Deterministic: a cursor
    * names a position in that order, so pages neither skip nor repeat projects that stay put.
    *
    * @throws NotFoundException if the organization does not exist or the principal is not an active member
@@ -268,16 +287,16 @@ public final class AccessPolicy implements AutoCloseable {
   public Page<VisibleProject> visibleProjects(Principal principal, OrgId organization, PageRequest page) {
     checkNotNull(principal, "principal");
     checkNotNull(page, "page");
-    return visible(principal.userId(), organization, page.cursor().orElse(null), page.size());
+    return visible(principal, organization, page.cursor().orElse(null), page.size());
   }
 
-  private Page<VisibleProject> visible(UserId user, OrgId organization, String cursor, int limit) {
-    checkNotNull(user, "user");
+  private Page<VisibleProject> visible(Principal principal, OrgId organization, String cursor, int limit) {
     checkNotNull(organization, "organization");
     Cursor after = cursor == null ? null : Cursor.parse(cursor);
     OrgState state = engine.cache().get(organization);
-    Membership member = decider.activeMember(state, user, Trace.NONE);
-    if (member == null) {
+    Membership member = decider.activeMember(state, principal.userId(), Trace.NONE);
+    if (member == null || (principal.apiKey().isPresent() && !principal.apiKey().get().organizations().isEmpty()
+        && !principal.apiKey().get().organizations().contains(organization))) {
       throw Errors.notFound("organization");
     }
     List<VisibleProject> items = new ArrayList<>();
@@ -286,7 +305,7 @@ public final class AccessPolicy implements AutoCloseable {
         continue;
       }
       Reason source = decider.access(member, p, Trace.NONE);
-      if (source == Reason.NOT_FOUND) {
+      if (source == Reason.NOT_FOUND || !Decider.keyReaches(principal, p)) {
         continue;
       }
       if (items.size() == limit) {
@@ -336,7 +355,8 @@ public final class AccessPolicy implements AutoCloseable {
     }
     List<AccessHolder> holders = new ArrayList<>();
     for (Membership m : state.members().values()) {
-      Decision d = decider.project(m.user(), capability, state, p, Trace.NONE);
+      Decision d = decider.activeMember(state, m.user(), Trace.NONE) == null
+          ? Decision.notFound() : decider.role(m, capability, p, Trace.NONE);
       if (d.allowed()) {
         holders.add(new AccessHolder(m.user(), m.level(), Optional.of(Decider.role(d.reason(), m, p)), d.reason()));
       }
@@ -359,7 +379,8 @@ public final class AccessPolicy implements AutoCloseable {
     }
     List<AccessHolder> holders = new ArrayList<>();
     for (Membership m : state.members().values()) {
-      Decision d = decider.org(m.user(), capability, state, Trace.NONE);
+      Decision d = decider.activeMember(state, m.user(), Trace.NONE) == null
+          ? Decision.notFound() : decider.level(m, capability, state, Trace.NONE);
       if (d.allowed()) {
         holders.add(new AccessHolder(m.user(), m.level(), Optional.empty(), d.reason()));
       }
@@ -405,6 +426,7 @@ public final class AccessPolicy implements AutoCloseable {
     private PermissionMatrix matrix = PermissionMatrix.posthog();
     private Clock clock = Clock.systemUTC();
     private Notifier notifier = Notifier.NONE;
+    private AuditSink auditSink = AuditSink.NONE;
     private Duration inviteValidity = Duration.ofDays(3);
     private Duration stalenessBound = Duration.ofSeconds(1);
     private boolean built;
@@ -432,6 +454,12 @@ public final class AccessPolicy implements AutoCloseable {
     /** Receives member-joined notifications after commit; default drops them. */
     public Builder notifier(Notifier notifier) {
       this.notifier = checkNotNull(notifier, "notifier");
+      return this;
+    }
+
+    /** Also receives every committed audit entry (e.g. for a SIEM); default drops them. */
+    public Builder auditSink(AuditSink sink) {
+      this.auditSink = checkNotNull(sink, "auditSink");
       return this;
     }
 

@@ -45,6 +45,8 @@ public enum ErrorCode {
   INVITE_EXPIRED,
   /** The invite has already been accepted. */
   INVITE_ALREADY_USED,
+  /** The user already has the maximum number of personal API keys (10). */
+  TOO_MANY_API_KEYS,
   /** The caller must sign in again before this sensitive operation. */
   REAUTHENTICATION_REQUIRED,
   /** The organization requires multi-factor authentication. */

@@ -22,6 +22,10 @@ public enum Reason {
   MFA_REQUIRED,
   /** Denied: the organization requires single sign-on for the principal's email domain. */
   SSO_REQUIRED,
+  /** Denied: the API key's scopes do not cover the capability. */
+  API_KEY_SCOPE,
+  /** Denied: the organization does not let Members use personal API keys. */
+  API_KEYS_DISABLED,
   /** Denied: the principal authenticated too long ago for a sensitive operation. */
   REAUTHENTICATION_REQUIRED,
   /** Denied: the store could not be reached within the staleness bound (fail closed). */

@@ -1,12 +1,17 @@
 package dev.warden.internal;
 
+import dev.warden.AuthMethod;
 import dev.warden.Decision;
+import dev.warden.Principal;
 import dev.warden.Reason;
+import dev.warden.apikey.ApiKey;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.matrix.Capability;
 import dev.warden.matrix.PermissionMatrix;
+import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgLevel;
+import dev.warden.organization.OrganizationSettings;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
@@ -15,8 +20,12 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * The one place the permission matrix is read. Every check, listing and mutation decides here.
- * Allocation-free when given {@link Trace#NONE}: the clock is read only for memberships and grants
+ * The one place the permission matrix is read. Every check, listing and mutation decides here, in this
+ * order: active membership; API key limits (organization, project); organization gates (MFA, SSO, API
+ * keys allowed); matrix cell (with the organization's setting overrides) for the level or effective
+ * project role; API key scope.
+ *
+ * <p>Allocation-free when given {@link Trace#NONE}: the clock is read only for memberships and grants
  * that carry an expiry. Thread-safe. Not API.
  */
 public final class Decider {
@@ -32,13 +41,36 @@ public final class Decider {
     return matrix;
   }
 
-  /** Decides an organization capability for {@code user} in {@code state} (null state: not found). */
-  public Decision org(UserId user, Capability capability, OrgState state, Trace trace) {
-    Membership m = activeMember(state, user, trace);
+  /** Decides an organization capability for {@code principal} in {@code state} (null state: not found). */
+  public Decision org(Principal principal, Capability capability, OrgState state, Trace trace) {
+    Membership m = activeMember(state, principal.userId(), trace);
     if (m == null) {
       return Decision.notFound();
     }
-    if (matrix.allows(m.level(), capability)) {
+    Decision gate = gates(principal, m, state, null, trace);
+    if (gate != null) {
+      return gate;
+    }
+    return narrow(principal, capability, level(m, capability, state, trace), trace);
+  }
+
+  /** Decides a project capability for {@code principal} on {@code project} of {@code state} (null: not found). */
+  public Decision project(Principal principal, Capability capability, OrgState state, ProjectState project,
+      Trace trace) {
+    Membership m = activeMember(state, principal.userId(), trace);
+    if (m == null) {
+      return Decision.notFound();
+    }
+    Decision gate = gates(principal, m, state, project, trace);
+    if (gate != null) {
+      return gate;
+    }
+    return narrow(principal, capability, role(m, capability, project, trace), trace);
+  }
+
+  /** What an active member's organization level allows, before gates and key scopes (for {@code whoCan}). */
+  public Decision level(Membership m, Capability capability, OrgState state, Trace trace) {
+    if (levelAllows(m.level(), capability, state.organization().settings())) {
       trace.step("organization level %s holds %s", m.level(), capability);
       return Decision.allow(Reason.ORG_LEVEL);
     }
@@ -46,12 +78,8 @@ public final class Decider {
     return Decision.deny(Reason.LEVEL_TOO_LOW);
   }
 
-  /** Decides a project capability for {@code user} on {@code project} of {@code state} (null: not found). */
-  public Decision project(UserId user, Capability capability, OrgState state, ProjectState project, Trace trace) {
-    Membership m = activeMember(state, user, trace);
-    if (m == null) {
-      return Decision.notFound();
-    }
+  /** What an active member's effective project role allows, before gates and key scopes. */
+  public Decision role(Membership m, Capability capability, ProjectState project, Trace trace) {
     Reason source = access(m, project, trace);
     if (source == Reason.NOT_FOUND) {
       return Decision.notFound();
@@ -63,6 +91,67 @@ public final class Decider {
     }
     trace.step("project role %s lacks %s", role, capability);
     return Decision.deny(Reason.ROLE_TOO_LOW);
+  }
+
+  /**
+   * Whether {@code level} holds the organization capability, with the organization's overrides of the
+   * Member × {@code INVITE_MEMBERS} and Member × {@code CREATE_PROJECT} cells.
+   */
+  public boolean levelAllows(OrgLevel level, Capability capability, OrganizationSettings settings) {
+    if (level == OrgLevel.MEMBER) {
+      if (capability == Capability.INVITE_MEMBERS && settings.membersCanInvite().isPresent()) {
+        return settings.membersCanInvite().get();
+      }
+      if (capability == Capability.CREATE_PROJECT && settings.membersCanCreateProjects().isPresent()) {
+        return settings.membersCanCreateProjects().get();
+      }
+    }
+    return matrix.allows(level, capability);
+  }
+
+  /**
+   * The gates in front of the matrix, or null when they let the principal through: an API key limited
+   * to other organizations or projects sees {@code NOT_FOUND}; a key of a Member where Members may not
+   * use keys is denied; a user principal must satisfy the organization's MFA and SSO requirements.
+   */
+  Decision gates(Principal principal, Membership m, OrgState state, ProjectState project, Trace trace) {
+    OrganizationSettings settings = state.organization().settings();
+    ApiKey key = principal.apiKey().orElse(null);
+    if (key != null) {
+      if (!key.organizations().isEmpty() && !key.organizations().contains(state.id())) {
+        trace.step("api key %s is limited to other organizations", key.id());
+        return Decision.notFound();
+      }
+      if (project != null && !key.projects().isEmpty() && !key.projects().contains(project.project().id())) {
+        trace.step("api key %s is limited to other projects", key.id());
+        return Decision.notFound();
+      }
+      if (!settings.membersCanUsePersonalApiKeys() && m.level() == OrgLevel.MEMBER) {
+        trace.step("organization does not let Members use api keys (%s)", m.level());
+        return Decision.deny(Reason.API_KEYS_DISABLED);
+      }
+      return null;
+    }
+    if (settings.require2fa() && !principal.mfa()) {
+      trace.step("organization requires MFA; %s did not use it", principal.userId());
+      return Decision.deny(Reason.MFA_REQUIRED);
+    }
+    if (principal.method() != AuthMethod.SSO && !settings.ssoEnforcedDomains().isEmpty()) {
+      EmailAddress email = principal.email().orElse(null);
+      if (email != null && settings.ssoEnforcedFor(email)) {
+        trace.step("organization enforces SSO for %s", email.domain());
+        return Decision.deny(Reason.SSO_REQUIRED);
+      }
+    }
+    return null;
+  }
+
+  private static Decision narrow(Principal principal, Capability capability, Decision decision, Trace trace) {
+    if (decision.allowed() && !principal.scopeAllows(capability)) {
+      trace.step("api key scopes do not cover %s", capability);
+      return Decision.deny(Reason.API_KEY_SCOPE);
+    }
+    return decision;
   }
 
   /** The user's membership if it is active now, else null. */
@@ -108,6 +197,13 @@ public final class Decider {
     }
     trace.step("no project with this id is visible to %s", member.user());
     return Reason.NOT_FOUND;
+  }
+
+  /** Whether the principal's API key limits let it see {@code project} (always true for users). */
+  public static boolean keyReaches(Principal principal, ProjectState project) {
+    ApiKey key = principal.apiKey().orElse(null);
+    return key == null || ((key.organizations().isEmpty() || key.organizations().contains(project.project().organization()))
+        && (key.projects().isEmpty() || key.projects().contains(project.project().id())));
   }
 
   /** The effective role for an access {@code source} other than {@link Reason#NOT_FOUND}. */

@@ -2,7 +2,13 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.ErrorCode;
+import dev.warden.NotFoundException;
+import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.spi.AuditSink;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
 import dev.warden.project.ProjectId;
@@ -11,6 +17,7 @@ import dev.warden.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,10 +37,12 @@ public final class Engine {
   private final Notifier notifier;
   private final Clock clock;
   private final Duration inviteValidity;
+  private final AuditSink sink;
 
-  public Engine(Store store, Decider decider, Notifier notifier, Clock clock, Duration inviteValidity,
-      Duration stalenessBound) {
+  public Engine(Store store, Decider decider, Notifier notifier, AuditSink sink, Clock clock,
+      Duration inviteValidity, Duration stalenessBound) {
     this.store = store;
+    this.sink = sink;
     this.decider = decider;
     this.cache = new StateCache(store, stalenessBound);
     this.notifier = notifier;
@@ -65,10 +74,29 @@ public final class Engine {
     return inviteValidity;
   }
 
-  /** Runs {@code work} on an existing organization. @throws dev.warden.NotFoundException if it is gone */
-  public <T> T mutate(OrgId org, Principal actor, Function<Mutation, T> work) {
+  public AuditSink auditSink() {
+    return sink;
+  }
+
+  /**
+   * Runs {@code work} on an existing organization. If the actor is refused ({@code PERMISSION_DENIED}
+   * and the other denials, or {@code NOT_FOUND} for a target it cannot see), nothing changes but an
+   * {@code <action>.denied} audit entry, written in a transaction of its own.
+   *
+   * @param action the audit action of the change, e.g. {@code member.level_changed}
+   * @param target what the change is about, for the denied entry; may be null
+   * @throws dev.warden.NotFoundException if the organization is gone
+   */
+  public <T> T mutate(OrgId org, Principal actor, String action, Object target, Function<Mutation, T> work) {
     checkNotNull(actor, "actor");
-    return run(org, actor, null, work);
+    try {
+      return run(org, actor, null, work);
+    } catch (PermissionDeniedException | NotFoundException e) {
+      if (!(e instanceof NotFoundException) || e.code() == ErrorCode.NOT_FOUND) {
+        recordDenied(org, actor, action, target);
+      }
+      throw e;
+    }
   }
 
   /** Runs {@code work} on an existing organization as the system (no principal). */
@@ -79,6 +107,39 @@ public final class Engine {
   /** Inserts {@code organization} and runs {@code work} on it, in one transaction. */
   public <T> T create(Organization organization, Principal actor, Function<Mutation, T> work) {
     return run(organization.id(), actor, organization, work);
+  }
+
+  /** Records a refused attempt; skipped for an organization that does not exist. Never throws. */
+  void recordDenied(OrgId org, Principal actor, String action, Object target) {
+    try {
+      AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.of(org), Optional.empty(), Actor.of(actor),
+          action + ".denied", Optional.ofNullable(target).map(String::valueOf), List.of(), clock.instant());
+      boolean written = store.inTransaction(tx -> {
+        if (tx.organizations().revision(org).isEmpty()) {
+          return false;
+        }
+        tx.audit().append(entry);
+        return true;
+      });
+      if (written) {
+        afterCommit(org, entry);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not record a denied {} attempt in organization {}", action, org, e);
+    }
+  }
+
+  /** Forwards a committed entry written outside an organization's mutation; a failing sink is logged. */
+  void forward(AuditEntry entry) {
+    afterCommit(null, entry);
+  }
+
+  private void afterCommit(OrgId org, AuditEntry entry) {
+    try {
+      sink.accept(entry);
+    } catch (RuntimeException e) {
+      LOG.warn("audit sink failed for organization {}; the entry is stored", org, e);
+    }
   }
 
   /** The organization owning {@code project}. @throws dev.warden.NotFoundException if there is none */
@@ -109,7 +170,7 @@ public final class Engine {
           before = OrgState.load(tx, org, revision.getAsLong()).orElseThrow(() -> Errors.notFound("organization"));
         }
       }
-      Mutation m = new Mutation(decider, tx, before, actor, clock.instant());
+      Mutation m = new Mutation(decider, tx, org, before, actor, clock.instant(), sink);
       T value = work.apply(m);
       OrgState after = null;
       if (m.dirty() && !m.deleted()) {

@@ -16,6 +16,11 @@ public final class Errors {
     return new NotFoundException(ErrorCode.NOT_FOUND, what + " not found");
   }
 
+  /** The user is not an active member of the organization. */
+  public static RuleViolationException notAMember(dev.warden.organization.UserId user) {
+    return rule(ErrorCode.NOT_A_MEMBER, "user " + user + " is not an active member of this organization");
+  }
+
   public static RuleViolationException rule(ErrorCode code, String message) {
     return new RuleViolationException(code, message);
   }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.ErrorCode;
 import dev.warden.NotFoundException;
 import dev.warden.Principal;
+import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.UserId;
@@ -41,7 +42,7 @@ public final class GrantService implements Grants {
     checkNotNull(actor, "actor");
     checkNotNull(user, "user");
     checkNotNull(role, "role");
-    return engine.mutate(engine.organizationOf(project), actor, m -> {
+    return engine.mutate(engine.organizationOf(project), actor, "grant.changed", user, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
       if (user.equals(actor.userId())) {
         throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
@@ -53,7 +54,11 @@ public final class GrantService implements Grants {
       }
       expiresAt.ifPresent(m::requireFuture);
       ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt, actor.userId(), m.now());
+      ProjectGrant old = p.grants().get(user);
       m.write().grants().upsert(grant);
+      m.audit("grant.changed", project, user,
+          Change.of("role", old == null ? null : old.role(), role),
+          Change.of("expiresAt", old == null ? null : old.expiresAt().orElse(null), expiresAt.orElse(null)));
       return grant;
     });
   }
@@ -62,7 +67,7 @@ public final class GrantService implements Grants {
   public void revoke(Principal actor, ProjectId project, UserId user) {
     checkNotNull(actor, "actor");
     checkNotNull(user, "user");
-    engine.mutate(engine.organizationOf(project), actor, m -> {
+    engine.mutate(engine.organizationOf(project), actor, "grant.revoked", user, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
       if (user.equals(actor.userId())) {
         throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
@@ -71,6 +76,7 @@ public final class GrantService implements Grants {
         throw new NotFoundException(ErrorCode.GRANT_NOT_FOUND, "user " + user + " has no grant on this project");
       }
       m.write().grants().delete(project, user);
+      m.audit("grant.revoked", project, user, Change.of("role", p.grants().get(user).role(), null));
       return null;
     });
   }

@@ -4,7 +4,10 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
 import dev.warden.NotFoundException;
+import dev.warden.AuthMethod;
+import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
+import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.invite.Invite;
 import dev.warden.invite.InviteGrant;
@@ -42,7 +45,7 @@ public final class InviteService implements Invites {
   public IssuedInvite create(Principal actor, OrgId organization, InviteRequest request) {
     checkNotNull(organization, "organization");
     checkNotNull(request, "request");
-    return engine.mutate(organization, actor, m -> {
+    return engine.mutate(organization, actor, "member.invited", request.email(), m -> {
       Membership me = m.requireOrg(Capability.INVITE_MEMBERS);
       if (!me.level().atLeast(request.level())) {
         throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN,
@@ -68,6 +71,8 @@ public final class InviteService implements Invites {
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
           request.inviteGrants(), me.user(), m.now(), m.now().plus(engine.inviteValidity()), Optional.empty());
       m.write().invites().insertReplacingUnused(invite, Secrets.sha256(token));
+      m.audit("member.invited", null, invite.id(), Change.of("email", null, invite.email()),
+          Change.of("level", null, invite.level()), Change.of("grants", null, invite.grants()), Change.secret("token"));
       return new IssuedInvite(invite, token);
     });
   }
@@ -85,7 +90,7 @@ public final class InviteService implements Invites {
   public void revoke(Principal actor, OrgId organization, InviteId invite) {
     checkNotNull(organization, "organization");
     checkNotNull(invite, "invite");
-    engine.mutate(organization, actor, m -> {
+    engine.mutate(organization, actor, "invite.revoked", invite, m -> {
       m.requireOrg(Capability.REVOKE_INVITES);
       Optional<Invite> found = m.read().invites().find(invite)
           .filter(i -> i.organization().equals(organization) && i.acceptedAt().isEmpty());
@@ -93,6 +98,7 @@ public final class InviteService implements Invites {
         throw inviteNotFound();
       }
       m.write().invites().delete(invite);
+      m.audit("invite.revoked", null, invite, Change.of("email", found.get().email(), null));
       return null;
     });
   }
@@ -108,7 +114,7 @@ public final class InviteService implements Invites {
       throw inviteNotFound();
     }
     try {
-      return engine.mutate(located.get().organization(), user, m -> accept(m, hash, email));
+      return engine.mutate(located.get().organization(), user, "member.joined", user.userId(), m -> accept(m, hash, email));
     } catch (NotFoundException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
         throw inviteNotFound(); // the organization was deleted meanwhile
@@ -128,6 +134,10 @@ public final class InviteService implements Invites {
     if (invite.acceptedAt().isPresent()) {
       throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
+    if (m.state().organization().settings().ssoEnforcedFor(email) && m.actor().method() != AuthMethod.SSO) {
+      throw new PermissionDeniedException(ErrorCode.SSO_REQUIRED,
+          "this organization requires single sign-on for " + email.domain() + "; sign in with SSO to accept");
+    }
     OrgId org = invite.organization();
     Membership existing = m.state().members().get(m.actor().userId());
     if (existing != null && existing.activeAt(m.now())) {
@@ -138,15 +148,18 @@ public final class InviteService implements Invites {
       throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
     if (existing != null) {
-      MemberService.delete(m, existing); // an expired, unswept membership and its stale grants
+      MemberService.delete(m, "member.expired", existing); // an expired, unswept membership and its stale grants
     }
     Membership joined = new Membership(org, m.actor().userId(), Optional.of(email), invite.level(), Optional.empty(),
         Optional.empty(), m.now(), Optional.of(invite.invitedBy()));
     tx.memberships().insert(joined);
+    m.audit("member.joined", null, joined.user(), Change.of("level", null, joined.level()),
+        Change.of("invite", null, invite.id()));
     for (InviteGrant grant : invite.grants()) {
       if (m.state().projects().containsKey(grant.project())) {
         tx.grants().upsert(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
             invite.invitedBy(), m.now()));
+        m.audit("grant.changed", grant.project(), joined.user(), Change.of("role", null, grant.role()));
       }
     }
     tx.invites().deleteUnused(org, email);

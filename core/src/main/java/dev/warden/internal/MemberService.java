@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.ErrorCode;
 import dev.warden.Principal;
 import dev.warden.StorageException;
+import dev.warden.audit.Change;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Members;
 import dev.warden.organization.Membership;
@@ -47,7 +48,7 @@ public final class MemberService implements Members {
   @Override
   public Membership changeLevel(Principal actor, OrgId organization, UserId user, OrgLevel level) {
     checkNotNull(level, "level");
-    return editOther(actor, organization, user, (m, me, target) -> {
+    return editOther(actor, organization, user, "member.level_changed", (m, me, target) -> {
       if (!me.level().atLeast(level)) {
         throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN, "cannot set a level above your own (" + me.level() + "): " + level);
       }
@@ -62,15 +63,16 @@ public final class MemberService implements Members {
       if (level == OrgLevel.OWNER && target.expiresAt().isPresent()) {
         throw ownerCannotExpire(user);
       }
-      return target.level() == level ? target : replace(m, target, target.withLevel(level));
+      return target.level() == level ? target : replace(m, "member.level_changed", target, target.withLevel(level));
     });
   }
 
   @Override
   public void transferOwnership(Principal actor, OrgId organization, UserId newOwner) {
     checkNotNull(newOwner, "newOwner");
-    mutate(organization, actor, m -> {
+    mutate(organization, actor, "ownership.transferred", newOwner, m -> {
       Membership me = m.requireOrg(Capability.TRANSFER_OWNERSHIP);
+      m.requireRecentAuthentication();
       if (newOwner.equals(me.user())) {
         throw Errors.rule(ErrorCode.TRANSFER_TO_SELF, "cannot transfer ownership to yourself");
       }
@@ -80,23 +82,24 @@ public final class MemberService implements Members {
       }
       // Promote first, so the organization never lacks an Owner, even between the two writes.
       if (target.level() != OrgLevel.OWNER) {
-        replace(m, target, target.withLevel(OrgLevel.OWNER));
+        replace(m, "ownership.transferred", target, target.withLevel(OrgLevel.OWNER));
       }
-      replace(m, me, me.withLevel(OrgLevel.ADMIN));
+      replace(m, "ownership.transferred", me, me.withLevel(OrgLevel.ADMIN));
       return null;
     });
   }
 
   @Override
   public void leave(Principal actor, OrgId organization) {
-    mutate(organization, actor, m -> {
+    mutate(organization, actor, "member.left", actor.userId(), m -> {
       Membership me = m.actorMember();
       if (me.level() == OrgLevel.OWNER) {
         throw Errors.rule(ErrorCode.OWNER_CANNOT_LEAVE,
             "an Owner cannot leave; transfer ownership or be demoted first");
       }
       m.requireOrg(Capability.LEAVE_ORGANIZATION);
-      delete(m, me);
+      m.requireRecentAuthentication();
+      delete(m, "member.left", me);
       return null;
     });
   }
@@ -109,8 +112,9 @@ public final class MemberService implements Members {
       leave(actor, organization);
       return;
     }
-    mutate(organization, actor, m -> {
+    mutate(organization, actor, "member.removed", user, m -> {
       Membership me = m.requireOrg(Capability.REMOVE_MEMBERS);
+      m.requireRecentAuthentication();
       Membership target = m.state().members().get(user);
       if (target == null) {
         throw notAMember(user);
@@ -122,7 +126,7 @@ public final class MemberService implements Members {
       if (!me.level().atLeast(target.level())) {
         throw levelAboveOwn(me, target);
       }
-      delete(m, target);
+      delete(m, "member.removed", target);
       return null;
     });
   }
@@ -130,32 +134,32 @@ public final class MemberService implements Members {
   @Override
   public Membership setExpiry(Principal actor, OrgId organization, UserId user, Instant expiresAt) {
     checkNotNull(expiresAt, "expiresAt");
-    return editOther(actor, organization, user, (m, me, target) -> {
+    return editOther(actor, organization, user, "member.expiry_changed", (m, me, target) -> {
       if (target.level() == OrgLevel.OWNER) {
         throw ownerCannotExpire(user);
       }
       m.requireFuture(expiresAt);
-      return replace(m, target, target.withExpiresAt(Optional.of(expiresAt)));
+      return replace(m, "member.expiry_changed", target, target.withExpiresAt(Optional.of(expiresAt)));
     });
   }
 
   @Override
   public Membership clearExpiry(Principal actor, OrgId organization, UserId user) {
-    return editOther(actor, organization, user, (m, me, target) ->
-        target.expiresAt().isEmpty() ? target : replace(m, target, target.withExpiresAt(Optional.empty())));
+    return editOther(actor, organization, user, "member.expiry_changed", (m, me, target) -> target.expiresAt().isEmpty()
+        ? target : replace(m, "member.expiry_changed", target, target.withExpiresAt(Optional.empty())));
   }
 
   @Override
   public Membership setNote(Principal actor, OrgId organization, UserId user, String note) {
     checkNotNull(user, "user");
     Optional<String> normalized = Names.note(Optional.ofNullable(note));
-    return mutate(organization, actor, m -> {
+    return mutate(organization, actor, "member.note_changed", user, m -> {
       Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
       Membership target = m.activeMember(user);
       if (!me.level().atLeast(target.level())) {
         throw levelAboveOwn(me, target);
       }
-      return target.note().equals(normalized) ? target : replace(m, target, target.withNote(normalized));
+      return target.note().equals(normalized) ? target : replace(m, "member.note_changed", target, target.withNote(normalized));
     });
   }
 
@@ -169,7 +173,7 @@ public final class MemberService implements Members {
       int grants = 0;
       for (Membership member : m.state().members().values()) {
         if (!member.activeAt(m.now())) {
-          delete(m, member);
+          delete(m, "member.expired", member);
           memberships++;
         }
       }
@@ -178,6 +182,7 @@ public final class MemberService implements Members {
           Membership holder = m.state().members().get(g.user());
           if (!g.activeAt(m.now()) && holder != null && holder.activeAt(m.now())) {
             m.write().grants().delete(g.project(), g.user());
+            m.audit("grant.expired", g.project(), g.user(), Change.of("role", g.role(), null));
             grants++;
           }
         }
@@ -191,10 +196,11 @@ public final class MemberService implements Members {
     Membership apply(Mutation m, Membership me, Membership target);
   }
 
-  private Membership editOther(Principal actor, OrgId organization, UserId user, Edit edit) {
+  private Membership editOther(Principal actor, OrgId organization, UserId user, String action, Edit edit) {
     checkNotNull(user, "user");
-    return mutate(organization, actor, m -> {
+    return mutate(organization, actor, action, user, m -> {
       Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
+      m.requireRecentAuthentication();
       Membership target = m.activeMember(user);
       if (user.equals(me.user())) {
         throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_LEVEL, "cannot change your own level or expiry");
@@ -206,34 +212,42 @@ public final class MemberService implements Members {
     });
   }
 
-  private <T> T mutate(OrgId organization, Principal actor, java.util.function.Function<Mutation, T> work) {
+  private <T> T mutate(OrgId organization, Principal actor, String action, Object target,
+      java.util.function.Function<Mutation, T> work) {
     checkNotNull(organization, "organization");
-    return engine.mutate(organization, actor, work);
+    return engine.mutate(organization, actor, action, target, work);
   }
 
   private static long owners(Mutation m) {
     return m.state().members().values().stream().filter(x -> x.level() == OrgLevel.OWNER).count();
   }
 
-  private static Membership replace(Mutation m, Membership current, Membership next) {
+  /** Replaces a membership (compare-and-set) and audits the fields that changed. */
+  private static Membership replace(Mutation m, String action, Membership current, Membership next) {
     if (!m.write().memberships().update(current, next)) {
       throw next.level() != OrgLevel.OWNER && current.level() == OrgLevel.OWNER
           ? lastOwner()
           : new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
     }
+    m.audit(action, null, current.user(), Changes.diff()
+        .field("level", current.level(), next.level())
+        .field("expiresAt", current.expiresAt().orElse(null), next.expiresAt().orElse(null))
+        .field("note", current.note().orElse(null), next.note().orElse(null))
+        .toArray());
     return next;
   }
 
-  /** Deletes a membership and the member's grants in the organization. */
-  static void delete(Mutation m, Membership member) {
-    m.write().grants().deleteByMember(member.organization(), member.user());
+  /** Deletes a membership and the member's grants in the organization, and audits it as {@code action}. */
+  static void delete(Mutation m, String action, Membership member) {
+    int grants = m.write().grants().deleteByMember(member.organization(), member.user());
     if (!m.write().memberships().delete(member.organization(), member.user())) {
       throw new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
     }
+    m.audit(action, null, member.user(), Change.of("level", member.level(), null), Change.of("grants", grants, 0));
   }
 
   private static dev.warden.RuleViolationException notAMember(UserId user) {
-    return Errors.rule(ErrorCode.NOT_A_MEMBER, "user " + user + " is not an active member of this organization");
+    return Errors.notAMember(user);
   }
 
   private static dev.warden.RuleViolationException lastOwner() {

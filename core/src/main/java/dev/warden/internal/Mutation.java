@@ -2,8 +2,17 @@ package dev.warden.internal;
 
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
+import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.Reason;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.Change;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrganizationSettings;
+import dev.warden.spi.AuditSink;
+import java.time.Duration;
+import java.util.Optional;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
@@ -23,17 +32,21 @@ import java.util.List;
 public final class Mutation {
   private final Decider decider;
   private final Transaction tx;
+  private final OrgId org;
   private final OrgState state;
+  private final AuditSink sink;
   private final Principal actor;
   private final Instant now;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private boolean dirty;
   private boolean deleted;
 
-  Mutation(Decider decider, Transaction tx, OrgState state, Principal actor, Instant now) {
+  Mutation(Decider decider, Transaction tx, OrgId org, OrgState state, Principal actor, Instant now, AuditSink sink) {
     this.decider = decider;
     this.tx = tx;
+    this.org = org;
     this.state = state;
+    this.sink = sink;
     this.actor = actor;
     this.now = now;
   }
@@ -71,6 +84,42 @@ public final class Mutation {
     afterCommit.add(action);
   }
 
+  /**
+   * Records an audit entry for this change in the same transaction and forwards it to the sink after
+   * commit. Secrets must be passed as {@link Change#secret}.
+   *
+   * @param project the project the change is about, or null
+   * @param target what the change is about (a user id, an invite id), or null
+   */
+  public void audit(String action, dev.warden.project.ProjectId project, Object target, Change... changes) {
+    AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.of(org), Optional.ofNullable(project),
+        actor == null ? Actor.SYSTEM : Actor.of(actor), action, Optional.ofNullable(target).map(String::valueOf),
+        List.of(changes), now);
+    write().audit().append(entry);
+    afterCommit(() -> sink.accept(entry));
+  }
+
+  /**
+   * Refuses a sensitive change by a principal that authenticated longer ago than the organization's
+   * recent-authentication window (exclusive).
+   *
+   * @throws PermissionDeniedException {@code REAUTHENTICATION_REQUIRED}
+   */
+  public void requireRecentAuthentication() {
+    Duration window = state == null ? OrganizationSettings.DEFAULT_RECENT_AUTHENTICATION
+        : state.organization().settings().recentAuthentication();
+    requireRecentAuthentication(actor, window, now);
+  }
+
+  /** The rule of {@link #requireRecentAuthentication()} for changes outside an organization. */
+  static void requireRecentAuthentication(Principal actor, Duration window, Instant now) {
+    if (actor != null && actor.authenticatedAtInstant().isPresent()
+        && !now.isBefore(actor.authenticatedAtInstant().get().plus(window))) {
+      throw new PermissionDeniedException(ErrorCode.REAUTHENTICATION_REQUIRED,
+          "this change needs an authentication within the last " + window + "; sign in again");
+    }
+  }
+
   /** Marks the organization deleted, so its snapshot is dropped instead of republished. */
   public void organizationDeleted() {
     dirty = true;
@@ -96,7 +145,7 @@ public final class Mutation {
    * @throws dev.warden.PermissionDeniedException if the level lacks the capability
    */
   public Membership requireOrg(Capability capability) {
-    Decision d = decider.org(actor.userId(), capability, state, Trace.NONE);
+    Decision d = decider.org(actor, capability, state, Trace.NONE);
     if (!d.allowed()) {
       throw Errors.refused(d, "organization");
     }
@@ -118,7 +167,7 @@ public final class Mutation {
    */
   public ProjectState requireProject(ProjectId project, Capability capability) {
     ProjectState p = state.projects().get(project);
-    Decision d = p == null ? Decision.notFound() : decider.project(actor.userId(), capability, state, p, Trace.NONE);
+    Decision d = p == null ? Decision.notFound() : decider.project(actor, capability, state, p, Trace.NONE);
     if (!d.allowed()) {
       throw Errors.refused(d, "project");
     }
@@ -144,7 +193,7 @@ public final class Mutation {
   public Membership activeMember(UserId user) {
     Membership m = decider.activeMember(state, user, Trace.NONE);
     if (m == null) {
-      throw Errors.rule(ErrorCode.NOT_A_MEMBER, "user " + user + " is not an active member of this organization");
+      throw Errors.notAMember(user);
     }
     return m;
   }

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.Principal;
+import dev.warden.audit.Change;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -35,6 +36,7 @@ public final class OrganizationService implements Organizations {
     return engine.create(org, creator, m -> {
       m.write().memberships().insert(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
           Optional.empty(), Optional.empty(), m.now(), Optional.empty()));
+      m.audit("organization.created", null, org.id(), Change.of("name", null, org.name()));
       ProjectService.insertNew(m, org.id(), DEFAULT_PROJECT);
       return org;
     });
@@ -60,22 +62,28 @@ public final class OrganizationService implements Organizations {
   @Override
   public Organization rename(Principal actor, OrgId organization, String name) {
     String stripped = Names.name(name, "organization name");
-    return update(actor, organization, org -> org.withName(stripped));
+    return update(actor, organization, "organization.renamed", org -> org.withName(stripped));
   }
 
   @Override
   public Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings) {
     checkNotNull(settings, "settings");
-    return update(actor, organization, org -> org.withSettings(settings));
+    return update(actor, organization, "settings.changed", org -> org.withSettings(settings));
   }
 
-  private Organization update(Principal actor, OrgId organization, java.util.function.UnaryOperator<Organization> change) {
+  private Organization update(Principal actor, OrgId organization, String action,
+      java.util.function.UnaryOperator<Organization> change) {
     checkNotNull(organization, "organization");
-    return engine.mutate(organization, actor, m -> {
+    return engine.mutate(organization, actor, action, organization, m -> {
       m.requireOrg(Capability.MANAGE_ORG_SETTINGS);
-      Organization next = change.apply(m.state().organization());
-      if (!next.equals(m.state().organization())) {
+      Organization before = m.state().organization();
+      Organization next = change.apply(before);
+      if (!next.equals(before)) {
         m.write().organizations().update(next);
+        m.audit(action, null, organization, Changes.diff()
+            .field("name", before.name(), next.name())
+            .field("settings", before.settings(), next.settings())
+            .toArray());
       }
       return next;
     });
@@ -84,8 +92,10 @@ public final class OrganizationService implements Organizations {
   @Override
   public void delete(Principal actor, OrgId organization) {
     checkNotNull(organization, "organization");
-    engine.mutate(organization, actor, m -> {
+    engine.mutate(organization, actor, "organization.deleted", organization, m -> {
       m.requireOrg(Capability.DELETE_ORGANIZATION);
+      m.requireRecentAuthentication();
+      m.audit("organization.deleted", null, organization, Change.of("name", m.state().organization().name(), null));
       m.write().organizations().delete(organization);
       m.organizationDeleted();
       return null;

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.ErrorCode;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
+import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.OrgId;
@@ -34,6 +35,8 @@ public final class ProjectService implements Projects {
     Project project = new Project(ProjectId.of(Ids.next("prj")), organization, name,
         m.decider().matrix().newProjectVisibility(), ProjectRole.MEMBER, Secrets.token(TOKEN_PREFIX, 24), m.now());
     m.write().projects().insert(project);
+    m.audit("project.created", project.id(), project.id(), Change.of("name", null, project.name()),
+        Change.of("visibility", null, project.visibility()));
     return project;
   }
 
@@ -41,7 +44,7 @@ public final class ProjectService implements Projects {
   public Project create(Principal actor, OrgId organization, String name) {
     checkNotNull(organization, "organization");
     String stripped = Names.name(name, "project name");
-    return engine.mutate(organization, actor, m -> {
+    return engine.mutate(organization, actor, "project.created", null, m -> {
       m.requireOrg(Capability.CREATE_PROJECT);
       return insertNew(m, organization, stripped);
     });
@@ -55,30 +58,40 @@ public final class ProjectService implements Projects {
   @Override
   public Project rename(Principal actor, ProjectId project, String name) {
     String stripped = Names.name(name, "project name");
-    return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, p -> p.withName(stripped));
+    return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, "project.renamed", p -> p.withName(stripped));
   }
 
   @Override
   public Project setDefaultRole(Principal actor, ProjectId project, ProjectRole role) {
     checkNotNull(role, "role");
-    return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, p -> p.withDefaultRole(role));
+    return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, "project.default_role_changed",
+        p -> p.withDefaultRole(role));
   }
 
   @Override
   public Project rotateToken(Principal actor, ProjectId project) {
-    return update(actor, project, Capability.ROTATE_PROJECT_TOKEN, p -> p.withToken(Secrets.token(TOKEN_PREFIX, 24)));
+    return update(actor, project, Capability.ROTATE_PROJECT_TOKEN, "project.token_rotated",
+        p -> p.withToken(Secrets.token(TOKEN_PREFIX, 24)));
   }
 
-  private Project update(Principal actor, ProjectId project, Capability capability, UnaryOperator<Project> change) {
-    return engine.mutate(engine.organizationOf(project), actor, m -> {
+  private Project update(Principal actor, ProjectId project, Capability capability, String action,
+      UnaryOperator<Project> change) {
+    return engine.mutate(engine.organizationOf(project), actor, action, project, m -> {
       Project current = m.requireProject(project, capability).project();
-      return write(m, current, change.apply(current));
+      return write(m, action, current, change.apply(current));
     });
   }
 
-  private static Project write(Mutation m, Project current, Project next) {
+  /** Writes and audits a project change; the token is recorded masked. Nothing happens for a no-op. */
+  private static Project write(Mutation m, String action, Project current, Project next) {
     if (!next.equals(current)) {
       m.write().projects().update(next);
+      m.audit(action, current.id(), current.id(), Changes.diff()
+          .field("name", current.name(), next.name())
+          .field("visibility", current.visibility(), next.visibility())
+          .field("defaultRole", current.defaultRole(), next.defaultRole())
+          .secret("token", current.token(), next.token())
+          .toArray());
     }
     return next;
   }
@@ -86,22 +99,24 @@ public final class ProjectService implements Projects {
   @Override
   public Project setVisibility(Principal actor, ProjectId project, Visibility visibility) {
     checkNotNull(visibility, "visibility");
-    return engine.mutate(engine.organizationOf(project), actor, m -> {
+    return engine.mutate(engine.organizationOf(project), actor, "project.visibility_changed", project, m -> {
       ProjectState p = m.visibleProject(project);
       if (!m.actorMember().level().atLeast(OrgLevel.ADMIN)) {
         throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
             "only organization Admins and Owners make a project private or open");
       }
-      return write(m, p.project(), p.project().withVisibility(visibility));
+      return write(m, "project.visibility_changed", p.project(), p.project().withVisibility(visibility));
     });
   }
 
   @Override
   public void delete(Principal actor, ProjectId project) {
-    engine.mutate(engine.organizationOf(project), actor, m -> {
-      m.visibleProject(project);
+    engine.mutate(engine.organizationOf(project), actor, "project.deleted", project, m -> {
+      ProjectState p = m.visibleProject(project);
       m.requireOrg(Capability.DELETE_PROJECT);
+      m.requireRecentAuthentication();
       m.write().projects().delete(project);
+      m.audit("project.deleted", project, project, Change.of("name", p.project().name(), null));
       return null;
     });
   }

@@ -25,7 +25,7 @@ public final class Reads {
     checkNotNull(actor, "actor");
     checkNotNull(org, "organization");
     OrgState state = engine.cache().get(org);
-    Decision d = engine.decider().org(actor.userId(), capability, state, Trace.NONE);
+    Decision d = engine.decider().org(actor, capability, state, Trace.NONE);
     if (!d.allowed()) {
       throw Errors.refused(d, "organization");
     }
@@ -38,7 +38,7 @@ public final class Reads {
     checkNotNull(project, "project");
     OrgState state = engine.cache().forProject(project);
     ProjectState p = state == null ? null : state.projects().get(project);
-    Decision d = p == null ? Decision.notFound() : engine.decider().project(actor.userId(), capability, state, p, Trace.NONE);
+    Decision d = p == null ? Decision.notFound() : engine.decider().project(actor, capability, state, p, Trace.NONE);
     if (!d.allowed()) {
       throw Errors.refused(d, "project");
     }

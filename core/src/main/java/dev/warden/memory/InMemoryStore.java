@@ -4,6 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiKeyId;
+import dev.warden.audit.AuditCursor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditQuery;
 import dev.warden.invite.Invite;
 import dev.warden.invite.InviteId;
 import dev.warden.organization.EmailAddress;
@@ -15,6 +20,8 @@ import dev.warden.organization.UserId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
+import dev.warden.spi.ApiKeyRepository;
+import dev.warden.spi.AuditRepository;
 import dev.warden.spi.GrantRepository;
 import dev.warden.spi.InviteRepository;
 import dev.warden.spi.MembershipRepository;
@@ -33,6 +40,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -55,6 +63,12 @@ public final class InMemoryStore implements Store {
   private final Map<InviteId, OrgId> inviteOrg = new ConcurrentHashMap<>();
   private final Map<String, InviteId> inviteByHash = new ConcurrentHashMap<>();
   private final Map<UserId, Set<OrgId>> orgsByUser = new ConcurrentHashMap<>();
+  private final Map<ApiKeyId, ApiKey> keys = new ConcurrentHashMap<>();
+  private final Map<ApiKeyId, String> keyHashes = new ConcurrentHashMap<>();
+  private final Map<String, ApiKeyId> keyByHash = new ConcurrentHashMap<>();
+  private final Map<UserId, Object> keyLocks = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<AuditCursor, AuditEntry> audit = new ConcurrentSkipListMap<>(
+      Comparator.comparing(AuditCursor::at).thenComparing(AuditCursor::id).reversed());
 
   private InMemoryStore() {}
 
@@ -98,6 +112,8 @@ public final class InMemoryStore implements Store {
     private final Projects projectRepo = new Projects();
     private final Grants grantRepo = new Grants();
     private final Invites inviteRepo = new Invites();
+    private final Keys keyRepo = new Keys();
+    private final Audit auditRepo = new Audit();
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<ReentrantLock> held = new ArrayList<>();
     private final Thread owner = Thread.currentThread();
@@ -183,6 +199,16 @@ public final class InMemoryStore implements Store {
     @Override
     public InviteRepository invites() {
       return inviteRepo;
+    }
+
+    @Override
+    public ApiKeyRepository apiKeys() {
+      return keyRepo;
+    }
+
+    @Override
+    public AuditRepository audit() {
+      return auditRepo;
     }
 
     private void unindexMember(Membership m) {
@@ -558,6 +584,90 @@ public final class InMemoryStore implements Store {
           }
         }
         return count;
+      }
+    }
+  
+    private final class Keys implements ApiKeyRepository {
+      @Override
+      public boolean insertIfFewer(ApiKey key, String valueHash, int max) {
+        checkOpen();
+        checkNotNull(valueHash, "valueHash");
+        checkArgument(!keys.containsKey(key.id()), "api key %s exists", key.id());
+        checkArgument(!keyByHash.containsKey(valueHash), "api key hash must be unique");
+        synchronized (keyLocks.computeIfAbsent(key.user(), u -> new Object())) {
+          if (listByUser(key.user()).size() >= max) {
+            return false;
+          }
+          put(keys, key.id(), key);
+          put(keyHashes, key.id(), valueHash);
+          put(keyByHash, valueHash, key.id());
+          return true;
+        }
+      }
+
+      @Override
+      public Optional<ApiKey> find(ApiKeyId id) {
+        checkOpen();
+        return Optional.ofNullable(keys.get(checkNotNull(id, "id")));
+      }
+
+      @Override
+      public Optional<HashedApiKey> findByValueHash(String valueHash) {
+        checkOpen();
+        ApiKeyId id = keyByHash.get(checkNotNull(valueHash, "valueHash"));
+        ApiKey key = id == null ? null : keys.get(id);
+        return key == null ? Optional.empty() : Optional.of(new HashedApiKey(key, valueHash));
+      }
+
+      @Override
+      public List<ApiKey> listByUser(UserId user) {
+        checkOpen();
+        checkNotNull(user, "user");
+        return keys.values().stream()
+            .filter(k -> k.user().equals(user))
+            .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
+            .toList();
+      }
+
+      @Override
+      public void update(ApiKey key, Optional<String> newValueHash) {
+        checkOpen();
+        checkArgument(keys.containsKey(key.id()), "api key %s does not exist", key.id());
+        if (newValueHash.isPresent()) {
+          checkArgument(!keyByHash.containsKey(newValueHash.get()), "api key hash must be unique");
+          remove(keyByHash, keyHashes.get(key.id()));
+          put(keyHashes, key.id(), newValueHash.get());
+          put(keyByHash, newValueHash.get(), key.id());
+        }
+        put(keys, key.id(), key);
+      }
+
+      @Override
+      public boolean delete(ApiKeyId id) {
+        checkOpen();
+        if (remove(keys, checkNotNull(id, "id")) == null) {
+          return false;
+        }
+        remove(keyByHash, remove(keyHashes, id));
+        return true;
+      }
+    }
+
+    private final class Audit implements AuditRepository {
+      @Override
+      public void append(AuditEntry entry) {
+        checkOpen();
+        AuditCursor key = AuditCursor.of(entry);
+        checkArgument(!audit.containsKey(key), "audit entry %s exists", entry.id());
+        put(audit, key, entry);
+      }
+
+      @Override
+      public List<AuditEntry> query(AuditQuery query, Optional<AuditCursor> after, int limit) {
+        checkOpen();
+        checkArgument(limit > 0, "limit must be positive, but was %s", limit);
+        Map<AuditCursor, AuditEntry> range = after.isPresent() ? audit.tailMap(after.get(), false) : audit;
+        return range.values().stream().filter(query::matches).limit(limit).toList();
       }
     }
   }

@@ -1,18 +1,109 @@
 package dev.warden.organization;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableSet;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
 /**
- * An organization's own switches. Immutable.
+ * An organization's own switches. Each gate narrows or widens exactly one thing, documented per
+ * component. Immutable; change it with the {@code with…} methods and
+ * {@code organizations().updateSettings(…)} ({@code MANAGE_ORG_SETTINGS}).
  *
  * @param memberJoinedNotifications whether existing members are told when someone joins (default on)
+ * @param require2fa whether every user principal must have used MFA; otherwise checks answer
+ *     {@code DENY MFA_REQUIRED} (default off; API keys are not affected)
+ * @param ssoEnforcedDomains email domains whose users must sign in with SSO; otherwise checks answer
+ *     {@code DENY SSO_REQUIRED} and invites to such emails cannot be accepted without SSO (default none)
+ * @param membersCanInvite overrides the matrix cell Member × {@code INVITE_MEMBERS}; empty keeps the matrix's
+ * @param membersCanCreateProjects overrides the matrix cell Member × {@code CREATE_PROJECT}; empty keeps
+ *     the matrix's
+ * @param membersCanUsePersonalApiKeys whether API keys of members at level Member act here (Admins' and
+ *     Owners' keys always do); off answers {@code DENY API_KEYS_DISABLED} (default on)
+ * @param recentAuthentication how recently a principal must have authenticated for sensitive changes
+ *     (membership, ownership, API keys, deleting a project or the organization); default 2 hours
  */
-public record OrganizationSettings(boolean memberJoinedNotifications) {
+public record OrganizationSettings(
+    boolean memberJoinedNotifications,
+    boolean require2fa,
+    Set<String> ssoEnforcedDomains,
+    Optional<Boolean> membersCanInvite,
+    Optional<Boolean> membersCanCreateProjects,
+    boolean membersCanUsePersonalApiKeys,
+    Duration recentAuthentication) {
+
+  /** The default recent-authentication window. */
+  public static final Duration DEFAULT_RECENT_AUTHENTICATION = Duration.ofHours(2);
+
+  public OrganizationSettings {
+    ssoEnforcedDomains = normalizeDomains(ssoEnforcedDomains);
+    checkNotNull(membersCanInvite, "membersCanInvite");
+    checkNotNull(membersCanCreateProjects, "membersCanCreateProjects");
+    checkNotNull(recentAuthentication, "recentAuthentication");
+    checkArgument(!recentAuthentication.isNegative() && !recentAuthentication.isZero(),
+        "recentAuthentication must be positive, but was %s", recentAuthentication);
+  }
 
   /** The settings of a new organization. */
   public static OrganizationSettings defaults() {
-    return new OrganizationSettings(true);
+    return new OrganizationSettings(true, false, Set.of(), Optional.empty(), Optional.empty(), true,
+        DEFAULT_RECENT_AUTHENTICATION);
   }
 
   public OrganizationSettings withMemberJoinedNotifications(boolean on) {
-    return new OrganizationSettings(on);
+    return new OrganizationSettings(on, require2fa, ssoEnforcedDomains, membersCanInvite, membersCanCreateProjects,
+        membersCanUsePersonalApiKeys, recentAuthentication);
+  }
+
+  public OrganizationSettings withRequire2fa(boolean on) {
+    return new OrganizationSettings(memberJoinedNotifications, on, ssoEnforcedDomains, membersCanInvite,
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication);
+  }
+
+  /** @throws IllegalArgumentException if a domain lacks an inner dot or has an {@code @} */
+  public OrganizationSettings withSsoEnforcedDomains(Set<String> domains) {
+    return new OrganizationSettings(memberJoinedNotifications, require2fa, domains, membersCanInvite,
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication);
+  }
+
+  public OrganizationSettings withMembersCanInvite(boolean allowed) {
+    return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, Optional.of(allowed),
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication);
+  }
+
+  public OrganizationSettings withMembersCanCreateProjects(boolean allowed) {
+    return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
+        Optional.of(allowed), membersCanUsePersonalApiKeys, recentAuthentication);
+  }
+
+  public OrganizationSettings withMembersCanUsePersonalApiKeys(boolean allowed) {
+    return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
+        membersCanCreateProjects, allowed, recentAuthentication);
+  }
+
+  public OrganizationSettings withRecentAuthentication(Duration window) {
+    return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, window);
+  }
+
+  /** Whether users with {@code email} must sign in with SSO here. */
+  public boolean ssoEnforcedFor(EmailAddress email) {
+    return !ssoEnforcedDomains.isEmpty() && ssoEnforcedDomains.contains(email.domain());
+  }
+
+  private static Set<String> normalizeDomains(Set<String> domains) {
+    checkNotNull(domains, "ssoEnforcedDomains");
+    ImmutableSet.Builder<String> b = ImmutableSet.builder();
+    for (String d : domains) {
+      String n = checkNotNull(d, "domain").strip().toLowerCase(java.util.Locale.ROOT);
+      int dot = n.indexOf('.');
+      checkArgument(dot > 0 && n.lastIndexOf('.') < n.length() - 1 && n.indexOf('@') < 0,
+          "SSO domain must look like 'acme.com', but was '%s'", d);
+      b.add(n);
+    }
+    return b.build();
   }
 }

@@ -14,4 +14,8 @@ public interface Transaction {
   GrantRepository grants();
 
   InviteRepository invites();
+
+  ApiKeyRepository apiKeys();
+
+  AuditRepository audit();
 }

@@ -1,0 +1,19 @@
+package dev.warden.apikey;
+
+import dev.warden.internal.Ids;
+
+/** Identifies a personal API key. Not a secret. Immutable. */
+public record ApiKeyId(String value) {
+  public ApiKeyId {
+    Ids.require(value, "api key id");
+  }
+
+  public static ApiKeyId of(String value) {
+    return new ApiKeyId(value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.ErrorCode;
+import dev.warden.NotFoundException;
+import dev.warden.PermissionDeniedException;
+import dev.warden.Principal;
+import dev.warden.Reason;
+import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiKeyId;
+import dev.warden.apikey.ApiKeyRequest;
+import dev.warden.apikey.ApiKeys;
+import dev.warden.apikey.IssuedApiKey;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.Change;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrganizationSettings;
+import dev.warden.project.ProjectId;
+import dev.warden.spi.Transaction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Implements {@link ApiKeys}. Values are {@code phx_} + 256 random bits; only their SHA-256 is stored,
+ * and the stored hash is compared in constant time. Not API.
+ */
+public final class ApiKeyService implements ApiKeys {
+  private static final String PREFIX = "phx_";
+  private static final int VALUE_BYTES = 32;
+  private static final int VALUE_LENGTH = PREFIX.length() + 43;
+  /** Last-used instants are refreshed at most this often, so authentication rarely writes. */
+  private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
+  private final Engine engine;
+
+  public ApiKeyService(Engine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public IssuedApiKey create(Principal user, ApiKeyRequest request) {
+    checkNotNull(request, "request");
+    checkArgument(!request.scopes().isEmpty(), "an api key needs at least one scope");
+    Instant now = requireUser(user, "create");
+    for (OrgId org : request.organizations()) {
+      if (engine.decider().activeMember(engine.cache().get(org), user.userId(), Trace.NONE) == null) {
+        throw Errors.notFound("organization");
+      }
+    }
+    for (ProjectId project : request.projects()) {
+      OrgState state = engine.cache().forProject(project);
+      var member = engine.decider().activeMember(state, user.userId(), Trace.NONE);
+      if (member == null || engine.decider().access(member, state.projects().get(project), Trace.NONE) == Reason.NOT_FOUND) {
+        throw Errors.notFound("project");
+      }
+    }
+    String value = Secrets.token(PREFIX, VALUE_BYTES);
+    ApiKey key = new ApiKey(ApiKeyId.of(Ids.next("key")), user.userId(), request.label(), request.scopes(),
+        request.organizations(), request.projects(), lastFour(value), now, Optional.empty(), Optional.empty());
+    engine.forward(engine.store().inTransaction(tx -> {
+      if (!tx.apiKeys().insertIfFewer(key, Secrets.sha256(value), MAX_PER_USER)) {
+        throw Errors.rule(ErrorCode.TOO_MANY_API_KEYS,
+            "a user may hold at most " + MAX_PER_USER + " api keys; revoke one first");
+      }
+      return audit(tx, user, "api_key.created", key, now, Change.of("label", null, key.label()),
+          Change.of("scopes", null, key.scopes()), Change.secret("value"));
+    }));
+    return new IssuedApiKey(key, value);
+  }
+
+  @Override
+  public List<ApiKey> list(Principal user) {
+    checkNotNull(user, "user");
+    return engine.store().inTransaction(tx -> tx.apiKeys().listByUser(user.userId()));
+  }
+
+  @Override
+  public IssuedApiKey roll(Principal user, ApiKeyId id) {
+    checkNotNull(id, "key");
+    Instant now = requireUser(user, "roll");
+    String value = Secrets.token(PREFIX, VALUE_BYTES);
+    ApiKey key = engine.store().inTransaction(tx -> owned(tx, user, id));
+    ApiKey rolled = key.rolled(lastFour(value), now);
+    engine.forward(engine.store().inTransaction(tx -> {
+      owned(tx, user, id);
+      tx.apiKeys().update(rolled, Optional.of(Secrets.sha256(value)));
+      return audit(tx, user, "api_key.rolled", key, now, Change.secret("value"));
+    }));
+    return new IssuedApiKey(rolled, value);
+  }
+
+  @Override
+  public void revoke(Principal user, ApiKeyId id) {
+    checkNotNull(id, "key");
+    Instant now = requireUser(user, "revoke");
+    engine.forward(engine.store().inTransaction(tx -> {
+      ApiKey key = owned(tx, user, id);
+      tx.apiKeys().delete(id);
+      return audit(tx, user, "api_key.revoked", key, now, Change.of("label", key.label(), null));
+    }));
+  }
+
+  @Override
+  public Optional<Principal> authenticate(String value) {
+    if (value == null || value.length() != VALUE_LENGTH || !value.startsWith(PREFIX)) {
+      return Optional.empty();
+    }
+    String hash = Secrets.sha256(value);
+    Optional<ApiKey> found = engine.store().inTransaction(tx -> tx.apiKeys().findByValueHash(hash))
+        .filter(h -> MessageDigest.isEqual(h.valueHash().getBytes(StandardCharsets.US_ASCII),
+            hash.getBytes(StandardCharsets.US_ASCII)))
+        .map(h -> h.key());
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ApiKey key = found.get();
+    Instant now = engine.clock().instant();
+    if (key.lastUsedAt().isEmpty() || !now.isBefore(key.lastUsedAt().get().plus(LAST_USED_GRANULARITY))) {
+      key = key.usedAt(now);
+      ApiKey used = key;
+      engine.store().inTransaction(tx -> {
+        if (tx.apiKeys().find(used.id()).isPresent()) {
+          tx.apiKeys().update(used, Optional.empty());
+        }
+        return null;
+      });
+    }
+    return Optional.of(Principal.apiKey(key, Optional.empty()));
+  }
+
+  /** Key management needs a user principal that authenticated recently; returns now. */
+  private Instant requireUser(Principal user, String what) {
+    checkNotNull(user, "user");
+    if (user.apiKey().isPresent()) {
+      throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
+          "api keys cannot " + what + " api keys; sign in as the user");
+    }
+    Instant now = engine.clock().instant();
+    Mutation.requireRecentAuthentication(user, OrganizationSettings.DEFAULT_RECENT_AUTHENTICATION, now);
+    return now;
+  }
+
+  private static ApiKey owned(Transaction tx, Principal user, ApiKeyId id) {
+    return tx.apiKeys().find(id).filter(k -> k.user().equals(user.userId()))
+        .orElseThrow(() -> new NotFoundException(ErrorCode.NOT_FOUND, "api key not found"));
+  }
+
+  /** Appends the entry in {@code tx} and returns it, to be forwarded after commit. */
+  private static AuditEntry audit(Transaction tx, Principal user, String action, ApiKey key, Instant now,
+      Change... changes) {
+    AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.empty(), Optional.empty(), Actor.of(user), action,
+        Optional.of(key.id().value()), List.of(changes), now);
+    tx.audit().append(entry);
+    return entry;
+  }
+
+  private static String lastFour(String value) {
+    return value.substring(value.length() - 4);
+  }
+}

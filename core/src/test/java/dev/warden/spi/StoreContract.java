@@ -3,6 +3,14 @@ package dev.warden.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiKeyId;
+import dev.warden.apikey.ApiScope;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditCursor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditQuery;
+import dev.warden.audit.Change;
 import dev.warden.invite.Invite;
 import dev.warden.invite.InviteGrant;
 import dev.warden.invite.InviteId;
@@ -23,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -373,6 +382,98 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h1"))).isEmpty();
   }
 
+  // ------------------------------------------------------------------------------- api keys
+
+  protected static ApiKey key(String id, UserId user, Instant at) {
+    return new ApiKey(ApiKeyId.of(id), user, "label " + id, Set.of(ApiScope.parse("query:read")), Set.of(ORG),
+        Set.of(), "abcd", at, Optional.empty(), Optional.empty());
+  }
+
+  @Test
+  void apiKeys_insertFindAndListInCreationOrder() {
+    assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(key("key_b", BOB, T0.plusSeconds(1)), "hb", 10))).isTrue();
+    assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(key("key_a", BOB, T0), "ha", 10))).isTrue();
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUser(BOB))).extracting(k -> k.id().value())
+        .containsExactly("key_a", "key_b");
+    assertThat(tx((Transaction t) -> t.apiKeys().find(ApiKeyId.of("key_a")))).contains(key("key_a", BOB, T0));
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("hb")).orElseThrow().key().id().value()).isEqualTo("key_b");
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("hx"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUser(ALICE))).isEmpty();
+  }
+
+  @Test
+  void apiKeys_insertIfFewer_neverExceedsTheLimitUnderConcurrency() throws Exception {
+    List<Callable<Boolean>> calls = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String id = "key_" + i;
+      calls.add(() -> tx((Transaction t) -> t.apiKeys().insertIfFewer(key(id, BOB, T0), "h" + id, 3)));
+    }
+    List<Boolean> results = concurrently(calls.toArray(Callable[]::new));
+    assertThat(results).filteredOn(b -> b).hasSize(3);
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUser(BOB))).hasSize(3);
+  }
+
+  @Test
+  void apiKeys_updateWithNewHash_oldHashStopsResolving() {
+    run(t -> t.apiKeys().insertIfFewer(key("key_a", BOB, T0), "old", 10));
+    ApiKey rolled = key("key_a", BOB, T0).rolled("wxyz", T0.plusSeconds(9));
+    run(t -> t.apiKeys().update(rolled, Optional.of("new")));
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("old"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("new")).orElseThrow().key()).isEqualTo(rolled);
+    ApiKey used = rolled.usedAt(T0.plusSeconds(10));
+    run(t -> t.apiKeys().update(used, Optional.empty()));
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("new")).orElseThrow().key()).isEqualTo(used);
+  }
+
+  @Test
+  void apiKeys_delete() {
+    run(t -> t.apiKeys().insertIfFewer(key("key_a", BOB, T0), "ha", 10));
+    assertThat(tx((Transaction t) -> t.apiKeys().delete(ApiKeyId.of("key_a")))).isTrue();
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("ha"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.apiKeys().delete(ApiKeyId.of("key_a")))).isFalse();
+  }
+
+  // ------------------------------------------------------------------------------- audit
+
+  protected static AuditEntry entry(String id, OrgId org, ProjectId project, UserId user, String action, Instant at) {
+    return new AuditEntry(id, Optional.ofNullable(org), Optional.ofNullable(project),
+        new Actor(Actor.Kind.USER, Optional.of(user.value()), Optional.empty()), action, Optional.of("target, \"quoted\""),
+        List.of(Change.of("level", "MEMBER", "ADMIN"), Change.secret("token")), at);
+  }
+
+  @Test
+  void audit_queryNewestFirstWithFiltersAndCursor() {
+    seed();
+    run(t -> {
+      t.audit().append(entry("aud_1", ORG, null, ALICE, "member.invited", T0));
+      t.audit().append(entry("aud_2", ORG, PROD, BOB, "grant.changed", T0.plusSeconds(1)));
+      t.audit().append(entry("aud_3", ORG, null, ALICE, "member.level_changed", T0.plusSeconds(1)));
+      t.audit().append(entry("aud_4", OTHER, null, ALICE, "member.invited", T0.plusSeconds(2)));
+    });
+    AuditQuery org = AuditQuery.organization(ORG);
+    assertThat(tx((Transaction t) -> t.audit().query(org, Optional.empty(), 10))).extracting(AuditEntry::id)
+        .containsExactly("aud_3", "aud_2", "aud_1");
+    assertThat(tx((Transaction t) -> t.audit().query(org, Optional.empty(), 10)).get(0))
+        .isEqualTo(entry("aud_3", ORG, null, ALICE, "member.level_changed", T0.plusSeconds(1)));
+    List<AuditEntry> first = tx((Transaction t) -> t.audit().query(org, Optional.empty(), 2));
+    assertThat(tx((Transaction t) -> t.audit().query(org, Optional.of(AuditCursor.of(first.get(1))), 2)))
+        .extracting(AuditEntry::id).containsExactly("aud_1");
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.project(PROD), Optional.empty(), 10)))
+        .extracting(AuditEntry::id).containsExactly("aud_2");
+    assertThat(tx((Transaction t) -> t.audit().query(org.byActor("alice").action("member.invited"), Optional.empty(), 10)))
+        .extracting(AuditEntry::id).containsExactly("aud_1");
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.actor("alice").between(T0.plusSeconds(1), T0.plusSeconds(3)),
+        Optional.empty(), 10))).extracting(AuditEntry::id).containsExactly("aud_4", "aud_3");
+  }
+
+  @Test
+  void audit_survivesOrganizationDeletion() {
+    seed();
+    run(t -> t.audit().append(entry("aud_1", ORG, PROD, ALICE, "project.created", T0)));
+    run(t -> t.organizations().delete(ORG));
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10))).hasSize(1);
+  }
+
   // ------------------------------------------------------------------------------- transactions
 
   @Test
@@ -388,6 +489,8 @@ public abstract class StoreContract {
       t.projects().update(prod.withToken("phc_new"));
       t.projects().delete(DEV);
       t.invites().insertReplacingUnused(invite("inv_9", ORG, "zed@acme.com", T0), "h9");
+      t.apiKeys().insertIfFewer(key("key_9", BOB, T0), "hk9", 10);
+      t.audit().append(entry("aud_9", ORG, null, ALICE, "member.removed", T0));
       t.organizations().update(org(ORG, "Renamed", T0));
       t.organizations().bumpRevision(ORG);
       throw new IllegalStateException("boom");
@@ -398,6 +501,8 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.projects().findByToken("phc_new"))).isEmpty();
     assertThat(tx((Transaction t) -> t.projects().find(DEV))).isPresent();
     assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h9"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("hk9"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10))).isEmpty();
     assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().name()).isEqualTo("Acme");
     assertThat(tx((Transaction t) -> t.organizations().revision(ORG))).hasValue(revision);
     assertThat(tx((Transaction t) -> t.organizations().lock(ORG))).hasValue(revision);

@@ -220,7 +220,11 @@ public final class AccessPolicy implements AutoCloseable {
   public Explanation explain(Principal principal, Capability capability, ProjectId project) {
     requireTarget(principal, capability, project, Scope.PROJECT);
     Trace.Recording trace = Trace.recording();
-    return new Explanation(decideProject(principal, capability, project, trace, false), trace.steps());
+    Decision d = decideProject(principal, capability, project, trace, false);
+    // A hidden project must explain exactly like a missing one: drop the steps that led there.
+    return new Explanation(d, d.outcome() == Decision.Outcome.NOT_FOUND
+        ? List.of("no project with id " + project + " is visible to " + principal.userId())
+        : trace.steps());
   }
 
   private static void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {

@@ -79,11 +79,23 @@ public final class InviteService implements Invites {
 
   @Override
   public List<Invite> listPending(Principal actor, OrgId organization) {
-    reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
+    OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
+    Membership viewer = state.members().get(actor.userId());
     Instant now = engine.clock().instant();
     return engine.store().inTransaction(tx -> tx.invites().listUnused(organization)).stream()
         .filter(i -> i.pendingAt(now))
+        .map(i -> withVisibleGrants(i, state, viewer))
         .toList();
+  }
+
+  /** The invite as {@code viewer} may see it: grants on projects hidden from them are left out. */
+  private Invite withVisibleGrants(Invite invite, OrgState state, Membership viewer) {
+    List<InviteGrant> visible = invite.grants().stream()
+        .filter(g -> engine.decider().access(viewer, state.projects().get(g.project()), Trace.NONE) != dev.warden.Reason.NOT_FOUND)
+        .toList();
+    return visible.size() == invite.grants().size() ? invite : new Invite(invite.id(), invite.organization(),
+        invite.email(), invite.level(), visible, invite.invitedBy(), invite.createdAt(), invite.expiresAt(),
+        invite.acceptedAt());
   }
 
   @Override
@@ -93,7 +105,7 @@ public final class InviteService implements Invites {
     engine.mutate(organization, actor, "invite.revoked", invite, m -> {
       m.requireOrg(Capability.REVOKE_INVITES);
       Optional<Invite> found = m.read().invites().find(invite)
-          .filter(i -> i.organization().equals(organization) && i.acceptedAt().isEmpty());
+          .filter(i -> i.organization().equals(organization) && i.pendingAt(m.now()));
       if (found.isEmpty()) {
         throw inviteNotFound();
       }

@@ -1005,8 +1005,8 @@ class MembershipRulesTest {
   void accept_notificationsSwitchedBackOn_notifiedAgain() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    policy.organizations().updateSettings(alice, org, new OrganizationSettings(false));
-    policy.organizations().updateSettings(alice, org, new OrganizationSettings(true));
+    policy.organizations().updateSettings(alice, org, OrganizationSettings.defaults().withMemberJoinedNotifications(false));
+    policy.organizations().updateSettings(alice, org, OrganizationSettings.defaults().withMemberJoinedNotifications(true));
 
     join(policy, org, erin, OrgLevel.MEMBER);
 
@@ -1018,7 +1018,7 @@ class MembershipRulesTest {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
 
-    assertRefused(() -> policy.organizations().updateSettings(carol, org, new OrganizationSettings(false)),
+    assertRefused(() -> policy.organizations().updateSettings(carol, org, OrganizationSettings.defaults().withMemberJoinedNotifications(false)),
         PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
     assertThat(policy.organizations().get(carol, org).settings().memberJoinedNotifications()).isTrue();
   }

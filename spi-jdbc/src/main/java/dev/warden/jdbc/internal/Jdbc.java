@@ -1,0 +1,171 @@
+package dev.warden.jdbc.internal;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.jdbc.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs statements on one transaction's connection: binds parameters, maps rows, and turns every
+ * {@link SQLException} into a {@code StorageException}. Not thread-safe (neither is a transaction).
+ */
+final class Jdbc {
+
+  /** A typed SQL NULL parameter; plain {@code null} is refused so every NULL says what it is. */
+  enum Null {
+    VARCHAR(Types.VARCHAR),
+    TIMESTAMP(Types.TIMESTAMP_WITH_TIMEZONE);
+
+    private final int sqlType;
+
+    Null(int sqlType) {
+      this.sqlType = sqlType;
+    }
+  }
+
+  /** Maps the current row of a result set. */
+  @FunctionalInterface
+  interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private final Connection connection;
+  private final Dialect dialect;
+
+  Jdbc(Connection connection, Dialect dialect) {
+    this.connection = connection;
+    this.dialect = dialect;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /** Every row {@code sql} returns. */
+  <T> List<T> list(String doing, String sql, Row<T> row, Object... params) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row.map(rs));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw Failures.translate(e, dialect, doing);
+    }
+  }
+
+  /** The first row {@code sql} returns, if any. */
+  <T> Optional<T> first(String doing, String sql, Row<T> row, Object... params) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row.map(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw Failures.translate(e, dialect, doing);
+    }
+  }
+
+  /** Runs an insert, update or delete; returns how many rows it touched. */
+  int update(String doing, String sql, Object... params) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      bind(ps, params);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw Failures.translate(e, dialect, doing);
+    }
+  }
+
+  /** Runs one statement for each parameter list, in one batch. */
+  void batch(String doing, String sql, List<Object[]> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (Object[] params : rows) {
+        bind(ps, params);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw Failures.translate(e, dialect, doing);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      Object p = checkNotNull(params[i], "parameter %s is null; use Jdbc.Null", i + 1);
+      int index = i + 1;
+      if (p instanceof String s) {
+        ps.setString(index, s);
+      } else if (p instanceof Instant t) {
+        ps.setObject(index, OffsetDateTime.ofInstant(micros(t), ZoneOffset.UTC));
+      } else if (p instanceof Long l) {
+        ps.setLong(index, l);
+      } else if (p instanceof Integer n) {
+        ps.setInt(index, n);
+      } else if (p instanceof Boolean b) {
+        ps.setBoolean(index, b);
+      } else if (p instanceof Null n) {
+        ps.setNull(index, n.sqlType);
+      } else {
+        throw new IllegalArgumentException("cannot bind a " + p.getClass().getName());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- values
+
+  /**
+   * {@code t} truncated to what the database keeps. Every instant is written through this, and compared
+   * after it, so a value read back equals the value written.
+   */
+  static Instant micros(Instant t) {
+    return t.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  static Optional<Instant> micros(Optional<Instant> t) {
+    return t.map(Jdbc::micros);
+  }
+
+  /** The parameter for an optional instant. */
+  static Object instant(Optional<Instant> t) {
+    return t.<Object>map(x -> x).orElse(Null.TIMESTAMP);
+  }
+
+  /** The parameter for an optional string. */
+  static Object text(Optional<String> s) {
+    return s.<Object>map(x -> x).orElse(Null.VARCHAR);
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    if (t == null) {
+      throw new SQLException("column " + column + " is unexpectedly NULL");
+    }
+    return t.toInstant();
+  }
+
+  static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? Optional.empty() : Optional.of(t.toInstant());
+  }
+
+  static Optional<String> optionalText(ResultSet rs, String column) throws SQLException {
+    return Optional.ofNullable(rs.getString(column));
+  }
+}

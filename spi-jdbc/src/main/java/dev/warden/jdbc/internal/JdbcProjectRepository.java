@@ -1,0 +1,93 @@
+package dev.warden.jdbc.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.organization.OrgId;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import dev.warden.project.Visibility;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code warden_project}. Tokens are unique in the schema; finding by token is one index lookup. */
+final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
+  private static final String COLUMNS = "id, org_id, name, visibility, default_role, token, created_at";
+
+  /** Creation order, as the SPI defines it. */
+  static final Comparator<Project> CREATION_ORDER =
+      Comparator.comparing(Project::createdAt).thenComparing(p -> p.id().value());
+
+  private final JdbcTransaction tx;
+
+  JdbcProjectRepository(JdbcTransaction tx) {
+    this.tx = tx;
+  }
+
+  @Override
+  public void insert(Project project) {
+    checkNotNull(project, "project");
+    tx.jdbc().update("inserting project " + project.id(),
+        "INSERT INTO warden_project (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        project.id().value(), project.organization().value(), project.name(), project.visibility().name(),
+        project.defaultRole().name(), project.token(), project.createdAt());
+  }
+
+  @Override
+  public Optional<Project> find(ProjectId id) {
+    checkNotNull(id, "project");
+    return tx.jdbc().first("reading project " + id, "SELECT " + COLUMNS + " FROM warden_project WHERE id = ?",
+        JdbcProjectRepository::project, id.value());
+  }
+
+  @Override
+  public Optional<Project> findByToken(String token) {
+    checkNotNull(token, "token");
+    return tx.jdbc().first("resolving a project token", "SELECT " + COLUMNS + " FROM warden_project WHERE token = ?",
+        JdbcProjectRepository::project, token);
+  }
+
+  @Override
+  public List<Project> listByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    return tx.jdbc().list("listing the projects of " + organization,
+            "SELECT " + COLUMNS + " FROM warden_project WHERE org_id = ?", JdbcProjectRepository::project,
+            organization.value())
+        .stream()
+        // Sorted here, not in SQL: the database's collation may order ids differently from Java.
+        .sorted(CREATION_ORDER)
+        .toList();
+  }
+
+  @Override
+  public void update(Project project) {
+    checkNotNull(project, "project");
+    int updated = tx.jdbc().update("updating project " + project.id(),
+        "UPDATE warden_project SET name = ?, visibility = ?, default_role = ?, token = ? WHERE id = ? AND org_id = ?",
+        project.name(), project.visibility().name(), project.defaultRole().name(), project.token(),
+        project.id().value(), project.organization().value());
+    checkArgument(updated == 1, "project %s does not exist", project.id());
+  }
+
+  @Override
+  public boolean delete(ProjectId id) {
+    checkNotNull(id, "project");
+    // Its grants go with it (ON DELETE CASCADE).
+    return tx.jdbc().update("deleting project " + id, "DELETE FROM warden_project WHERE id = ?", id.value()) > 0;
+  }
+
+  private static Project project(ResultSet rs) throws SQLException {
+    return new Project(
+        ProjectId.of(rs.getString("id")),
+        OrgId.of(rs.getString("org_id")),
+        rs.getString("name"),
+        Visibility.valueOf(rs.getString("visibility")),
+        ProjectRole.valueOf(rs.getString("default_role")),
+        rs.getString("token"),
+        Jdbc.instant(rs, "created_at"));
+  }
+}

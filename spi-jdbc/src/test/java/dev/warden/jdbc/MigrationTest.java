@@ -1,0 +1,263 @@
+package dev.warden.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warden.ErrorCode;
+import dev.warden.StorageException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The schema migration on PostgreSQL and H2: an empty database migrates, a second start changes
+ * nothing, the host's own tables and Flyway history are left alone, every lookup has an index, and the
+ * constraints hold the invariants even against SQL that bypasses the store.
+ */
+class MigrationTest {
+  private static final List<String> TABLES = List.of("warden_organization", "warden_membership",
+      "warden_project", "warden_grant", "warden_invite", "warden_invite_grant");
+
+  /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
+  private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
+
+  private static EmbeddedPostgresServer postgres;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() {
+    postgres = EmbeddedPostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    postgres.close();
+  }
+
+  @AfterEach
+  void closeDatabases() throws Exception {
+    for (AutoCloseable r : resources) {
+      r.close();
+    }
+    resources.clear();
+  }
+
+  private DataSource newDatabase(Dialect dialect) {
+    DataSource ds = switch (dialect) {
+      case POSTGRES -> postgres.newDatabase();
+      case H2 -> H2TestDatabase.create();
+    };
+    resources.add((AutoCloseable) ds);
+    return ds;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void emptyDatabase_migratesToVersion1(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect);
+    // Flyway quotes its names, so the history stays lower-case even on H2 (and is queried quoted here).
+    assertThat(tables(ds)).containsAll(TABLES).contains("warden_schema_history");
+    assertThat(history(ds)).containsExactly("1 baseline true");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void secondStart_changesNothing(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect);
+    List<String> before = historyWithChecksums(ds);
+    JdbcStore.create(ds, dialect);
+    JdbcStore.create(ds, dialect);
+    assertThat(historyWithChecksums(ds)).isEqualTo(before);
+    assertThat(history(ds)).containsExactly("1 baseline true");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void hostSchema_keepsItsTablesAndItsOwnFlywayHistory(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    execute(ds, "CREATE TABLE app_user (id INTEGER PRIMARY KEY, name VARCHAR(40))",
+        "INSERT INTO app_user VALUES (1, 'alice')",
+        "CREATE TABLE flyway_schema_history (installed_rank INTEGER PRIMARY KEY, version VARCHAR(50))",
+        "INSERT INTO flyway_schema_history VALUES (1, '7')");
+    JdbcStore.create(ds, dialect);
+    assertThat(tables(ds)).containsAll(TABLES).contains("app_user", "flyway_schema_history");
+    assertThat(query(ds, "SELECT name FROM app_user")).containsExactly("alice");
+    assertThat(query(ds, "SELECT version FROM flyway_schema_history")).containsExactly("7");
+    // A schema with tables but no Warden history is baselined at 0, below V1, so V1 still runs.
+    assertThat(history(ds)).containsExactly("0 << Warden baseline >> true", "1 baseline true");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void everyLookup_hasAnIndex(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect);
+    // Unique: the keys the invariants rest on.
+    assertIndex(ds, "warden_organization", true, "id");
+    assertIndex(ds, "warden_membership", true, "org_id", "user_id");
+    assertIndex(ds, "warden_project", true, "id");
+    assertIndex(ds, "warden_project", true, "token");
+    assertIndex(ds, "warden_grant", true, "project_id", "user_id");
+    assertIndex(ds, "warden_invite", true, "id");
+    assertIndex(ds, "warden_invite", true, "token_hash");
+    assertIndex(ds, "warden_invite", true, "org_id", "pending_email");
+    assertIndex(ds, "warden_invite_grant", true, "invite_id", "seq");
+    // Lookups: memberships by user, projects and grants by organization, grants of a member.
+    assertIndex(ds, "warden_membership", false, "user_id");
+    assertIndex(ds, "warden_project", false, "org_id");
+    assertIndex(ds, "warden_grant", false, "org_id", "user_id");
+    assertIndex(ds, "warden_invite", false, "org_id");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void schema_allowsOneUnusedInvitePerEmail_andAnyNumberOfUsedOnes(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect);
+    execute(ds, "INSERT INTO warden_organization VALUES ('org_1', 'Acme', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00', TRUE, 0)",
+        invite("inv_1", "h1", "NULL", "'dan@acme.com'"));
+    assertThatThrownBy(() -> execute(ds, invite("inv_2", "h2", "NULL", "'dan@acme.com'")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+    execute(ds, "UPDATE warden_invite SET accepted_at = TIMESTAMP WITH TIME ZONE '2026-01-05 10:00:00+00:00', pending_email = NULL"
+        + " WHERE id = 'inv_1'");
+    execute(ds, invite("inv_2", "h2", "NULL", "'dan@acme.com'"),
+        "UPDATE warden_invite SET accepted_at = TIMESTAMP WITH TIME ZONE '2026-01-05 11:00:00+00:00', pending_email = NULL"
+            + " WHERE id = 'inv_2'",
+        invite("inv_3", "h3", "NULL", "'dan@acme.com'"));
+    // pending_email must follow accepted_at, or the uniqueness above would mean nothing.
+    assertThatThrownBy(() -> execute(ds, invite("inv_4", "h4", "NULL", "NULL")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    assertThatThrownBy(() -> execute(ds,
+        invite("inv_5", "h5", "TIMESTAMP WITH TIME ZONE '2026-01-05 11:00:00+00:00'", "'erin@acme.com'")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    assertThat(query(ds, "SELECT id FROM warden_invite ORDER BY id")).containsExactly("inv_1", "inv_2", "inv_3");
+  }
+
+  @Test
+  void wrongDialect_isRefused() {
+    DataSource pg = newDatabase(Dialect.POSTGRES);
+    DataSource h2 = newDatabase(Dialect.H2);
+    assertThatThrownBy(() -> JdbcStore.h2(pg)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PostgreSQL");
+    assertThatThrownBy(() -> JdbcStore.postgres(h2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("H2");
+  }
+
+  @Test
+  void unreachableDatabase_failsCreationWithStoreUnavailable() {
+    SwitchableDataSource ds = new SwitchableDataSource(newDatabase(Dialect.H2));
+    ds.down = true;
+    assertThatThrownBy(() -> JdbcStore.h2(ds)).isInstanceOfSatisfying(StorageException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  private static String invite(String id, String hash, String acceptedAt, String pendingEmail) {
+    return "INSERT INTO warden_invite (id, org_id, email, level, invited_by, created_at, expires_at, accepted_at,"
+        + " token_hash, pending_email) VALUES ('" + id + "', 'org_1', 'dan@acme.com', 'MEMBER', 'alice',"
+        + " TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00', TIMESTAMP WITH TIME ZONE '2026-01-08 09:00:00+00:00', " + acceptedAt + ", '" + hash
+        + "', " + pendingEmail + ")";
+  }
+
+  private static void execute(DataSource ds, String... statements) throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  private static List<String> query(DataSource ds, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        List<String> cells = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          cells.add(rs.getString(i));
+        }
+        rows.add(String.join(" ", cells));
+      }
+    }
+    return rows;
+  }
+
+  /** The history table's migrations as "version description success", in order. */
+  private static List<String> history(DataSource ds) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT \"version\", \"description\", \"success\""
+            + " FROM \"warden_schema_history\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3));
+      }
+    }
+    return rows;
+  }
+
+  private static List<String> historyWithChecksums(DataSource ds) throws SQLException {
+    return query(ds, "SELECT \"installed_rank\", \"version\", \"checksum\", \"installed_on\""
+        + " FROM \"warden_schema_history\" ORDER BY \"installed_rank\"");
+  }
+
+  private static TreeSet<String> tables(DataSource ds) throws SQLException {
+    TreeSet<String> names = new TreeSet<>();
+    try (Connection c = ds.getConnection();
+        ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      while (rs.next()) {
+        names.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+      }
+    }
+    return names;
+  }
+
+  /** Asserts some index on {@code table} starts with {@code columns} (and is unique, if asked). */
+  private static void assertIndex(DataSource ds, String table, boolean unique, String... columns)
+      throws SQLException {
+    Map<String, List<String>> indexColumns = new LinkedHashMap<>();
+    Map<String, Boolean> indexUnique = new LinkedHashMap<>();
+    try (Connection c = ds.getConnection()) {
+      DatabaseMetaData meta = c.getMetaData();
+      String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(Locale.ROOT) : table;
+      try (ResultSet rs = meta.getIndexInfo(null, null, name, false, false)) {
+        while (rs.next()) {
+          String index = rs.getString("INDEX_NAME");
+          String column = rs.getString("COLUMN_NAME");
+          if (index == null || column == null) {
+            continue;
+          }
+          int position = rs.getInt("ORDINAL_POSITION");
+          List<String> cols = indexColumns.computeIfAbsent(index, k -> new ArrayList<>());
+          while (cols.size() < position) {
+            cols.add(null);
+          }
+          cols.set(position - 1, column.toLowerCase(Locale.ROOT));
+          indexUnique.put(index, !rs.getBoolean("NON_UNIQUE"));
+        }
+      }
+    }
+    List<String> wanted = List.of(columns);
+    boolean found = indexColumns.entrySet().stream().anyMatch(e -> e.getValue().size() >= wanted.size()
+        && e.getValue().subList(0, wanted.size()).equals(wanted)
+        && (!unique || (indexUnique.get(e.getKey()) && e.getValue().size() == wanted.size())));
+    assertThat(found).as("%s index on %s%s; indexes: %s", unique ? "unique" : "an", table, wanted, indexColumns)
+        .isTrue();
+  }
+}

@@ -8,6 +8,7 @@ import dev.warden.apikey.ApiKeys;
 import dev.warden.audit.AuditLog;
 import dev.warden.internal.ApiKeyService;
 import dev.warden.internal.AuditService;
+import dev.warden.internal.CreationCursor;
 import dev.warden.internal.Decider;
 import dev.warden.internal.Engine;
 import dev.warden.internal.Errors;
@@ -18,6 +19,8 @@ import dev.warden.internal.OrgState;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrganizationService;
 import dev.warden.internal.ProjectService;
+import dev.warden.internal.ReportService;
+import dev.warden.internal.ResourceService;
 import dev.warden.internal.Reads;
 import dev.warden.internal.Trace;
 import dev.warden.invite.Invites;
@@ -36,6 +39,9 @@ import dev.warden.project.ProjectId;
 import dev.warden.project.Projects;
 import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessHolder;
+import dev.warden.report.Reports;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.Resources;
 import dev.warden.report.Explanation;
 import dev.warden.report.SweepReport;
 import dev.warden.spi.AuditSink;
@@ -81,6 +87,8 @@ public final class AccessPolicy implements AutoCloseable {
   private final GrantService grants;
   private final ApiKeyService apiKeys;
   private final AuditService audit;
+  private final ResourceService resources;
+  private final ReportService reports;
 
   private AccessPolicy(Builder b) {
     this.decider = new Decider(b.matrix, b.clock);
@@ -93,6 +101,8 @@ public final class AccessPolicy implements AutoCloseable {
     this.grants = new GrantService(engine, reads);
     this.apiKeys = new ApiKeyService(engine);
     this.audit = new AuditService(engine, reads);
+    this.resources = new ResourceService(engine);
+    this.reports = new ReportService(engine, reads);
   }
 
   /** A policy over a new in-memory store with the {@link PermissionMatrix#posthog()} matrix. */
@@ -133,6 +143,16 @@ public final class AccessPolicy implements AutoCloseable {
   /** The audit log: queries and exports. */
   public AuditLog audit() {
     return audit;
+  }
+
+  /** Resource-level permissions: registration, rules, dashboards and collaborators. */
+  public Resources resources() {
+    return resources;
+  }
+
+  /** Access reports: the access registry and the access review. */
+  public Reports reports() {
+    return reports;
   }
 
   public PermissionMatrix matrix() {
@@ -179,6 +199,50 @@ public final class AccessPolicy implements AutoCloseable {
   public Decision check(Principal principal, Capability capability, ProjectId project) {
     requireTarget(principal, capability, project, Scope.PROJECT);
     return decideProject(principal, capability, project, Trace.NONE, false);
+  }
+
+  /**
+   * Decides a project capability on one resource: the project decision, then the principal's access
+   * level on the resource must reach {@link dev.warden.resource.ResourceLevels#required}. A resource in a
+   * hidden project, an unregistered one and one at level {@code NONE} all answer {@code NOT_FOUND}.
+   *
+   * @throws IllegalArgumentException if {@code capability} is organization-scoped
+   */
+  public Decision check(Principal principal, Capability capability, ResourceRef resource) {
+    requireTarget(principal, capability, resource, Scope.PROJECT);
+    return decideResource(principal, capability, resource, Trace.NONE);
+  }
+
+  /**
+   * Like {@link #check(Principal, Capability, ResourceRef)} but throws unless allowed.
+   *
+   * @throws NotFoundException for {@code NOT_FOUND}
+   * @throws PermissionDeniedException for {@code DENY}
+   * @throws StorageException when deciding failed
+   */
+  public void require(Principal principal, Capability capability, ResourceRef resource) {
+    Decision d = check(principal, capability, resource);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "resource");
+    }
+  }
+
+  /** The decision of {@link #check(Principal, Capability, ResourceRef)} with the steps that led to it. */
+  public Explanation explain(Principal principal, Capability capability, ResourceRef resource) {
+    requireTarget(principal, capability, resource, Scope.PROJECT);
+    Trace.Recording trace = Trace.recording();
+    Decision d = decideResource(principal, capability, resource, trace);
+    return new Explanation(d, d.outcome() == Decision.Outcome.NOT_FOUND
+        ? List.of("no resource " + resource + " is visible to " + principal.userId())
+        : trace.steps());
+  }
+
+  private Decision decideResource(Principal principal, Capability capability, ResourceRef resource, Trace trace) {
+    try {
+      return decider.resource(principal, capability, engine.cache().forProject(resource.project()), resource, trace);
+    } catch (RuntimeException e) {
+      return failClosed(e, trace);
+    }
   }
 
   /**
@@ -296,7 +360,7 @@ public final class AccessPolicy implements AutoCloseable {
 
   private Page<VisibleProject> visible(Principal principal, OrgId organization, String cursor, int limit) {
     checkNotNull(organization, "organization");
-    Cursor after = cursor == null ? null : Cursor.parse(cursor);
+    CreationCursor after = cursor == null ? null : CreationCursor.parse(cursor);
     OrgState state = engine.cache().get(organization);
     Membership member = decider.activeMember(state, principal.userId(), Trace.NONE);
     if (member == null || (principal.apiKey().isPresent() && !principal.apiKey().get().organizations().isEmpty()
@@ -305,7 +369,7 @@ public final class AccessPolicy implements AutoCloseable {
     }
     List<VisibleProject> items = new ArrayList<>();
     for (ProjectState p : state.projects().values()) {
-      if (after != null && !after.isBefore(p.project())) {
+      if (after != null && !after.isBefore(p.project().createdAt(), p.project().id().value())) {
         continue;
       }
       Reason source = decider.access(member, p, Trace.NONE);
@@ -313,33 +377,12 @@ public final class AccessPolicy implements AutoCloseable {
         continue;
       }
       if (items.size() == limit) {
-        return new Page<>(items, Optional.of(Cursor.of(items.get(limit - 1).project())));
+        Project last = items.get(limit - 1).project();
+        return new Page<>(items, Optional.of(CreationCursor.encode(last.createdAt(), last.id().value())));
       }
       items.add(new VisibleProject(p.project(), Decider.role(source, member, p), source));
     }
     return new Page<>(items, Optional.empty());
-  }
-
-  /** A position in creation order: ({@code createdAt}, id). */
-  private record Cursor(Instant createdAt, String id) {
-    static String of(Project p) {
-      return p.createdAt() + "|" + p.id().value();
-    }
-
-    static Cursor parse(String cursor) {
-      int bar = cursor.indexOf('|');
-      try {
-        checkArgument(bar > 0, "cursor is malformed: %s", cursor);
-        return new Cursor(Instant.parse(cursor.substring(0, bar)), cursor.substring(bar + 1));
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("cursor is malformed: " + cursor, e);
-      }
-    }
-
-    boolean isBefore(Project p) {
-      int c = createdAt.compareTo(p.createdAt());
-      return c < 0 || (c == 0 && id.compareTo(p.id().value()) < 0);
-    }
   }
 
   /**
@@ -363,6 +406,40 @@ public final class AccessPolicy implements AutoCloseable {
           ? Decision.notFound() : decider.role(m, capability, p, Trace.NONE);
       if (d.allowed()) {
         holders.add(new AccessHolder(m.user(), m.level(), Optional.of(Decider.role(d.reason(), m, p)), d.reason()));
+      }
+    }
+    return holders;
+  }
+
+  /**
+   * Every active member holding the project capability on one resource, in user-id order, with their
+   * level, effective project role and the reason (creator/Admin, rule, or default).
+   *
+   * @throws NotFoundException if the resource does not exist
+   */
+  public List<AccessHolder> whoCan(Capability capability, ResourceRef resource) {
+    checkNotNull(capability, "capability");
+    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
+    checkNotNull(resource, "resource");
+    OrgState state = engine.cache().forProject(resource.project());
+    ProjectState p = state == null ? null : state.projects().get(resource.project());
+    OrgState.ResourceState r = state == null ? null : state.resources().get(resource);
+    if (p == null || r == null) {
+      throw Errors.notFound("resource");
+    }
+    List<AccessHolder> holders = new ArrayList<>();
+    for (Membership m : state.members().values()) {
+      if (decider.activeMember(state, m.user(), Trace.NONE) == null) {
+        continue;
+      }
+      Decision project = decider.role(m, capability, p, Trace.NONE);
+      if (project.outcome() == Decision.Outcome.NOT_FOUND) {
+        continue;
+      }
+      Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
+      if (d.allowed()) {
+        holders.add(new AccessHolder(m.user(), m.level(),
+            Optional.of(Decider.role(decider.access(m, p, Trace.NONE), m, p)), d.reason()));
       }
     }
     return holders;

@@ -45,6 +45,12 @@ public enum ErrorCode {
   INVITE_EXPIRED,
   /** The invite has already been accepted. */
   INVITE_ALREADY_USED,
+  /** Collaborators are added only to dashboards restricted to "only collaborators can edit". */
+  RESOURCE_NOT_RESTRICTED,
+  /** The user named cannot see the resource's project. */
+  NO_PROJECT_ACCESS,
+  /** The user already manages the resource (its creator or a project Admin). */
+  ALREADY_HAS_ACCESS,
   /** The user already has the maximum number of personal API keys (10). */
   TOO_MANY_API_KEYS,
   /** The caller must sign in again before this sensitive operation. */

@@ -14,6 +14,13 @@ public enum Reason {
   /** Allowed: the project is open and its default role holds the capability. */
   DEFAULT_ROLE,
 
+  /** Allowed: the creator and project Admins always manage a resource. */
+  RESOURCE_MANAGER,
+  /** Allowed: a resource rule (for the member, for everyone, or for the kind) gives enough access. */
+  RESOURCE_RULE,
+  /** Allowed: the kind's default access (project Members and Admins edit, Viewers view) is enough. */
+  RESOURCE_DEFAULT,
+
   /** Denied: the member's organization level lacks the capability. */
   LEVEL_TOO_LOW,
   /** Denied: the member's effective project role lacks the capability. */
@@ -22,6 +29,8 @@ public enum Reason {
   MFA_REQUIRED,
   /** Denied: the organization requires single sign-on for the principal's email domain. */
   SSO_REQUIRED,
+  /** Denied: the member's access level on the resource is below what the capability needs. */
+  RESOURCE_LEVEL_TOO_LOW,
   /** Denied: the API key's scopes do not cover the capability. */
   API_KEY_SCOPE,
   /** Denied: the organization does not let Members use personal API keys. */

@@ -58,6 +58,11 @@ public record ApiKey(
     return new ApiKey(id, user, label, scopes, organizations, projects, newLastFour, createdAt, lastUsedAt, Optional.of(at));
   }
 
+  /** The same key with other organization and project limits. */
+  public ApiKey withLimits(Set<OrgId> newOrganizations, Set<ProjectId> newProjects) {
+    return new ApiKey(id, user, label, scopes, newOrganizations, newProjects, lastFour, createdAt, lastUsedAt, lastRolledAt);
+  }
+
   @Override
   public String toString() {
     return "ApiKey[id=" + id + ", user=" + user + ", label=" + label + ", key=" + masked() + ", scopes=" + scopes

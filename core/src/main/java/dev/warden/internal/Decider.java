@@ -6,6 +6,10 @@ import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
 import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.OrgState.ResourceState;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.ResourceLevels;
+import dev.warden.resource.ResourceRef;
 import dev.warden.matrix.Capability;
 import dev.warden.matrix.PermissionMatrix;
 import dev.warden.organization.EmailAddress;
@@ -66,6 +70,91 @@ public final class Decider {
       return gate;
     }
     return narrow(principal, capability, role(m, capability, project, trace), trace);
+  }
+
+  /**
+   * Decides a project capability on a resource: the project decision (membership, gates, role holds the
+   * capability), then the member's access level on the resource must reach
+   * {@link ResourceLevels#required}. A resource the member cannot see at all ({@code NONE}), an
+   * unregistered one and one in a hidden project are {@code NOT_FOUND}.
+   */
+  public Decision resource(Principal principal, Capability capability, OrgState state, ResourceRef ref, Trace trace) {
+    ProjectState project = state == null ? null : state.projects().get(ref.project());
+    Decision d = project(principal, capability, state, project, trace);
+    if (d.outcome() == Decision.Outcome.NOT_FOUND) {
+      return d;
+    }
+    ResourceState resource = state.resources().get(ref);
+    if (resource == null) {
+      trace.step("no resource %s is visible to %s", ref, principal.userId());
+      return Decision.notFound();
+    }
+    return resourceDecision(state.members().get(principal.userId()), capability, project, resource, d, trace);
+  }
+
+  /** The resource part of {@link #resource}, given the project decision {@code d}. */
+  public Decision resourceDecision(Membership m, Capability capability, ProjectState project, ResourceState resource,
+      Decision d, Trace trace) {
+    AccessLevel level = level(m, project, resource, trace);
+    if (level == AccessLevel.NONE) {
+      trace.step("access level NONE on %s hides it from %s", resource.resource().ref(), m.user());
+      return Decision.notFound();
+    }
+    if (!d.allowed()) {
+      return d;
+    }
+    AccessLevel required = ResourceLevels.required(capability);
+    if (!level.atLeast(required)) {
+      trace.step("access level %s is below %s", level, required);
+      return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
+    }
+    trace.step("access level %s reaches %s", level, required);
+    return Decision.allow(levelSource(m, project, resource));
+  }
+
+  /**
+   * A member's access level on a resource of a project they can see: {@code MANAGER} for the creator
+   * and project Admins; otherwise the first rule that applies (member rule, everyone rule, kind rule)
+   * or the default ({@code EDITOR}, {@code VIEWER} for project Viewers), capped at {@code VIEWER} for
+   * project Viewers; a dashboard is always at least viewable.
+   */
+  public AccessLevel level(Membership m, ProjectState project, ResourceState resource, Trace trace) {
+    ProjectRole role = role(access(m, project, Trace.NONE), m, project);
+    Reason source = levelSource(m, project, resource);
+    if (source == Reason.RESOURCE_MANAGER) {
+      trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
+      return AccessLevel.MANAGER;
+    }
+    AccessLevel level = source == Reason.RESOURCE_RULE ? rule(m, project, resource)
+        : role == ProjectRole.VIEWER ? AccessLevel.VIEWER : AccessLevel.EDITOR;
+    if (role == ProjectRole.VIEWER) {
+      level = level.cappedAt(AccessLevel.VIEWER);
+    }
+    if (resource.resource().ref().kind().equals(ResourceRef.DASHBOARD) && !level.atLeast(AccessLevel.VIEWER)) {
+      level = AccessLevel.VIEWER;
+    }
+    trace.step(source == Reason.RESOURCE_RULE ? "resource rule gives %s (role %s)" : "kind default gives %s (role %s)",
+        level, role);
+    return level;
+  }
+
+  private Reason levelSource(Membership m, ProjectState project, ResourceState resource) {
+    if (resource.resource().creator().equals(m.user())
+        || role(access(m, project, Trace.NONE), m, project) == ProjectRole.ADMIN) {
+      return Reason.RESOURCE_MANAGER;
+    }
+    return rule(m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
+  }
+
+  private static AccessLevel rule(Membership m, ProjectState project, ResourceState resource) {
+    AccessLevel level = resource.memberRules().get(m.user());
+    if (level == null) {
+      level = resource.everyoneRule();
+    }
+    if (level == null) {
+      level = project.kindRules().get(resource.resource().ref().kind());
+    }
+    return level;
   }
 
   /** What an active member's organization level allows, before gates and key scopes (for {@code whoCan}). */

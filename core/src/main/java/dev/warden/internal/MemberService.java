@@ -5,6 +5,14 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.ErrorCode;
 import dev.warden.Principal;
 import dev.warden.StorageException;
+import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiKeyId;
+import dev.warden.organization.OffboardingReport;
+import dev.warden.project.ProjectId;
+import com.google.common.collect.ImmutableSet;
+import java.util.ArrayList;
+import java.util.Set;
+import static com.google.common.base.Preconditions.checkArgument;
 import dev.warden.audit.Change;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Members;
@@ -163,6 +171,75 @@ public final class MemberService implements Members {
     });
   }
 
+  @Override
+  public OffboardingReport offboard(Principal actor, OrgId organization, UserId user, UserId transferTo) {
+    checkNotNull(actor, "actor");
+    checkNotNull(user, "user");
+    checkNotNull(transferTo, "transferTo");
+    checkArgument(!transferTo.equals(user), "transferTo must be someone other than the user being offboarded");
+    return mutate(organization, actor, "member.offboarded", user, m -> {
+      Membership me = m.requireOrg(Capability.REMOVE_MEMBERS);
+      m.requireRecentAuthentication();
+      if (user.equals(me.user())) {
+        throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_LEVEL, "cannot offboard yourself; leave instead");
+      }
+      Membership target = m.state().members().get(user);
+      if (target == null) {
+        throw notAMember(user);
+      }
+      if (target.level() == OrgLevel.OWNER) {
+        throw Errors.rule(ErrorCode.OWNER_CANNOT_BE_REMOVED,
+            "an Owner cannot be offboarded; demote them or transfer ownership first");
+      }
+      if (!me.level().atLeast(target.level())) {
+        throw levelAboveOwn(me, target);
+      }
+      m.activeMember(transferTo);
+      Removed removed = delete(m, "member.removed", target);
+      List<ApiKeyId> revoked = new ArrayList<>();
+      List<ApiKeyId> narrowed = new ArrayList<>();
+      offboardKeys(m, user, revoked, narrowed);
+      int transferred = 0;
+      for (OrgState.ResourceState r : m.state().resources().values()) {
+        if (r.resource().creator().equals(user)) {
+          m.write().resources().update(r.resource().withCreator(transferTo));
+          transferred++;
+        }
+      }
+      m.audit("resources.transferred", null, user, Change.of("creator", user, transferTo),
+          Change.of("resources", null, transferred));
+      return new OffboardingReport(organization, user, transferTo, removed.grants(), removed.resourceRules(),
+          revoked, narrowed, transferred);
+    });
+  }
+
+  /**
+   * Revokes the user's keys that reach only this organization and takes the organization (and its
+   * projects) out of the limits of the others. A key whose project limits would become empty is
+   * revoked rather than widened to every project.
+   */
+  private static void offboardKeys(Mutation m, UserId user, List<ApiKeyId> revoked, List<ApiKeyId> narrowed) {
+    OrgId org = m.state().id();
+    boolean otherOrgs = m.read().memberships().listByUser(user).stream()
+        .anyMatch(x -> !x.organization().equals(org) && x.activeAt(m.now()));
+    for (ApiKey key : m.read().apiKeys().listByUser(user)) {
+      Set<OrgId> orgs = key.organizations().stream().filter(o -> !o.equals(org)).collect(ImmutableSet.toImmutableSet());
+      Set<ProjectId> projects = key.projects().stream().filter(p -> !m.state().projects().containsKey(p))
+          .collect(ImmutableSet.toImmutableSet());
+      boolean reachesOnlyThis = key.organizations().isEmpty() ? !otherOrgs : orgs.isEmpty();
+      if (reachesOnlyThis || (!key.projects().isEmpty() && projects.isEmpty())) {
+        m.write().apiKeys().delete(key.id());
+        m.audit("api_key.revoked", null, key.id(), Change.of("label", key.label(), null));
+        revoked.add(key.id());
+      } else if (orgs.size() != key.organizations().size() || projects.size() != key.projects().size()) {
+        m.write().apiKeys().update(key.withLimits(orgs, projects), Optional.empty());
+        m.audit("api_key.narrowed", null, key.id(), Change.of("organizations", key.organizations(), orgs),
+            Change.of("projects", key.projects(), projects));
+        narrowed.add(key.id());
+      }
+    }
+  }
+
   /**
    * Removes the organization's expired memberships (with the member's grants) and expired grants, as
    * the system actor.
@@ -237,13 +314,22 @@ public final class MemberService implements Members {
     return next;
   }
 
-  /** Deletes a membership and the member's grants in the organization, and audits it as {@code action}. */
-  static void delete(Mutation m, String action, Membership member) {
+  /** What deleting a membership took with it. */
+  record Removed(int grants, int resourceRules) {}
+
+  /**
+   * Deletes a membership with the member's project grants and resource rules in the organization, and
+   * audits it as {@code action}.
+   */
+  static Removed delete(Mutation m, String action, Membership member) {
     int grants = m.write().grants().deleteByMember(member.organization(), member.user());
+    int rules = m.write().resources().deleteRulesByMember(member.organization(), member.user());
     if (!m.write().memberships().delete(member.organization(), member.user())) {
       throw new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
     }
-    m.audit(action, null, member.user(), Change.of("level", member.level(), null), Change.of("grants", grants, 0));
+    m.audit(action, null, member.user(), Change.of("level", member.level(), null), Change.of("grants", grants, 0),
+        Change.of("resourceRules", rules, 0));
+    return new Removed(grants, rules);
   }
 
   private static dev.warden.RuleViolationException notAMember(UserId user) {

@@ -184,6 +184,29 @@ public final class Mutation {
     return p;
   }
 
+  /**
+   * The resource, which the actor must see (else {@code NOT_FOUND}) at {@code atLeast} (else
+   * {@code PERMISSION_DENIED}), through the actor's principal gates.
+   */
+  public OrgState.ResourceState requireResource(dev.warden.resource.ResourceRef ref, dev.warden.resource.AccessLevel atLeast) {
+    ProjectState p = visibleProject(ref.project());
+    OrgState.ResourceState r = state.resources().get(ref);
+    Membership me = actorMember();
+    Decision gate = decider.gates(actor, me, state, p, Trace.NONE);
+    if (gate != null) {
+      throw Errors.refused(gate, "resource");
+    }
+    dev.warden.resource.AccessLevel level = r == null ? dev.warden.resource.AccessLevel.NONE : decider.level(me, p, r, Trace.NONE);
+    if (level == dev.warden.resource.AccessLevel.NONE) {
+      throw Errors.notFound("resource");
+    }
+    if (!level.atLeast(atLeast)) {
+      throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
+          "this needs " + atLeast + " access to the resource, but you have " + level);
+    }
+    return r;
+  }
+
   /** The member's effective role on {@code project}, or null if it is hidden from them. */
   public ProjectRole roleOf(Membership member, ProjectState project) {
     Reason source = decider.access(member, project, Trace.NONE);

@@ -27,6 +27,11 @@ import dev.warden.spi.InviteRepository;
 import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
+import dev.warden.spi.ResourceRepository;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import java.time.Instant;
@@ -100,6 +105,9 @@ public final class InMemoryStore implements Store {
     final Map<ProjectId, Map<UserId, ProjectGrant>> grants = new ConcurrentHashMap<>();
     final Map<InviteId, Invite> invites = new ConcurrentHashMap<>();
     final Map<InviteId, String> inviteHashes = new ConcurrentHashMap<>();
+    final Map<ResourceRef, Resource> resources = new ConcurrentHashMap<>();
+    /** Rules keyed by the rule at level NONE, so one rule exists per project, kind, resource and user. */
+    final Map<ResourceRule, ResourceRule> rules = new ConcurrentHashMap<>();
 
     OrgData(Organization organization) {
       this.organization = organization;
@@ -114,6 +122,7 @@ public final class InMemoryStore implements Store {
     private final Invites inviteRepo = new Invites();
     private final Keys keyRepo = new Keys();
     private final Audit auditRepo = new Audit();
+    private final Resources resourceRepo = new Resources();
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<ReentrantLock> held = new ArrayList<>();
     private final Thread owner = Thread.currentThread();
@@ -209,6 +218,11 @@ public final class InMemoryStore implements Store {
     @Override
     public AuditRepository audit() {
       return auditRepo;
+    }
+
+    @Override
+    public ResourceRepository resources() {
+      return resourceRepo;
     }
 
     private void unindexMember(Membership m) {
@@ -426,6 +440,16 @@ public final class InMemoryStore implements Store {
         }
         Project old = remove(data.get().projects, id);
         remove(data.get().grants, id);
+        for (ResourceRef ref : List.copyOf(data.get().resources.keySet())) {
+          if (ref.project().equals(id)) {
+            remove(data.get().resources, ref);
+          }
+        }
+        for (ResourceRule key : List.copyOf(data.get().rules.keySet())) {
+          if (key.project().equals(id)) {
+            remove(data.get().rules, key);
+          }
+        }
         remove(projectOrg, id);
         remove(projectByToken, old.token());
         return true;
@@ -668,6 +692,94 @@ public final class InMemoryStore implements Store {
         checkArgument(limit > 0, "limit must be positive, but was %s", limit);
         Map<AuditCursor, AuditEntry> range = after.isPresent() ? audit.tailMap(after.get(), false) : audit;
         return range.values().stream().filter(query::matches).limit(limit).toList();
+      }
+    }
+  
+    private final class Resources implements ResourceRepository {
+      private final Comparator<ResourceRule> ruleOrder = Comparator
+          .comparing((ResourceRule r) -> r.project().value())
+          .thenComparing(ResourceRule::kind)
+          .thenComparing(r -> r.resourceId().orElse(""))
+          .thenComparing(r -> r.user().map(UserId::value).orElse(""));
+
+      private OrgData ofProjectOrThrow(ProjectId project) {
+        return ofProject(project)
+            .orElseThrow(() -> new IllegalArgumentException("project " + project + " does not exist"));
+      }
+
+      @Override
+      public void insert(Resource resource) {
+        OrgData data = ofProjectOrThrow(resource.ref().project());
+        checkArgument(!data.resources.containsKey(resource.ref()), "resource %s exists", resource.ref());
+        put(data.resources, resource.ref(), resource);
+      }
+
+      @Override
+      public Optional<Resource> find(ResourceRef ref) {
+        return ofProject(ref.project()).map(d -> d.resources.get(ref));
+      }
+
+      @Override
+      public List<Resource> listByOrganization(OrgId organization) {
+        OrgData data = data(organization);
+        return data == null ? List.of() : data.resources.values().stream()
+            .sorted(Comparator.comparing(Resource::createdAt).thenComparing(r -> r.ref().toString()))
+            .toList();
+      }
+
+      @Override
+      public void update(Resource resource) {
+        OrgData data = ofProjectOrThrow(resource.ref().project());
+        checkArgument(data.resources.containsKey(resource.ref()), "resource %s does not exist", resource.ref());
+        put(data.resources, resource.ref(), resource);
+      }
+
+      @Override
+      public boolean delete(ResourceRef ref) {
+        Optional<OrgData> data = ofProject(ref.project());
+        if (data.isEmpty() || remove(data.get().resources, ref) == null) {
+          return false;
+        }
+        for (ResourceRule key : List.copyOf(data.get().rules.keySet())) {
+          if (key.ref().filter(ref::equals).isPresent()) {
+            remove(data.get().rules, key);
+          }
+        }
+        return true;
+      }
+
+      @Override
+      public void upsertRule(ResourceRule rule) {
+        OrgData data = ofProjectOrThrow(rule.project());
+        rule.ref().ifPresent(ref -> checkArgument(data.resources.containsKey(ref), "resource %s does not exist", ref));
+        put(data.rules, rule.withLevel(AccessLevel.NONE), rule);
+      }
+
+      @Override
+      public boolean deleteRule(ResourceRule rule) {
+        return ofProject(rule.project()).map(d -> remove(d.rules, rule.withLevel(AccessLevel.NONE)) != null).orElse(false);
+      }
+
+      @Override
+      public List<ResourceRule> listRulesByOrganization(OrgId organization) {
+        OrgData data = data(organization);
+        return data == null ? List.of() : data.rules.values().stream().sorted(ruleOrder).toList();
+      }
+
+      @Override
+      public int deleteRulesByMember(OrgId organization, UserId user) {
+        OrgData data = data(organization);
+        if (data == null) {
+          return 0;
+        }
+        int count = 0;
+        for (ResourceRule key : List.copyOf(data.rules.keySet())) {
+          if (key.user().filter(user::equals).isPresent()) {
+            remove(data.rules, key);
+            count++;
+          }
+        }
+        return count;
       }
     }
   }

@@ -58,6 +58,16 @@ public interface Members {
   Membership clearExpiry(Principal actor, OrgId organization, UserId user);
 
   /**
+   * Offboards a member in one atomic step, following the guide's checklist ({@code REMOVE_MEMBERS},
+   * a recent authentication, the same rules as {@link #remove}): removes the membership with its
+   * grants and resource rules, revokes the user's API keys that reach only this organization and takes
+   * it out of the limits of their other keys, and makes {@code transferTo} (an active member) the
+   * creator of every resource the user created here. Each step is audited. Either all of it happens or
+   * nothing does.
+   */
+  OffboardingReport offboard(Principal actor, OrgId organization, UserId user, UserId transferTo);
+
+  /**
    * Sets the note shown in the access registry, such as "CTO" ({@code MANAGE_MEMBERS}, target's level at
    * most the actor's); an empty note clears it.
    */

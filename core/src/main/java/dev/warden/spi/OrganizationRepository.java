@@ -50,7 +50,8 @@ public interface OrganizationRepository {
   void update(Organization organization);
 
   /**
-   * Deletes the organization and everything in it: memberships, projects, their grants, and invites.
+   * Deletes the organization and everything in it: memberships, projects, their grants, resources and
+   * resource rules, and invites (not its audit entries).
    * Returns whether it existed.
    */
   boolean delete(OrgId id);

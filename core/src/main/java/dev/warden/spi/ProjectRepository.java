@@ -23,6 +23,6 @@ public interface ProjectRepository {
   /** Replaces the project's name, visibility, default role and token. */
   void update(Project project);
 
-  /** Deletes the project and its grants. Returns whether it existed. */
+  /** Deletes the project with its grants, resources and resource rules. Returns whether it existed. */
   boolean delete(ProjectId id);
 }

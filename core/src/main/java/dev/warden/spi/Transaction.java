@@ -17,5 +17,7 @@ public interface Transaction {
 
   ApiKeyRepository apiKeys();
 
+  ResourceRepository resources();
+
   AuditRepository audit();
 }

@@ -1,0 +1,157 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.Principal;
+import dev.warden.Reason;
+import dev.warden.apikey.ApiKey;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditQuery;
+import dev.warden.audit.Change;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.project.ProjectGrant;
+import dev.warden.project.ProjectRole;
+import dev.warden.report.AccessRegistry;
+import dev.warden.report.AccessReview;
+import dev.warden.report.RegistryEntry;
+import dev.warden.report.Reports;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Implements {@link Reports}. Not API. */
+public final class ReportService implements Reports {
+  private static final Comparator<RegistryEntry> BY_NAME =
+      Comparator.comparing(RegistryEntry::name).thenComparing(e -> e.user().value());
+
+  private final Engine engine;
+  private final Reads reads;
+
+  public ReportService(Engine engine, Reads reads) {
+    this.engine = engine;
+    this.reads = reads;
+  }
+
+  @Override
+  public AccessRegistry registry(Principal actor, OrgId organization) {
+    OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
+    Instant now = engine.clock().instant();
+    List<RegistryEntry> owners = new ArrayList<>();
+    List<RegistryEntry> admins = new ArrayList<>();
+    List<RegistryEntry> members = new ArrayList<>();
+    List<RegistryEntry> viewers = new ArrayList<>();
+    List<RegistryEntry> external = new ArrayList<>();
+    for (Membership m : state.members().values()) {
+      if (!m.activeAt(now)) {
+        continue;
+      }
+      RegistryEntry entry = new RegistryEntry(m.user(), m.email(), m.note(), m.expiresAt());
+      if (m.expiresAt().isPresent()) {
+        external.add(entry);
+      } else if (m.level() == OrgLevel.OWNER) {
+        owners.add(entry);
+      } else if (m.level() == OrgLevel.ADMIN) {
+        admins.add(entry);
+      } else if (highestRole(state, m) == ProjectRole.VIEWER) {
+        viewers.add(entry);
+      } else {
+        members.add(entry);
+      }
+    }
+    for (List<RegistryEntry> section : List.of(owners, admins, members, viewers, external)) {
+      section.sort(BY_NAME);
+    }
+    return new AccessRegistry(state.organization().name(), owners, admins, members, viewers, external);
+  }
+
+  /** The member's highest effective role over the projects they can see; null if none. */
+  private ProjectRole highestRole(OrgState state, Membership m) {
+    ProjectRole highest = null;
+    for (ProjectState p : state.projects().values()) {
+      Reason source = engine.decider().access(m, p, Trace.NONE);
+      if (source != Reason.NOT_FOUND) {
+        ProjectRole role = Decider.role(source, m, p);
+        highest = highest == null || role.atLeast(highest) ? role : highest;
+      }
+    }
+    return highest;
+  }
+
+  @Override
+  public AccessReview review(Principal actor, OrgId organization, Duration expiringWithin, Duration keysUnusedFor) {
+    checkNotNull(expiringWithin, "expiringWithin");
+    checkNotNull(keysUnusedFor, "keysUnusedFor");
+    checkArgument(!expiringWithin.isNegative() && !keysUnusedFor.isNegative(), "durations must not be negative");
+    OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
+    Instant now = engine.clock().instant();
+    Instant soon = now.plus(expiringWithin);
+    List<Membership> expired = new ArrayList<>();
+    List<Membership> expiring = new ArrayList<>();
+    List<Membership> withoutProjects = new ArrayList<>();
+    List<Membership> active = new ArrayList<>();
+    int owners = 0;
+    int admins = 0;
+    for (Membership m : state.members().values()) {
+      if (!m.activeAt(now)) {
+        expired.add(m);
+        continue;
+      }
+      active.add(m);
+      owners += m.level() == OrgLevel.OWNER ? 1 : 0;
+      admins += m.level() == OrgLevel.ADMIN ? 1 : 0;
+      if (m.expiresAt().isPresent() && m.expiresAt().get().isBefore(soon)) {
+        expiring.add(m);
+      }
+      if (highestRole(state, m) == null) {
+        withoutProjects.add(m);
+      }
+    }
+    List<ProjectGrant> expiredGrants = new ArrayList<>();
+    List<ProjectGrant> expiringGrants = new ArrayList<>();
+    for (ProjectState p : state.projects().values()) {
+      for (ProjectGrant g : p.grants().values()) {
+        if (!g.activeAt(now)) {
+          expiredGrants.add(g);
+        } else if (g.expiresAt().isPresent() && g.expiresAt().get().isBefore(soon)) {
+          expiringGrants.add(g);
+        }
+      }
+    }
+    Instant unusedSince = now.minus(keysUnusedFor);
+    List<ApiKey> unusedKeys = engine.store().inTransaction(tx -> {
+      List<ApiKey> keys = new ArrayList<>();
+      for (Membership m : active) {
+        for (ApiKey k : tx.apiKeys().listByUser(m.user())) {
+          boolean reaches = k.organizations().isEmpty() || k.organizations().contains(organization);
+          if (reaches && !k.lastUsedAt().orElse(k.createdAt()).isAfter(unusedSince)) {
+            keys.add(k);
+          }
+        }
+      }
+      return keys;
+    });
+    List<AuditEntry> last = engine.store().inTransaction(tx -> tx.audit().query(
+        AuditQuery.organization(organization).action("access_review.recorded"), Optional.empty(), 1));
+    return new AccessReview(organization, now, expired, expiredGrants, expiring, expiringGrants, withoutProjects,
+        unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at));
+  }
+
+  @Override
+  public void recordReview(Principal actor, OrgId organization, String note) {
+    checkNotNull(organization, "organization");
+    Optional<String> text = Names.note(Optional.ofNullable(note));
+    engine.mutate(organization, actor, "access_review.recorded", organization, m -> {
+      m.requireOrg(Capability.MANAGE_MEMBERS);
+      m.audit("access_review.recorded", null, organization, Change.of("note", null, text.orElse(null)));
+      return null;
+    });
+  }
+}

@@ -1,0 +1,314 @@
+package dev.warden.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.ErrorCode;
+import dev.warden.NotFoundException;
+import dev.warden.Page;
+import dev.warden.PageRequest;
+import dev.warden.Principal;
+import dev.warden.Reason;
+import dev.warden.audit.Change;
+import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.OrgState.ResourceState;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.Membership;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.DashboardRestriction;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
+import dev.warden.resource.Resources;
+import dev.warden.resource.VisibleResource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Implements {@link Resources}. Dashboards' restriction levels and collaborators are rules:
+ * "only collaborators can edit" is an everyone rule at {@code VIEWER}, a collaborator a member rule at
+ * {@code EDITOR}. Not API.
+ */
+public final class ResourceService implements Resources {
+  private final Engine engine;
+
+  public ResourceService(Engine engine) {
+    this.engine = engine;
+  }
+
+  private <T> T mutate(ProjectId project, Principal actor, String action, Object target, Function<Mutation, T> work) {
+    checkNotNull(actor, "actor");
+    return engine.mutate(engine.organizationOf(project), actor, action, target, work);
+  }
+
+  @Override
+  public Resource register(Principal creator, ResourceRef ref) {
+    checkNotNull(ref, "ref");
+    return mutate(ref.project(), creator, "resource.registered", ref, m -> {
+      m.requireProject(ref.project(), Capability.CREATE_CONTENT);
+      if (m.state().resources().containsKey(ref)) {
+        throw new IllegalArgumentException("resource " + ref + " is already registered");
+      }
+      Resource resource = new Resource(ref, creator.userId(), m.now());
+      m.write().resources().insert(resource);
+      m.audit("resource.registered", ref.project(), ref, Change.of("creator", null, creator.userId()));
+      return resource;
+    });
+  }
+
+  @Override
+  public Resource get(Principal actor, ResourceRef ref) {
+    return read(actor, ref, (state, r) -> r.resource());
+  }
+
+  @Override
+  public AccessLevel level(Principal actor, ResourceRef ref) {
+    return read(actor, ref, (state, r) -> engine.decider().level(state.members().get(actor.userId()),
+        state.projects().get(ref.project()), r, Trace.NONE));
+  }
+
+  /** Reads a resource the actor can see (the decision for {@code VIEW_DATA} on it is not {@code NOT_FOUND}). */
+  private <T> T read(Principal actor, ResourceRef ref, java.util.function.BiFunction<OrgState, ResourceState, T> f) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
+    OrgState state = engine.cache().forProject(ref.project());
+    if (state == null || engine.decider().resource(actor, Capability.VIEW_DATA, state, ref, Trace.NONE).outcome()
+        == dev.warden.Decision.Outcome.NOT_FOUND) {
+      throw Errors.notFound("resource");
+    }
+    return f.apply(state, state.resources().get(ref));
+  }
+
+  @Override
+  public void remove(Principal actor, ResourceRef ref) {
+    checkNotNull(ref, "ref");
+    mutate(ref.project(), actor, "resource.removed", ref, m -> {
+      ResourceState r = m.requireResource(ref, AccessLevel.MANAGER);
+      m.write().resources().delete(ref);
+      m.audit("resource.removed", ref.project(), ref, Change.of("creator", r.resource().creator(), null));
+      return null;
+    });
+  }
+
+  @Override
+  public void setKindRule(Principal actor, ProjectId project, String kind, AccessLevel level) {
+    ResourceRef.requireKind(kind);
+    checkNotNull(level, "level");
+    mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
+      ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
+      writeRule(m, ResourceRule.forKind(project, kind, level), p.kindRules().get(kind));
+      return null;
+    });
+  }
+
+  @Override
+  public void clearKindRule(Principal actor, ProjectId project, String kind) {
+    ResourceRef.requireKind(kind);
+    mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
+      ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
+      deleteRule(m, ResourceRule.forKind(project, kind, AccessLevel.NONE), p.kindRules().get(kind));
+      return null;
+    });
+  }
+
+  @Override
+  public void setEveryoneRule(Principal actor, ResourceRef ref, AccessLevel level) {
+    checkNotNull(level, "level");
+    manage(actor, ref, AccessLevel.MANAGER, (m, r) -> writeRule(m, ResourceRule.forEveryone(ref, level), r.everyoneRule()));
+  }
+
+  @Override
+  public void clearEveryoneRule(Principal actor, ResourceRef ref) {
+    manage(actor, ref, AccessLevel.MANAGER,
+        (m, r) -> deleteRule(m, ResourceRule.forEveryone(ref, AccessLevel.NONE), r.everyoneRule()));
+  }
+
+  @Override
+  public void setMemberRule(Principal actor, ResourceRef ref, UserId user, AccessLevel level) {
+    checkNotNull(user, "user");
+    checkNotNull(level, "level");
+    manage(actor, ref, AccessLevel.MANAGER, (m, r) -> {
+      requireSeesProject(m, user, ref.project());
+      writeRule(m, ResourceRule.forMember(ref, user, level), r.memberRules().get(user));
+    });
+  }
+
+  @Override
+  public void clearMemberRule(Principal actor, ResourceRef ref, UserId user) {
+    checkNotNull(user, "user");
+    manage(actor, ref, AccessLevel.MANAGER,
+        (m, r) -> deleteRule(m, ResourceRule.forMember(ref, user, AccessLevel.NONE), r.memberRules().get(user)));
+  }
+
+  @Override
+  public List<ResourceRule> rules(Principal actor, ResourceRef ref) {
+    checkNotNull(ref, "ref");
+    OrgState state = engine.cache().forProject(ref.project());
+    Membership me = state == null ? null : engine.decider().activeMember(state, actor.userId(), Trace.NONE);
+    ResourceState r = state == null ? null : state.resources().get(ref);
+    ProjectState p = state == null ? null : state.projects().get(ref.project());
+    if (me == null || r == null || engine.decider().access(me, p, Trace.NONE) == Reason.NOT_FOUND
+        || engine.decider().level(me, p, r, Trace.NONE) == AccessLevel.NONE) {
+      throw Errors.notFound("resource");
+    }
+    if (engine.decider().level(me, p, r, Trace.NONE) != AccessLevel.MANAGER) {
+      throw new dev.warden.PermissionDeniedException(ErrorCode.PERMISSION_DENIED, "only managers read a resource's rules");
+    }
+    List<ResourceRule> rules = new ArrayList<>();
+    AccessLevel kind = p.kindRules().get(ref.kind());
+    if (kind != null) {
+      rules.add(ResourceRule.forKind(ref.project(), ref.kind(), kind));
+    }
+    if (r.everyoneRule() != null) {
+      rules.add(ResourceRule.forEveryone(ref, r.everyoneRule()));
+    }
+    r.memberRules().forEach((user, level) -> rules.add(ResourceRule.forMember(ref, user, level)));
+    return rules;
+  }
+
+  @Override
+  public Page<VisibleResource> list(Principal actor, ProjectId project, String kind, AccessLevel atLeast,
+      PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    ResourceRef.requireKind(kind);
+    checkNotNull(atLeast, "atLeast");
+    checkArgument(atLeast != AccessLevel.NONE, "atLeast must be VIEWER or above");
+    checkNotNull(page, "page");
+    CreationCursor after = page.cursor().map(CreationCursor::parse).orElse(null);
+    OrgState state = engine.cache().forProject(project);
+    ProjectState p = state == null ? null : state.projects().get(project);
+    Membership me = p == null ? null : engine.decider().activeMember(state, actor.userId(), Trace.NONE);
+    if (me == null || engine.decider().access(me, p, Trace.NONE) == Reason.NOT_FOUND
+        || !Decider.keyReaches(actor, p)) {
+      throw Errors.notFound("project");
+    }
+    List<VisibleResource> items = new ArrayList<>();
+    for (ResourceState r : state.resources().values()) {
+      Resource res = r.resource();
+      if (!res.ref().project().equals(project) || !res.ref().kind().equals(kind)
+          || (after != null && !after.isBefore(res.createdAt(), res.ref().id()))) {
+        continue;
+      }
+      AccessLevel level = engine.decider().level(me, p, r, Trace.NONE);
+      if (!level.atLeast(atLeast)) {
+        continue;
+      }
+      if (items.size() == page.size()) {
+        Resource last = items.get(page.size() - 1).resource();
+        return new Page<>(items, Optional.of(CreationCursor.encode(last.createdAt(), last.ref().id())));
+      }
+      items.add(new VisibleResource(res, level));
+    }
+    return new Page<>(items, Optional.empty());
+  }
+
+  @Override
+  public void restrictDashboard(Principal actor, ResourceRef dashboard, DashboardRestriction restriction) {
+    requireDashboard(dashboard);
+    checkNotNull(restriction, "restriction");
+    manage(actor, dashboard, AccessLevel.MANAGER, (m, r) -> {
+      if (restriction == DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT) {
+        writeRule(m, ResourceRule.forEveryone(dashboard, AccessLevel.VIEWER), r.everyoneRule());
+      } else if (r.everyoneRule() != null) {
+        deleteRule(m, ResourceRule.forEveryone(dashboard, AccessLevel.NONE), r.everyoneRule());
+      }
+    });
+  }
+
+  @Override
+  public DashboardRestriction restriction(Principal actor, ResourceRef dashboard) {
+    requireDashboard(dashboard);
+    return read(actor, dashboard, (state, r) -> restrictionOf(r));
+  }
+
+  private static DashboardRestriction restrictionOf(ResourceState r) {
+    return r.everyoneRule() != null && !r.everyoneRule().atLeast(AccessLevel.EDITOR)
+        ? DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT : DashboardRestriction.EVERYONE_CAN_EDIT;
+  }
+
+  @Override
+  public void addCollaborator(Principal actor, ResourceRef dashboard, UserId user) {
+    requireDashboard(dashboard);
+    checkNotNull(user, "user");
+    manage(actor, dashboard, AccessLevel.EDITOR, (m, r) -> {
+      if (restrictionOf(r) != DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT) {
+        throw Errors.rule(ErrorCode.RESOURCE_NOT_RESTRICTED,
+            "everyone in the project can already edit this dashboard; restrict it first");
+      }
+      Membership member = requireSeesProject(m, user, dashboard.project());
+      ProjectState p = m.state().projects().get(dashboard.project());
+      if (r.resource().creator().equals(user) || m.roleOf(member, p) == dev.warden.project.ProjectRole.ADMIN) {
+        throw Errors.rule(ErrorCode.ALREADY_HAS_ACCESS,
+            "user " + user + " already manages this dashboard as its creator or a project Admin");
+      }
+      writeRule(m, ResourceRule.forMember(dashboard, user, AccessLevel.EDITOR), r.memberRules().get(user));
+    });
+  }
+
+  @Override
+  public void removeCollaborator(Principal actor, ResourceRef dashboard, UserId user) {
+    requireDashboard(dashboard);
+    checkNotNull(user, "user");
+    manage(actor, dashboard, AccessLevel.EDITOR,
+        (m, r) -> deleteRule(m, ResourceRule.forMember(dashboard, user, AccessLevel.NONE), r.memberRules().get(user)));
+  }
+
+  @Override
+  public List<UserId> collaborators(Principal actor, ResourceRef dashboard) {
+    requireDashboard(dashboard);
+    return read(actor, dashboard, (state, r) -> r.memberRules().entrySet().stream()
+        .filter(e -> e.getValue().atLeast(AccessLevel.EDITOR))
+        .map(java.util.Map.Entry::getKey)
+        .toList());
+  }
+
+  private interface RuleChange {
+    void apply(Mutation m, ResourceState resource);
+  }
+
+  private void manage(Principal actor, ResourceRef ref, AccessLevel needed, RuleChange change) {
+    checkNotNull(ref, "ref");
+    mutate(ref.project(), actor, "resource.rule_changed", ref, m -> {
+      change.apply(m, m.requireResource(ref, needed));
+      return null;
+    });
+  }
+
+  private static Membership requireSeesProject(Mutation m, UserId user, ProjectId project) {
+    Membership member = m.state().members().get(user);
+    if (member == null || !member.activeAt(m.now()) || m.roleOf(member, m.state().projects().get(project)) == null) {
+      throw Errors.rule(ErrorCode.NO_PROJECT_ACCESS, "user " + user + " cannot see this project");
+    }
+    return member;
+  }
+
+  private static void writeRule(Mutation m, ResourceRule rule, AccessLevel before) {
+    if (rule.level() != before) {
+      m.write().resources().upsertRule(rule);
+      m.audit("resource.rule_changed", rule.project(), ruleTarget(rule), Change.of("level", before, rule.level()));
+    }
+  }
+
+  private static void deleteRule(Mutation m, ResourceRule rule, AccessLevel before) {
+    if (before == null) {
+      throw new NotFoundException(ErrorCode.NOT_FOUND, "resource rule not found");
+    }
+    m.write().resources().deleteRule(rule);
+    m.audit("resource.rule_changed", rule.project(), ruleTarget(rule), Change.of("level", before, null));
+  }
+
+  private static String ruleTarget(ResourceRule rule) {
+    return rule.project() + "/" + rule.kind() + rule.resourceId().map(id -> "/" + id).orElse("")
+        + rule.user().map(u -> " for " + u).orElse("");
+  }
+
+  private static void requireDashboard(ResourceRef ref) {
+    checkNotNull(ref, "dashboard");
+    checkArgument(ref.kind().equals(ResourceRef.DASHBOARD), "expected a dashboard, but was %s", ref);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.warden.report;
+
+import com.google.common.collect.ImmutableList;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who has access to an organization, in the format of the user-management guide's access registry:
+ * Owners, Admins, Members, Viewers (members whose highest project role is Viewer) and External Access
+ * (members with an expiry). Each section is ordered by email (then user id). Immutable.
+ */
+public record AccessRegistry(
+    String organization,
+    List<RegistryEntry> owners,
+    List<RegistryEntry> admins,
+    List<RegistryEntry> members,
+    List<RegistryEntry> viewers,
+    List<RegistryEntry> external) {
+
+  public AccessRegistry {
+    owners = ImmutableList.copyOf(owners);
+    admins = ImmutableList.copyOf(admins);
+    members = ImmutableList.copyOf(members);
+    viewers = ImmutableList.copyOf(viewers);
+    external = ImmutableList.copyOf(external);
+  }
+
+  /**
+   * The registry as Markdown: {@code # <organization> Access Registry}, then one {@code ## } section per
+   * group (empty sections included) with lines {@code - email (note)}; external lines end in
+   * {@code expires YYYY-MM-DD} (UTC).
+   */
+  public String toMarkdown() {
+    StringBuilder md = new StringBuilder("# ").append(organization).append(" Access Registry\n");
+    section(md, "Owners", owners);
+    section(md, "Admins", admins);
+    section(md, "Members", members);
+    section(md, "Viewers", viewers);
+    section(md, "External Access", external);
+    return md.toString();
+  }
+
+  private static void section(StringBuilder md, String title, List<RegistryEntry> entries) {
+    md.append("## ").append(title).append('\n');
+    for (RegistryEntry e : entries) {
+      List<String> details = new ArrayList<>();
+      e.note().ifPresent(details::add);
+      e.expiresAt().ifPresent(at -> details.add("expires " + at.atZone(ZoneOffset.UTC).toLocalDate()));
+      md.append("- ").append(e.name());
+      if (!details.isEmpty()) {
+        md.append(" (").append(String.join(", ", details)).append(')');
+      }
+      md.append('\n');
+    }
+  }
+}

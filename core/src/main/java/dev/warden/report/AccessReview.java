@@ -1,0 +1,44 @@
+package dev.warden.report;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.warden.apikey.ApiKey;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.project.ProjectGrant;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What needs a decision in a regular access review: expired but unswept memberships and grants, those
+ * expiring soon, members who can see no project, API keys of members unused for long, the Owner and
+ * Admin counts, and when the last review was recorded. Lists are in user-id (then project) order.
+ * Immutable.
+ */
+public record AccessReview(
+    OrgId organization,
+    Instant at,
+    List<Membership> expiredMemberships,
+    List<ProjectGrant> expiredGrants,
+    List<Membership> expiringMemberships,
+    List<ProjectGrant> expiringGrants,
+    List<Membership> membersWithoutProjects,
+    List<ApiKey> unusedApiKeys,
+    int owners,
+    int admins,
+    Optional<Instant> lastReview) {
+
+  public AccessReview {
+    checkNotNull(organization, "organization");
+    checkNotNull(at, "at");
+    expiredMemberships = ImmutableList.copyOf(expiredMemberships);
+    expiredGrants = ImmutableList.copyOf(expiredGrants);
+    expiringMemberships = ImmutableList.copyOf(expiringMemberships);
+    expiringGrants = ImmutableList.copyOf(expiringGrants);
+    membersWithoutProjects = ImmutableList.copyOf(membersWithoutProjects);
+    unusedApiKeys = ImmutableList.copyOf(unusedApiKeys);
+    checkNotNull(lastReview, "lastReview");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.warden.report;
+
+import dev.warden.Principal;
+import dev.warden.organization.OrgId;
+import java.time.Duration;
+
+/**
+ * Access reports for one organization: the access registry and the access review. Obtain it from
+ * {@code AccessPolicy.reports()}. Reading and recording need {@code MANAGE_MEMBERS}. Thread-safe.
+ */
+public interface Reports {
+
+  /** The organization's access registry (as data; {@link AccessRegistry#toMarkdown()} for the document). */
+  AccessRegistry registry(Principal actor, OrgId organization);
+
+  /**
+   * The access review: what expired unswept, what expires within {@code expiringWithin}, members with
+   * no visible project, API keys (of members) unused — never used, or last used — for
+   * {@code keysUnusedFor}, Owner and Admin counts, and the last recorded review.
+   */
+  AccessReview review(Principal actor, OrgId organization, Duration expiringWithin, Duration keysUnusedFor);
+
+  /** Records that the organization's access was reviewed now (audited as {@code access_review.recorded}). */
+  void recordReview(Principal actor, OrgId organization, String note);
+}

@@ -1,0 +1,47 @@
+package dev.warden.resource;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.internal.Ids;
+import dev.warden.project.ProjectId;
+
+/**
+ * Names one object inside a project: its project, its kind (lower-case, e.g. {@code dashboard},
+ * {@code insight}, {@code feature_flag}, {@code notebook}) and the host's id for it. Immutable.
+ */
+public record ResourceRef(ProjectId project, String kind, String id) {
+  /** The kind of dashboards, which get collaborators and restriction levels. */
+  public static final String DASHBOARD = "dashboard";
+
+  public ResourceRef {
+    checkNotNull(project, "project");
+    requireKind(kind);
+    Ids.require(id, "resource id");
+  }
+
+  public static ResourceRef of(ProjectId project, String kind, String id) {
+    return new ResourceRef(project, kind, id);
+  }
+
+  /** A dashboard of {@code project}. */
+  public static ResourceRef dashboard(ProjectId project, String id) {
+    return new ResourceRef(project, DASHBOARD, id);
+  }
+
+  /**
+   * Checks a resource kind: 1–64 lower-case letters, digits and underscores, starting with a letter.
+   *
+   * @throws IllegalArgumentException naming the kind otherwise
+   */
+  public static String requireKind(String kind) {
+    checkArgument(kind != null && kind.matches("[a-z][a-z0-9_]{0,63}"),
+        "resource kind must be lower-case letters, digits and underscores, but was '%s'", kind);
+    return kind;
+  }
+
+  @Override
+  public String toString() {
+    return project + "/" + kind + "/" + id;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.warden.spi;
+
+import dev.warden.organization.OrgId;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stores resources and their access rules. Deleting a project deletes its resources and rules;
+ * deleting a resource deletes its rules. At most one rule exists per (project, kind, resource, user).
+ */
+public interface ResourceRepository {
+
+  /** Inserts a resource; fails if it exists or its project does not. */
+  void insert(Resource resource);
+
+  Optional<Resource> find(ResourceRef ref);
+
+  /** The organization's resources, ordered by {@code createdAt}, then project, kind and id. */
+  List<Resource> listByOrganization(OrgId organization);
+
+  /** Replaces the resource's creator. */
+  void update(Resource resource);
+
+  /** Deletes the resource and its rules; returns whether it existed. */
+  boolean delete(ResourceRef ref);
+
+  /** Inserts the rule or replaces the one with the same project, kind, resource and user. */
+  void upsertRule(ResourceRule rule);
+
+  /** Deletes the rule with the same project, kind, resource and user as {@code rule}; returns whether it existed. */
+  boolean deleteRule(ResourceRule rule);
+
+  /** The rules on the organization's projects, ordered by project, kind, resource, user. */
+  List<ResourceRule> listRulesByOrganization(OrgId organization);
+
+  /** Deletes every member rule naming {@code user} in the organization; returns how many. */
+  int deleteRulesByMember(OrgId organization, UserId user);
+}

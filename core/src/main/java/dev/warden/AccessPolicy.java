@@ -233,7 +233,7 @@ public final class AccessPolicy implements AutoCloseable {
     Trace.Recording trace = Trace.recording();
     Decision d = decideResource(principal, capability, resource, trace);
     return new Explanation(d, d.outcome() == Decision.Outcome.NOT_FOUND
-        ? List.of("no resource " + resource + " is visible to " + principal.userId())
+        ? List.of("no resource with this id is visible to " + principal.userId())
         : trace.steps());
   }
 

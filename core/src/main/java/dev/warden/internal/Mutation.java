@@ -177,8 +177,9 @@ public final class Mutation {
   /** The project, which must be visible to the actor. */
   public ProjectState visibleProject(ProjectId project) {
     ProjectState p = state.projects().get(project);
-    if (p == null || roleOf(actorMember(), p) == null) {
-      throw Errors.notFound("project");
+    Membership m = decider.activeMember(state, actor.userId(), Trace.NONE);
+    if (p == null || m == null || roleOf(m, p) == null) {
+      throw Errors.notFound("project"); // the same for non-members, hidden and missing projects
     }
     return p;
   }

@@ -223,7 +223,7 @@ public final class AccessPolicy implements AutoCloseable {
     Decision d = decideProject(principal, capability, project, trace, false);
     // A hidden project must explain exactly like a missing one: drop the steps that led there.
     return new Explanation(d, d.outcome() == Decision.Outcome.NOT_FOUND
-        ? List.of("no project with id " + project + " is visible to " + principal.userId())
+        ? List.of("no project with this id is visible to " + principal.userId())
         : trace.steps());
   }
 

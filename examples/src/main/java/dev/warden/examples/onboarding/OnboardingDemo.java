@@ -115,7 +115,7 @@ public final class OnboardingDemo {
     show(contractor, Capability.CREATE_CONTENT, staging);
     show(contractor, Capability.VIEW_DATA, defaultProject);
     show(contractor, Capability.VIEW_ORGANIZATION, acme);
-    explain(contractor, Capability.CREATE_CONTENT, staging);
+    explain(contractor, Capability.VIEW_ORGANIZATION, acme);
 
     section("Ownership transfer: the CTO hands Acme Corp to the lead and becomes an Admin");
     policy.members().transferOwnership(cto, acme.id(), lead.userId());
@@ -157,9 +157,15 @@ public final class OnboardingDemo {
   }
 
   private void explain(Principal who, Capability capability, Project project) {
-    Explanation explanation = policy.explain(who, capability, project.id());
-    out.printf("  explain %s %s on %s: %s%n", who.userId(), capability, project.name(),
-        describe(explanation.decision()));
+    print(who, capability, project.name(), policy.explain(who, capability, project.id()));
+  }
+
+  private void explain(Principal who, Capability capability, Organization org) {
+    print(who, capability, org.name(), policy.explain(who, capability, org.id()));
+  }
+
+  private void print(Principal who, Capability capability, String target, Explanation explanation) {
+    out.printf("  explain %s %s on %s: %s%n", who.userId(), capability, target, describe(explanation.decision()));
     explanation.steps().forEach(step -> out.println("    - " + step));
   }
 

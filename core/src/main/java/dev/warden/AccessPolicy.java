@@ -367,6 +367,10 @@ public final class AccessPolicy implements AutoCloseable {
         && !principal.apiKey().get().organizations().contains(organization))) {
       throw Errors.notFound("organization");
     }
+    Decision gate = decider.gates(principal, member, state, null, Trace.NONE);
+    if (gate != null) {
+      throw Errors.refused(gate, "organization");
+    }
     List<VisibleProject> items = new ArrayList<>();
     for (ProjectState p : state.projects().values()) {
       if (after != null && !after.isBefore(p.project().createdAt(), p.project().id().value())) {

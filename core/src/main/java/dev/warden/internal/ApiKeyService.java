@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Implements {@link ApiKeys}. Values are {@code phx_} + 256 random bits; only their SHA-256 is stored,
@@ -44,14 +45,36 @@ public final class ApiKeyService implements ApiKeys {
     this.engine = engine;
   }
 
+  /** Runs a key operation, recording a refusal on a key the user may see as {@code <action>.denied}. */
+  private <T> T recorded(Principal user, String action, Object target, Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (PermissionDeniedException e) {
+      engine.recordDenied(null, user, action, target);
+      throw e;
+    }
+  }
+
   @Override
   public IssuedApiKey create(Principal user, ApiKeyRequest request) {
+    checkNotNull(user, "user");
     checkNotNull(request, "request");
     checkArgument(!request.scopes().isEmpty(), "an api key needs at least one scope");
+    return recorded(user, "api_key.created", request.label(), () -> createChecked(user, request));
+  }
+
+  private IssuedApiKey createChecked(Principal user, ApiKeyRequest request) {
     Instant now = requireUser(user, "create");
     for (OrgId org : request.organizations()) {
-      if (engine.decider().activeMember(engine.cache().get(org), user.userId(), Trace.NONE) == null) {
-        throw Errors.notFound("organization");
+      requireGatesPassed(user, engine.cache().get(org));
+    }
+    if (request.organizations().isEmpty()) {
+      // An unlimited key reaches every organization of its user: the user must pass each one's gates,
+      // or minting a key would get around them.
+      for (var m : engine.store().inTransaction(tx -> tx.memberships().listByUser(user.userId()))) {
+        if (m.activeAt(now)) {
+          requireGatesPassed(user, engine.cache().get(m.organization()));
+        }
       }
     }
     for (ProjectId project : request.projects()) {
@@ -81,9 +104,22 @@ public final class ApiKeyService implements ApiKeys {
     return engine.store().inTransaction(tx -> tx.apiKeys().listByUser(user.userId()));
   }
 
+  /** The user must be an active member of the organization and pass its MFA and SSO gates. */
+  private void requireGatesPassed(Principal user, OrgState state) {
+    dev.warden.Decision d = engine.decider().org(user, dev.warden.matrix.Capability.VIEW_ORGANIZATION, state, Trace.NONE);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "organization");
+    }
+  }
+
   @Override
   public IssuedApiKey roll(Principal user, ApiKeyId id) {
+    checkNotNull(user, "user");
     checkNotNull(id, "key");
+    return recorded(user, "api_key.rolled", id, () -> rollChecked(user, id));
+  }
+
+  private IssuedApiKey rollChecked(Principal user, ApiKeyId id) {
     Instant now = requireUser(user, "roll");
     String value = Secrets.token(PREFIX, VALUE_BYTES);
     ApiKey key = engine.store().inTransaction(tx -> owned(tx, user, id));
@@ -93,18 +129,24 @@ public final class ApiKeyService implements ApiKeys {
       tx.apiKeys().update(rolled, Optional.of(Secrets.sha256(value)));
       return audit(tx, user, "api_key.rolled", key, now, Change.secret("value"));
     }));
+    engine.decider().revocations().rolled(id, now);
     return new IssuedApiKey(rolled, value);
   }
 
   @Override
   public void revoke(Principal user, ApiKeyId id) {
+    checkNotNull(user, "user");
     checkNotNull(id, "key");
-    Instant now = requireUser(user, "revoke");
-    engine.forward(engine.store().inTransaction(tx -> {
-      ApiKey key = owned(tx, user, id);
-      tx.apiKeys().delete(id);
-      return audit(tx, user, "api_key.revoked", key, now, Change.of("label", key.label(), null));
-    }));
+    recorded(user, "api_key.revoked", id, () -> {
+      Instant now = requireUser(user, "revoke");
+      engine.forward(engine.store().inTransaction(tx -> {
+        ApiKey key = owned(tx, user, id);
+        tx.apiKeys().delete(id);
+        return audit(tx, user, "api_key.revoked", key, now, Change.of("label", key.label(), null));
+      }));
+      engine.decider().revocations().revoked(id);
+      return null;
+    });
   }
 
   @Override
@@ -152,13 +194,22 @@ public final class ApiKeyService implements ApiKeys {
         .orElseThrow(() -> new NotFoundException(ErrorCode.NOT_FOUND, "api key not found"));
   }
 
-  /** Appends the entry in {@code tx} and returns it, to be forwarded after commit. */
-  private static AuditEntry audit(Transaction tx, Principal user, String action, ApiKey key, Instant now,
+  /**
+   * Appends the entries in {@code tx} and returns them, to be forwarded after commit: one per
+   * organization the key is limited to (so those organizations' admins see it), else one without.
+   */
+  private static List<AuditEntry> audit(Transaction tx, Principal user, String action, ApiKey key, Instant now,
       Change... changes) {
-    AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.empty(), Optional.empty(), Actor.of(user), action,
-        Optional.of(key.id().value()), List.of(changes), now);
-    tx.audit().append(entry);
-    return entry;
+    List<Optional<OrgId>> orgs = key.organizations().isEmpty() ? List.of(Optional.empty())
+        : key.organizations().stream().map(Optional::of).toList();
+    List<AuditEntry> entries = new java.util.ArrayList<>();
+    for (Optional<OrgId> org : orgs) {
+      AuditEntry entry = new AuditEntry(Ids.next("aud"), org, Optional.empty(), Actor.of(user), action,
+          Optional.of(key.id().value()), List.of(changes), now);
+      tx.audit().append(entry);
+      entries.add(entry);
+    }
+    return entries;
   }
 
   private static String lastFour(String value) {

@@ -35,10 +35,16 @@ import java.time.Instant;
 public final class Decider {
   private final PermissionMatrix matrix;
   private final Clock clock;
+  private final KeyRevocations revocations = new KeyRevocations();
 
   public Decider(PermissionMatrix matrix, Clock clock) {
     this.matrix = matrix;
     this.clock = clock;
+  }
+
+  /** The API keys revoked or rolled through this policy, which stale key principals must not use. */
+  public KeyRevocations revocations() {
+    return revocations;
   }
 
   public PermissionMatrix matrix() {
@@ -65,11 +71,16 @@ public final class Decider {
     if (m == null) {
       return Decision.notFound();
     }
+    // Visibility first: a gate must never tell a hidden project from a missing one.
+    Decision byRole = role(m, capability, project, trace);
+    if (byRole.outcome() == Decision.Outcome.NOT_FOUND) {
+      return byRole;
+    }
     Decision gate = gates(principal, m, state, project, trace);
     if (gate != null) {
       return gate;
     }
-    return narrow(principal, capability, role(m, capability, project, trace), trace);
+    return narrow(principal, capability, byRole, trace);
   }
 
   /**
@@ -159,7 +170,7 @@ public final class Decider {
 
   /** What an active member's organization level allows, before gates and key scopes (for {@code whoCan}). */
   public Decision level(Membership m, Capability capability, OrgState state, Trace trace) {
-    if (levelAllows(m.level(), capability, state.organization().settings())) {
+    if (levelAllows(m.level(), capability, state.organization().settings(), trace)) {
       trace.step("organization level %s holds %s", m.level(), capability);
       return Decision.allow(Reason.ORG_LEVEL);
     }
@@ -187,11 +198,19 @@ public final class Decider {
    * Member × {@code INVITE_MEMBERS} and Member × {@code CREATE_PROJECT} cells.
    */
   public boolean levelAllows(OrgLevel level, Capability capability, OrganizationSettings settings) {
+    return levelAllows(level, capability, settings, Trace.NONE);
+  }
+
+  private boolean levelAllows(OrgLevel level, Capability capability, OrganizationSettings settings, Trace trace) {
     if (level == OrgLevel.MEMBER) {
       if (capability == Capability.INVITE_MEMBERS && settings.membersCanInvite().isPresent()) {
+        trace.step("organization setting membersCanInvite=%s overrides the matrix for %s",
+            settings.membersCanInvite().get(), level);
         return settings.membersCanInvite().get();
       }
       if (capability == Capability.CREATE_PROJECT && settings.membersCanCreateProjects().isPresent()) {
+        trace.step("organization setting membersCanCreateProjects=%s overrides the matrix for %s",
+            settings.membersCanCreateProjects().get(), level);
         return settings.membersCanCreateProjects().get();
       }
     }
@@ -203,10 +222,14 @@ public final class Decider {
    * to other organizations or projects sees {@code NOT_FOUND}; a key of a Member where Members may not
    * use keys is denied; a user principal must satisfy the organization's MFA and SSO requirements.
    */
-  Decision gates(Principal principal, Membership m, OrgState state, ProjectState project, Trace trace) {
+  public Decision gates(Principal principal, Membership m, OrgState state, ProjectState project, Trace trace) {
     OrganizationSettings settings = state.organization().settings();
     ApiKey key = principal.apiKey().orElse(null);
     if (key != null) {
+      if (revocations.revoked(key)) {
+        trace.step("api key %s was revoked or rolled since this principal was made", key.id());
+        return Decision.notFound();
+      }
       if (!key.organizations().isEmpty() && !key.organizations().contains(state.id())) {
         trace.step("api key %s is limited to other organizations", key.id());
         return Decision.notFound();
@@ -226,7 +249,7 @@ public final class Decider {
       return Decision.deny(Reason.MFA_REQUIRED);
     }
     if (principal.method() != AuthMethod.SSO && !settings.ssoEnforcedDomains().isEmpty()) {
-      EmailAddress email = principal.email().orElse(null);
+      EmailAddress email = principal.email().orElse(m.email().orElse(null));
       if (email != null && settings.ssoEnforcedFor(email)) {
         trace.step("organization enforces SSO for %s", email.domain());
         return Decision.deny(Reason.SSO_REQUIRED);

@@ -2,8 +2,6 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.warden.ErrorCode;
-import dev.warden.NotFoundException;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.audit.Actor;
@@ -79,9 +77,9 @@ public final class Engine {
   }
 
   /**
-   * Runs {@code work} on an existing organization. If the actor is refused ({@code PERMISSION_DENIED}
-   * and the other denials, or {@code NOT_FOUND} for a target it cannot see), nothing changes but an
-   * {@code <action>.denied} audit entry, written in a transaction of its own.
+   * Runs {@code work} on an existing organization. If the actor is refused on a target it can see
+   * ({@code PERMISSION_DENIED} and the gate denials), nothing changes but an {@code <action>.denied}
+   * audit entry, written in a transaction of its own.
    *
    * @param action the audit action of the change, e.g. {@code member.level_changed}
    * @param target what the change is about, for the denied entry; may be null
@@ -91,10 +89,10 @@ public final class Engine {
     checkNotNull(actor, "actor");
     try {
       return run(org, actor, null, work);
-    } catch (PermissionDeniedException | NotFoundException e) {
-      if (!(e instanceof NotFoundException) || e.code() == ErrorCode.NOT_FOUND) {
-        recordDenied(org, actor, action, target);
-      }
+    } catch (PermissionDeniedException e) {
+      // Only attempts on targets the actor can see: recording NOT_FOUND ones would tell, in the
+      // actor's own audit trail, a hidden target from a missing one.
+      recordDenied(org, actor, action, target);
       throw e;
     }
   }
@@ -109,13 +107,16 @@ public final class Engine {
     return run(organization.id(), actor, organization, work);
   }
 
-  /** Records a refused attempt; skipped for an organization that does not exist. Never throws. */
+  /**
+   * Records a refused attempt in a transaction of its own; {@code org} null for attempts outside any
+   * organization (API key management), skipped for an organization that does not exist. Never throws.
+   */
   void recordDenied(OrgId org, Principal actor, String action, Object target) {
     try {
-      AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.of(org), Optional.empty(), Actor.of(actor),
+      AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.ofNullable(org), Optional.empty(), Actor.of(actor),
           action + ".denied", Optional.ofNullable(target).map(String::valueOf), List.of(), clock.instant());
       boolean written = store.inTransaction(tx -> {
-        if (tx.organizations().revision(org).isEmpty()) {
+        if (org != null && tx.organizations().revision(org).isEmpty()) {
           return false;
         }
         tx.audit().append(entry);
@@ -129,9 +130,9 @@ public final class Engine {
     }
   }
 
-  /** Forwards a committed entry written outside an organization's mutation; a failing sink is logged. */
-  void forward(AuditEntry entry) {
-    afterCommit(null, entry);
+  /** Forwards committed entries written outside an organization's mutation; a failing sink is logged. */
+  void forward(List<AuditEntry> entries) {
+    entries.forEach(entry -> afterCommit(null, entry));
   }
 
   private void afterCommit(OrgId org, AuditEntry entry) {

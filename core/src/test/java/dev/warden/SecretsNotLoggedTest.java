@@ -261,37 +261,7 @@ class SecretsNotLoggedTest {
 
     @Override
     public <T> T inTransaction(Function<Transaction, T> work) {
-      return delegate.inTransaction(tx -> work.apply(new Transaction() {
-        @Override
-        public dev.warden.spi.OrganizationRepository organizations() {
-          return tx.organizations();
-        }
-
-        @Override
-        public dev.warden.spi.MembershipRepository memberships() {
-          return tx.memberships();
-        }
-
-        @Override
-        public dev.warden.spi.ProjectRepository projects() {
-          return tx.projects();
-        }
-
-        @Override
-        public dev.warden.spi.GrantRepository grants() {
-          return tx.grants();
-        }
-
-        @Override
-        public dev.warden.spi.InviteRepository invites() {
-          return tx.invites();
-        }
-
-        @Override
-        public dev.warden.spi.ApiKeyRepository apiKeys() {
-          return tx.apiKeys();
-        }
-
+      return delegate.inTransaction(tx -> work.apply(new dev.warden.testing.ForwardingTransaction(tx) {
         @Override
         public dev.warden.spi.AuditRepository audit() {
           dev.warden.spi.AuditRepository audit = tx.audit();

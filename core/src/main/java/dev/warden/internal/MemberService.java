@@ -327,8 +327,11 @@ public final class MemberService implements Members {
     if (!m.write().memberships().delete(member.organization(), member.user())) {
       throw new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
     }
-    m.audit(action, null, member.user(), Change.of("level", member.level(), null), Change.of("grants", grants, 0),
-        Change.of("resourceRules", rules, 0));
+    m.audit(action, null, member.user(), Changes.diff()
+        .field("level", member.level(), null)
+        .field("grants", grants, 0)
+        .field("resourceRules", rules, 0)
+        .toArray());
     return new Removed(grants, rules);
   }
 

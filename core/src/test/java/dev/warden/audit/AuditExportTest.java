@@ -522,37 +522,7 @@ class AuditExportTest {
 
     @Override
     public <T> T inTransaction(Function<Transaction, T> work) {
-      return delegate.inTransaction(tx -> work.apply(new Transaction() {
-        @Override
-        public OrganizationRepository organizations() {
-          return tx.organizations();
-        }
-
-        @Override
-        public MembershipRepository memberships() {
-          return tx.memberships();
-        }
-
-        @Override
-        public ProjectRepository projects() {
-          return tx.projects();
-        }
-
-        @Override
-        public GrantRepository grants() {
-          return tx.grants();
-        }
-
-        @Override
-        public InviteRepository invites() {
-          return tx.invites();
-        }
-
-        @Override
-        public ApiKeyRepository apiKeys() {
-          return tx.apiKeys();
-        }
-
+      return delegate.inTransaction(tx -> work.apply(new dev.warden.testing.ForwardingTransaction(tx) {
         @Override
         public AuditRepository audit() {
           AuditRepository audit = tx.audit();

@@ -925,42 +925,13 @@ class AuditLogTest {
       return delegate.shared();
     }
 
-    private final class FailingTx implements Transaction {
+    private final class FailingTx extends dev.warden.testing.ForwardingTransaction {
       private final Transaction tx;
       int appends;
 
       FailingTx(Transaction tx) {
+        super(tx);
         this.tx = tx;
-      }
-
-      @Override
-      public OrganizationRepository organizations() {
-        return tx.organizations();
-      }
-
-      @Override
-      public MembershipRepository memberships() {
-        return tx.memberships();
-      }
-
-      @Override
-      public ProjectRepository projects() {
-        return tx.projects();
-      }
-
-      @Override
-      public GrantRepository grants() {
-        return tx.grants();
-      }
-
-      @Override
-      public InviteRepository invites() {
-        return tx.invites();
-      }
-
-      @Override
-      public ApiKeyRepository apiKeys() {
-        return tx.apiKeys();
       }
 
       @Override

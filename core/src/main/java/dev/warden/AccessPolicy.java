@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The entry point: answers whether a principal may do something, and owns the lifecycle that produces
  * those answers through its sub-facades ({@link #organizations()}, {@link #members()},
- * {@link #invites()}, {@link #projects()}, {@link #grants()}, {@link #apiKeys()}, {@link #audit()}).
+ * {@link #invites()}, {@link #projects()}, {@link #grants()}, {@link #apiKeys()}, {@link #audit()},
+ * {@link #resources()}, {@link #reports()}).
  *
  * <pre>{@code
  * AccessPolicy policy = AccessPolicy.inMemory();

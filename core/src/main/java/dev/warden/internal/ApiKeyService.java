@@ -163,7 +163,7 @@ public final class ApiKeyService implements ApiKeys {
       return Optional.empty();
     }
     ApiKey key = found.get();
-    Instant now = engine.clock().instant();
+    Instant now = engine.now();
     if (key.lastUsedAt().isEmpty() || !now.isBefore(key.lastUsedAt().get().plus(LAST_USED_GRANULARITY))) {
       key = key.usedAt(now);
       ApiKey used = key;
@@ -184,7 +184,7 @@ public final class ApiKeyService implements ApiKeys {
       throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
           "api keys cannot " + what + " api keys; sign in as the user");
     }
-    Instant now = engine.clock().instant();
+    Instant now = engine.now();
     Mutation.requireRecentAuthentication(user, OrganizationSettings.DEFAULT_RECENT_AUTHENTICATION, now);
     return now;
   }

@@ -14,6 +14,7 @@ import dev.warden.spi.Notifier;
 import dev.warden.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -68,6 +69,14 @@ public final class Engine {
     return clock;
   }
 
+  /**
+   * The instant of a change, straight from the clock: expiries are judged to the nanosecond. (JDBC
+   * stores keep microseconds; {@code Clock.systemUTC()} ticks in microseconds on common platforms.)
+   */
+  public Instant now() {
+    return clock.instant();
+  }
+
   public Duration inviteValidity() {
     return inviteValidity;
   }
@@ -114,7 +123,7 @@ public final class Engine {
   void recordDenied(OrgId org, Principal actor, String action, Object target) {
     try {
       AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.ofNullable(org), Optional.empty(), Actor.of(actor),
-          action + ".denied", Optional.ofNullable(target).map(String::valueOf), List.of(), clock.instant());
+          action + ".denied", Optional.ofNullable(target).map(String::valueOf), List.of(), now());
       boolean written = store.inTransaction(tx -> {
         if (org != null && tx.organizations().revision(org).isEmpty()) {
           return false;
@@ -171,7 +180,7 @@ public final class Engine {
           before = OrgState.load(tx, org, revision.getAsLong()).orElseThrow(() -> Errors.notFound("organization"));
         }
       }
-      Mutation m = new Mutation(decider, tx, org, before, actor, clock.instant(), sink);
+      Mutation m = new Mutation(decider, tx, org, before, actor, now(), sink);
       T value = work.apply(m);
       OrgState after = null;
       if (m.dirty() && !m.deleted()) {

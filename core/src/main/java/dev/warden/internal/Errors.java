@@ -33,7 +33,7 @@ public final class Errors {
     return switch (decision.outcome()) {
       case NOT_FOUND -> notFound(what);
       case DENY -> new PermissionDeniedException(decision.reason().errorCode(),
-          "permission denied on " + what + " (" + decision.reason() + ")");
+          "permission denied on " + what + " (" + decision.reason() + ")", decision.reason());
       case ALLOW -> throw new IllegalArgumentException("decision allows");
     };
   }

@@ -32,7 +32,7 @@ public final class OrganizationService implements Organizations {
   public Organization create(Principal creator, String name) {
     checkNotNull(creator, "creator");
     Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
-        engine.clock().instant(), OrganizationSettings.defaults());
+        engine.now(), OrganizationSettings.defaults());
     return engine.create(org, creator, m -> {
       m.write().memberships().insert(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
           Optional.empty(), Optional.empty(), m.now(), Optional.empty()));

@@ -214,6 +214,11 @@ public final class HostBackedStore implements Store {
       return tx.audit();
     }
 
+    @Override
+    public dev.warden.spi.ResourceRepository resources() {
+      return tx.resources();
+    }
+
     // Each write below goes to the table first, then records how to undo it.
 
     private boolean deleteProjectRows(String id) {

@@ -16,7 +16,7 @@ public final class KeyRevocations {
   private final Map<ApiKeyId, Instant> invalidBefore = new ConcurrentHashMap<>();
 
   /** Every principal of {@code key} becomes invalid. */
-  void revoked(ApiKeyId key) {
+  public void revoked(ApiKeyId key) {
     invalidBefore.put(key, Instant.MAX);
   }
 

@@ -230,6 +230,7 @@ public final class MemberService implements Members {
       if (reachesOnlyThis || (!key.projects().isEmpty() && projects.isEmpty())) {
         m.write().apiKeys().delete(key.id());
         m.audit("api_key.revoked", null, key.id(), Change.of("label", key.label(), null));
+        m.afterCommit(() -> m.decider().revocations().revoked(key.id()));
         revoked.add(key.id());
       } else if (orgs.size() != key.organizations().size() || projects.size() != key.projects().size()) {
         m.write().apiKeys().update(key.withLimits(orgs, projects), Optional.empty());

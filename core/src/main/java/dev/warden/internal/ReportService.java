@@ -125,6 +125,9 @@ public final class ReportService implements Reports {
         }
       }
     }
+    Comparator<ProjectGrant> byUserThenProject = userThenProject(state);
+    expiredGrants.sort(byUserThenProject);
+    expiringGrants.sort(byUserThenProject);
     Instant unusedSince = now.minus(keysUnusedFor);
     List<ApiKey> unusedKeys = engine.store().inTransaction(tx -> {
       List<ApiKey> keys = new ArrayList<>();
@@ -142,6 +145,15 @@ public final class ReportService implements Reports {
         AuditQuery.organization(organization).action("access_review.recorded"), Optional.empty(), 1));
     return new AccessReview(organization, now, expired, expiredGrants, expiring, expiringGrants, withoutProjects,
         unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at));
+  }
+
+  /** Orders grants by user id, then by their project's place in creation order. */
+  private static Comparator<ProjectGrant> userThenProject(OrgState state) {
+    java.util.Map<dev.warden.project.ProjectId, Integer> position = new java.util.HashMap<>();
+    for (dev.warden.project.ProjectId id : state.projects().keySet()) {
+      position.put(id, position.size());
+    }
+    return Comparator.comparing((ProjectGrant g) -> g.user().value()).thenComparing(g -> position.get(g.project()));
   }
 
   @Override

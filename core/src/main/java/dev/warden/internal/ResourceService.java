@@ -71,14 +71,18 @@ public final class ResourceService implements Resources {
         state.projects().get(ref.project()), r, Trace.NONE));
   }
 
-  /** Reads a resource the actor can see (the decision for {@code VIEW_DATA} on it is not {@code NOT_FOUND}). */
+  /**
+   * Reads a resource the actor may view: the decision for {@code VIEW_DATA} on it (membership, key
+   * limits, organization gates, level) must allow, else the refusal is thrown as checks report it.
+   */
   private <T> T read(Principal actor, ResourceRef ref, java.util.function.BiFunction<OrgState, ResourceState, T> f) {
     checkNotNull(actor, "actor");
     checkNotNull(ref, "ref");
     OrgState state = engine.cache().forProject(ref.project());
-    if (state == null || engine.decider().resource(actor, Capability.VIEW_DATA, state, ref, Trace.NONE).outcome()
-        == dev.warden.Decision.Outcome.NOT_FOUND) {
-      throw Errors.notFound("resource");
+    dev.warden.Decision d = state == null ? dev.warden.Decision.notFound()
+        : engine.decider().resource(actor, Capability.VIEW_DATA, state, ref, Trace.NONE);
+    if (!d.allowed()) {
+      throw Errors.refused(d, "resource");
     }
     return f.apply(state, state.resources().get(ref));
   }
@@ -146,16 +150,12 @@ public final class ResourceService implements Resources {
 
   @Override
   public List<ResourceRule> rules(Principal actor, ResourceRef ref) {
-    checkNotNull(ref, "ref");
-    OrgState state = engine.cache().forProject(ref.project());
-    Membership me = state == null ? null : engine.decider().activeMember(state, actor.userId(), Trace.NONE);
-    ResourceState r = state == null ? null : state.resources().get(ref);
-    ProjectState p = state == null ? null : state.projects().get(ref.project());
-    if (me == null || r == null || engine.decider().access(me, p, Trace.NONE) == Reason.NOT_FOUND
-        || engine.decider().level(me, p, r, Trace.NONE) == AccessLevel.NONE) {
-      throw Errors.notFound("resource");
-    }
-    if (engine.decider().level(me, p, r, Trace.NONE) != AccessLevel.MANAGER) {
+    return read(actor, ref, (state, r) -> rules(actor, ref, state, r));
+  }
+
+  private List<ResourceRule> rules(Principal actor, ResourceRef ref, OrgState state, ResourceState r) {
+    ProjectState p = state.projects().get(ref.project());
+    if (engine.decider().level(state.members().get(actor.userId()), p, r, Trace.NONE) != AccessLevel.MANAGER) {
       throw new dev.warden.PermissionDeniedException(ErrorCode.PERMISSION_DENIED, "only managers read a resource's rules");
     }
     List<ResourceRule> rules = new ArrayList<>();
@@ -186,6 +186,10 @@ public final class ResourceService implements Resources {
     if (me == null || engine.decider().access(me, p, Trace.NONE) == Reason.NOT_FOUND
         || !Decider.keyReaches(actor, p)) {
       throw Errors.notFound("project");
+    }
+    dev.warden.Decision gate = engine.decider().gates(actor, me, state, p, Trace.NONE);
+    if (gate != null) {
+      throw Errors.refused(gate, "project");
     }
     List<VisibleResource> items = new ArrayList<>();
     for (ResourceState r : state.resources().values()) {

@@ -9,7 +9,9 @@ public enum Dialect {
   /**
    * PostgreSQL, through the {@code org.postgresql} driver: the production target (tested on
    * PostgreSQL 17). The schema and statements stay within what the PostgreSQL-compatible distributed
-   * engines (CockroachDB, YugabyteDB) accept, but only PostgreSQL itself is tested.
+   * engines (CockroachDB, YugabyteDB) accept, but only PostgreSQL itself is tested. CockroachDB has no
+   * {@code LISTEN/NOTIFY} (and YugabyteDB has long lacked it): use {@link ChangeFeed#POLLING} there; a
+   * store created with {@link ChangeFeed#LISTEN_NOTIFY} checks for it and refuses to start without it.
    */
   POSTGRES,
 

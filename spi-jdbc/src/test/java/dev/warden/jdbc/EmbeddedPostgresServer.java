@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,47 +46,106 @@ import org.tukaani.xz.XZOutputStream;
 final class EmbeddedPostgresServer implements AutoCloseable {
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  private final EmbeddedPostgres postgres;
+  /** The data directory and port of a restartable server; null for a throwaway one. */
+  private final Path dataDirectory;
+  private final int port;
+  private volatile EmbeddedPostgres postgres;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, int port) {
     this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
+    this.port = port;
   }
 
   /** Starts a server tuned for tests (no fsync: a crash loses nothing a test needs). */
   static EmbeddedPostgresServer start() {
     try {
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setServerConfig("fsync", "off")
-          .setServerConfig("full_page_writes", "off")
-          .setServerConfig("max_connections", "200")
-          // Deadlock tests wait this long before PostgreSQL picks a victim (default 1 s).
-          .setServerConfig("deadlock_timeout", "100ms");
-      if (runningAsRoot()) {
-        builder.setPgBinaryResolver(NonRootBinaries.INSTANCE);
-      }
-      return new EmbeddedPostgresServer(builder.start());
+      return new EmbeddedPostgresServer(builder().start(), null, 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * Starts a server that {@link #stop()} and {@link #restart()} can take down and bring back with its
+   * data, on the same port, so pools and listeners reconnect to it as to a restarted production server.
+   */
+  static EmbeddedPostgresServer startRestartable() {
+    try {
+      Path data = Files.createTempDirectory("warden-pg-data-");
+      Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      return new EmbeddedPostgresServer(restartableBuilder(data, port).start(), data, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the server (fast shutdown: open sessions are terminated, their transactions rolled back). */
+  void stop() throws IOException {
+    checkRestartable();
+    postgres.close();
+  }
+
+  /** Starts the stopped server again on its data directory and port. */
+  void restart() throws IOException {
+    checkRestartable();
+    postgres = restartableBuilder(dataDirectory, port).start();
+  }
+
+  private void checkRestartable() {
+    if (dataDirectory == null) {
+      throw new IllegalStateException("not a restartable server");
+    }
+  }
+
+  private static EmbeddedPostgres.Builder restartableBuilder(Path data, int port) {
+    // Without cleaning, the data directory survives close(), and a second start skips initdb.
+    return builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port);
+  }
+
+  private static EmbeddedPostgres.Builder builder() {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setServerConfig("fsync", "off")
+        .setServerConfig("full_page_writes", "off")
+        .setServerConfig("max_connections", "200")
+        // Deadlock tests wait this long before PostgreSQL picks a victim (default 1 s).
+        .setServerConfig("deadlock_timeout", "100ms");
+    if (runningAsRoot()) {
+      builder.setPgBinaryResolver(NonRootBinaries.INSTANCE);
+    }
+    return builder;
+  }
+
   /** A new, empty database behind a small pool; close the pool when done. */
   HikariDataSource newDatabase() {
+    return newDatabase(10_000);
+  }
+
+  /**
+   * A new, empty database behind a small pool that waits at most {@code connectionTimeoutMillis} for a
+   * connection (so a test of a stopped server fails fast); close the pool when done.
+   */
+  HikariDataSource newDatabase(long connectionTimeoutMillis) {
     String name = "warden_test_" + DATABASES.incrementAndGet();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create database " + name, e);
     }
-    return pool(postgres.getDatabase("postgres", name));
+    return pool(postgres.getDatabase("postgres", name), connectionTimeoutMillis);
   }
 
-  static HikariDataSource pool(DataSource database) {
+  private static HikariDataSource pool(DataSource database, long connectionTimeoutMillis) {
     HikariConfig config = new HikariConfig();
     config.setDataSource(database);
-    config.setMaximumPoolSize(12);
+    // Room for a test's threads plus one listening connection per store that has a subscriber.
+    config.setMaximumPoolSize(24);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(10_000);
+    config.setConnectionTimeout(connectionTimeoutMillis);
     config.setPoolName("warden-test");
     return new HikariDataSource(config);
   }
@@ -92,6 +153,13 @@ final class EmbeddedPostgresServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     postgres.close();
+    if (dataDirectory != null) {
+      try (Stream<Path> files = Files.walk(dataDirectory)) {
+        for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   private static boolean runningAsRoot() {

@@ -3,20 +3,37 @@ package dev.warden.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.collect.ImmutableSet;
 import dev.warden.ErrorCode;
 import dev.warden.StorageException;
+import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiKeyId;
+import dev.warden.apikey.ApiScope;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditCursor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditQuery;
+import dev.warden.audit.Change;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
+import dev.warden.organization.Organization;
+import dev.warden.organization.OrganizationSettings;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.spi.ApiKeyRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.StoreContract;
 import dev.warden.spi.Transaction;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,7 +64,14 @@ abstract class JdbcStoreContract extends StoreContract {
       resources.add(closeable);
     }
     dataSource = new SwitchableDataSource(database);
-    return JdbcStore.create(dataSource, dialect());
+    JdbcStore store = JdbcStore.create(dataSource, dialect());
+    resources.add(0, store); // closed before its database
+    return store;
+  }
+
+  /** The data source of the current test's store; another store may be created on it. */
+  protected final DataSource dataSource() {
+    return dataSource;
   }
 
   @AfterEach
@@ -211,6 +235,172 @@ abstract class JdbcStoreContract extends StoreContract {
     seed();
     Store again = JdbcStore.create(dataSource, dialect());
     assertThat(again.inTransaction((Transaction t) -> t.memberships().listByOrganization(ORG))).hasSize(2);
+  }
+
+  // ------------------------------------------------------------------------------- v2: settings, keys, audit
+
+  @Test
+  void organizationSettings_roundTripExactly() {
+    OrganizationSettings custom = OrganizationSettings.defaults()
+        .withMemberJoinedNotifications(false)
+        .withRequire2fa(true)
+        .withSsoEnforcedDomains(ImmutableSet.of("acme.com", "eu.acme.com"))
+        .withMembersCanInvite(false)
+        .withMembersCanCreateProjects(true)
+        .withMembersCanUsePersonalApiKeys(false)
+        .withRecentAuthentication(Duration.ofMinutes(15).plusNanos(123_456_789));
+    Organization org = new Organization(ORG, "Acme", T0, custom);
+    tx((Transaction t) -> {
+      t.organizations().insert(org);
+      return null;
+    });
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).contains(org);
+    Organization changed = org.withSettings(OrganizationSettings.defaults().withMembersCanInvite(true));
+    tx((Transaction t) -> {
+      t.organizations().update(changed);
+      return null;
+    });
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).contains(changed);
+  }
+
+  @Test
+  void apiKeys_everyFieldRoundTrips_keepingTheOrderOfScopesAndLimits() {
+    ApiKey full = new ApiKey(ApiKeyId.of("key_full"), BOB, "CI \u2014 deploy \"prod\"",
+        ImmutableSet.of(ApiScope.parse("feature_flag:write"), ApiScope.parse("query:read"), ApiScope.ALL),
+        ImmutableSet.of(OTHER, ORG), ImmutableSet.of(DEV, PROD, ProjectId.of("prj_\u00e9, \"odd\" [1]")), "wxyz",
+        T0.plusNanos(1_000), Optional.of(T0.plusSeconds(5)), Optional.of(T0.plusSeconds(6)));
+    assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(full, "hash_full", 10))).isTrue();
+    ApiKey found = tx((Transaction t) -> t.apiKeys().find(ApiKeyId.of("key_full"))).orElseThrow();
+    assertThat(found).isEqualTo(full);
+    assertThat(found.scopes()).containsExactlyElementsOf(full.scopes());
+    assertThat(found.organizations()).containsExactlyElementsOf(full.organizations());
+    assertThat(found.projects()).containsExactlyElementsOf(full.projects());
+    assertThat(tx((Transaction t) -> t.apiKeys().findByValueHash("hash_full")))
+        .contains(new ApiKeyRepository.HashedApiKey(full, "hash_full"));
+    ApiKey missing = key("key_missing", BOB, T0);
+    assertThatThrownBy(() -> tx((Transaction t) -> {
+      t.apiKeys().update(missing, Optional.empty());
+      return null;
+    })).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void apiKeys_limitIsPerUser_andDeletedKeysFreeTheirSlot() {
+    for (int i = 0; i < 3; i++) {
+      String id = "key_" + i;
+      assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(key(id, BOB, T0), "h" + id, 3))).isTrue();
+    }
+    assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(key("key_3", BOB, T0), "hkey_3", 3))).isFalse();
+    assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(key("key_a", ALICE, T0), "hkey_a", 3))).isTrue();
+    assertThat(tx((Transaction t) -> t.apiKeys().delete(ApiKeyId.of("key_0")))).isTrue();
+    assertThat(tx((Transaction t) -> t.apiKeys().insertIfFewer(key("key_3", BOB, T0), "hkey_3", 3))).isTrue();
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUser(BOB))).extracting(k -> k.id().value())
+        .containsExactly("key_1", "key_2", "key_3");
+  }
+
+  @Test
+  void audit_awkwardValues_roundTripExactly() {
+    String awkward = "quote\" backslash\\ newline\n tab\t nul\u0000 bell\u0007 \u00e9 \u65e5\u672c \ud83d\ude00"
+        + " lone\ud800 end\u2028 \\u0041 null";
+    AuditEntry byKey = new AuditEntry("aud_awkward", Optional.of(ORG), Optional.of(PROD),
+        new Actor(Actor.Kind.API_KEY, Optional.of("alice"), Optional.of("key_1")), "member.note_changed",
+        Optional.of("target \u00e9 \ud83d\ude00 \"x\", [y]"),
+        List.of(new Change("note", Optional.of(awkward), Optional.empty()),
+            new Change("empty \"field\"", Optional.of(""), Optional.of("[]{},:null")), Change.secret("token")),
+        T0.plusNanos(123_456_000));
+    AuditEntry bySystem = new AuditEntry("aud_system", Optional.of(ORG), Optional.empty(), Actor.SYSTEM,
+        "grant.expired", Optional.empty(), List.of(), T0);
+    tx((Transaction t) -> {
+      t.audit().append(byKey);
+      t.audit().append(bySystem);
+      return null;
+    });
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10)))
+        .containsExactly(byKey, bySystem);
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.actor("alice"), Optional.empty(), 10)))
+        .containsExactly(byKey);
+  }
+
+  @Test
+  void audit_appendTwice_fails() {
+    AuditEntry e = entry("aud_1", ORG, null, ALICE, "member.invited", T0);
+    tx((Transaction t) -> {
+      t.audit().append(e);
+      return null;
+    });
+    assertThatThrownBy(() -> tx((Transaction t) -> {
+      t.audit().append(e);
+      return null;
+    })).isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void audit_query_pagesThroughExactlyWhatAuditQueryMatches_newestFirst() {
+    Random random = new Random(20260105);
+    OrgId[] orgs = {ORG, OTHER, OrgId.of("org_third")};
+    ProjectId[] projects = {PROD, DEV, null};
+    UserId[] users = {ALICE, BOB, CAROL};
+    String[] actions = {"member.invited", "grant.changed", "project.deleted"};
+    // Few distinct instants, so many entries share one and the id decides; some lie between microseconds'
+    // worth of nanoseconds only in the queries below.
+    List<AuditEntry> all = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Instant at = T0.plusSeconds(random.nextInt(8)).plusNanos(1_000L * random.nextInt(3));
+      all.add(entry(String.format("aud_%03d", random.nextInt(1000) * 100 + i), orgs[random.nextInt(3)],
+          projects[random.nextInt(3)], users[random.nextInt(3)], actions[random.nextInt(3)], at));
+    }
+    tx((Transaction t) -> {
+      all.forEach(t.audit()::append);
+      return null;
+    });
+    Instant between = T0.plusSeconds(2).plusNanos(1_500); // not on a microsecond
+    List<AuditQuery> queries = List.of(
+        AuditQuery.organization(ORG),
+        AuditQuery.organization(OTHER).byActor("bob"),
+        AuditQuery.project(PROD),
+        AuditQuery.project(DEV).action("grant.changed"),
+        AuditQuery.actor("carol"),
+        AuditQuery.organization(ORG).between(T0.plusSeconds(2), T0.plusSeconds(6)),
+        AuditQuery.actor("alice").between(between, T0.plusSeconds(5).plusNanos(500)),
+        AuditQuery.organization(OrgId.of("org_none")));
+    Comparator<AuditEntry> newestFirst =
+        Comparator.comparing(AuditEntry::at).thenComparing(AuditEntry::id).reversed();
+    for (AuditQuery query : queries) {
+      List<AuditEntry> expected = all.stream().filter(query::matches).sorted(newestFirst).toList();
+      for (int size : new int[] {1, 4, 7, 100}) {
+        List<AuditEntry> paged = new ArrayList<>();
+        Optional<AuditCursor> after = Optional.empty();
+        while (true) {
+          Optional<AuditCursor> cursor = after;
+          List<AuditEntry> page = tx((Transaction t) -> t.audit().query(query, cursor, size));
+          paged.addAll(page);
+          if (page.size() < size) {
+            break;
+          }
+          after = Optional.of(AuditCursor.of(page.get(page.size() - 1)));
+        }
+        assertThat(paged).as("%s in pages of %s", query, size).containsExactlyElementsOf(expected);
+      }
+      // A cursor this store never handed out, between two microseconds.
+      AuditCursor foreign = new AuditCursor(between, "aud_zzz");
+      assertThat(tx((Transaction t) -> t.audit().query(query, Optional.of(foreign), 100))).as("%s after %s", query, foreign)
+          .containsExactlyElementsOf(expected.stream().filter(foreign::isAfter).toList());
+    }
+  }
+
+  @Test
+  void changeFeed_matchesTheDialect() {
+    JdbcStore store = (JdbcStore) store();
+    if (dialect() == Dialect.H2) {
+      assertThat(store.changeFeed()).isEqualTo(ChangeFeed.POLLING);
+      assertThat(store.subscribe(org -> {})).isFalse();
+      assertThatThrownBy(() -> JdbcStore.create(dataSource(), Dialect.H2, ChangeFeed.LISTEN_NOTIFY))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PostgreSQL");
+    } else {
+      assertThat(store.changeFeed()).isEqualTo(ChangeFeed.LISTEN_NOTIFY);
+      JdbcStore polling = JdbcStore.postgres(dataSource(), ChangeFeed.POLLING);
+      assertThat(polling.subscribe(org -> {})).isFalse();
+    }
   }
 
   private static StorageException serializationFailure() {

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.ErrorCode;
 import dev.warden.StorageException;
+import dev.warden.jdbc.internal.SchemaMigration;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.Organization;
+import dev.warden.organization.OrganizationSettings;
+import dev.warden.spi.Transaction;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -17,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +37,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class MigrationTest {
   private static final List<String> TABLES = List.of("warden_organization", "warden_membership",
-      "warden_project", "warden_grant", "warden_invite", "warden_invite_grant");
+      "warden_project", "warden_grant", "warden_invite", "warden_invite_grant", "warden_api_key_owner",
+      "warden_api_key", "warden_audit_entry");
+
+  /** The history of a fresh database: every migration, in order. */
+  private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
@@ -68,12 +78,32 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
-  void emptyDatabase_migratesToVersion1(Dialect dialect) throws SQLException {
+  void emptyDatabase_migratesToTheLatestVersion(Dialect dialect) throws SQLException {
     DataSource ds = newDatabase(dialect);
     JdbcStore.create(ds, dialect);
     // Flyway quotes its names, so the history stays lower-case even on H2 (and is queried quoted here).
     assertThat(tables(ds)).containsAll(TABLES).contains("warden_schema_history");
+    assertThat(history(ds)).containsExactly(CURRENT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void version1Database_upgradesKeepingItsData_andOrganizationsGetDefaultSettings(Dialect dialect)
+      throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
+        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("1").load().migrate();
     assertThat(history(ds)).containsExactly("1 baseline true");
+    execute(ds, "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
+        + " VALUES ('org_1', 'Acme', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00', FALSE, 7)");
+
+    JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+
+    assertThat(history(ds)).containsExactly(CURRENT);
+    Organization org = store.inTransaction((Transaction t) -> t.organizations().find(OrgId.of("org_1"))).orElseThrow();
+    assertThat(org.name()).isEqualTo("Acme");
+    assertThat(org.settings()).isEqualTo(OrganizationSettings.defaults().withMemberJoinedNotifications(false));
+    assertThat(store.inTransaction((Transaction t) -> t.organizations().revision(OrgId.of("org_1")))).hasValue(7);
   }
 
   @ParameterizedTest
@@ -85,7 +115,7 @@ class MigrationTest {
     JdbcStore.create(ds, dialect);
     JdbcStore.create(ds, dialect);
     assertThat(historyWithChecksums(ds)).isEqualTo(before);
-    assertThat(history(ds)).containsExactly("1 baseline true");
+    assertThat(history(ds)).containsExactly(CURRENT);
   }
 
   @ParameterizedTest
@@ -101,7 +131,7 @@ class MigrationTest {
     assertThat(query(ds, "SELECT name FROM app_user")).containsExactly("alice");
     assertThat(query(ds, "SELECT version FROM flyway_schema_history")).containsExactly("7");
     // A schema with tables but no Warden history is baselined at 0, below V1, so V1 still runs.
-    assertThat(history(ds)).containsExactly("0 << Warden baseline >> true", "1 baseline true");
+    assertThat(history(ds)).containsExactly("0 << Warden baseline >> true", CURRENT[0], CURRENT[1]);
   }
 
   @ParameterizedTest
@@ -124,6 +154,32 @@ class MigrationTest {
     assertIndex(ds, "warden_project", false, "org_id");
     assertIndex(ds, "warden_grant", false, "org_id", "user_id");
     assertIndex(ds, "warden_invite", false, "org_id");
+    // API keys: authenticate() by hash, a user's keys, the per-user lock row.
+    assertIndex(ds, "warden_api_key", true, "id");
+    assertIndex(ds, "warden_api_key", true, "value_hash");
+    assertIndex(ds, "warden_api_key", false, "user_id", "created_at");
+    assertIndex(ds, "warden_api_key_owner", true, "user_id");
+    // Audit queries name an organization, a project or an actor, and read newest first.
+    assertIndex(ds, "warden_audit_entry", true, "id");
+    assertIndex(ds, "warden_audit_entry", false, "org_id", "occurred_at", "id");
+    assertIndex(ds, "warden_audit_entry", false, "project_id", "occurred_at", "id");
+    assertIndex(ds, "warden_audit_entry", false, "actor_user", "occurred_at", "id");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void schema_keepsAuditEntriesWithoutTheirOrganization_andChecksTheActor(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+    // No foreign key: an entry may name an organization that is gone (or never was).
+    execute(ds, audit("aud_1", "'USER'", "'alice'", "NULL"), audit("aud_2", "'SYSTEM'", "NULL", "NULL"),
+        audit("aud_3", "'API_KEY'", "'alice'", "'key_1'"));
+    for (String[] bad : new String[][] {{"'SYSTEM'", "'alice'", "NULL"}, {"'USER'", "NULL", "NULL"},
+        {"'USER'", "'alice'", "'key_1'"}, {"'API_KEY'", "'alice'", "NULL"}}) {
+      assertThatThrownBy(() -> execute(ds, audit("aud_x", bad[0], bad[1], bad[2])))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    }
+    assertThat(query(ds, "SELECT id FROM warden_audit_entry ORDER BY id")).containsExactly("aud_1", "aud_2", "aud_3");
   }
 
   @ParameterizedTest
@@ -131,7 +187,8 @@ class MigrationTest {
   void schema_allowsOneUnusedInvitePerEmail_andAnyNumberOfUsedOnes(Dialect dialect) throws SQLException {
     DataSource ds = newDatabase(dialect);
     JdbcStore.create(ds, dialect);
-    execute(ds, "INSERT INTO warden_organization VALUES ('org_1', 'Acme', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00', TRUE, 0)",
+    execute(ds, "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
+            + " VALUES ('org_1', 'Acme', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00', TRUE, 0)",
         invite("inv_1", "h1", "NULL", "'dan@acme.com'"));
     assertThatThrownBy(() -> execute(ds, invite("inv_2", "h2", "NULL", "'dan@acme.com'")))
         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
@@ -169,6 +226,12 @@ class MigrationTest {
   }
 
   // ------------------------------------------------------------------------------- helpers
+
+  private static String audit(String id, String kind, String user, String key) {
+    return "INSERT INTO warden_audit_entry (id, org_id, project_id, actor_kind, actor_user, actor_key, action, target,"
+        + " changes, occurred_at) VALUES ('" + id + "', 'org_gone', NULL, " + kind + ", " + user + ", " + key
+        + ", 'member.removed', 'bob', '[]', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00')";
+  }
 
   private static String invite(String id, String hash, String acceptedAt, String pendingEmail) {
     return "INSERT INTO warden_invite (id, org_id, email, level, invited_by, created_at, expires_at, accepted_at,"

@@ -25,6 +25,7 @@ final class Jdbc {
   /** A typed SQL NULL parameter; plain {@code null} is refused so every NULL says what it is. */
   enum Null {
     VARCHAR(Types.VARCHAR),
+    BOOLEAN(Types.BOOLEAN),
     TIMESTAMP(Types.TIMESTAMP_WITH_TIMEZONE);
 
     private final int sqlType;

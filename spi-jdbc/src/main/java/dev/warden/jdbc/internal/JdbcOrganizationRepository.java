@@ -4,11 +4,13 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import com.google.common.collect.ImmutableSet;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
 import dev.warden.organization.OrganizationSettings;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Comparator;
@@ -23,6 +25,10 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   /** How many ids go into one {@code IN (…)} list when reading revisions in bulk. */
   private static final int IN_LIST = 100;
 
+  /** The settings columns, in the order {@link #organization} reads and {@link #insert} writes them. */
+  private static final String SETTINGS = "member_joined_notifications, require_2fa, sso_enforced_domains,"
+      + " members_can_invite, members_can_create_projects, members_can_use_api_keys, recent_authentication";
+
   private final JdbcTransaction tx;
 
   JdbcOrganizationRepository(JdbcTransaction tx) {
@@ -32,18 +38,20 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   @Override
   public void insert(Organization organization) {
     checkNotNull(organization, "organization");
+    OrganizationSettings s = organization.settings();
     tx.jdbc().update("inserting organization " + organization.id(),
-        "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
-            + " VALUES (?, ?, ?, ?, 0)",
-        organization.id().value(), organization.name(), organization.createdAt(),
-        organization.settings().memberJoinedNotifications());
+        "INSERT INTO warden_organization (id, name, created_at, " + SETTINGS + ", revision)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        organization.id().value(), organization.name(), organization.createdAt(), s.memberJoinedNotifications(),
+        s.require2fa(), JsonText.strings(s.ssoEnforcedDomains()), bool(s.membersCanInvite()),
+        bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString());
   }
 
   @Override
   public Optional<Organization> find(OrgId id) {
     checkNotNull(id, "organization");
     return tx.jdbc().first("reading organization " + id,
-        "SELECT id, name, created_at, member_joined_notifications FROM warden_organization WHERE id = ?",
+        "SELECT id, name, created_at, " + SETTINGS + " FROM warden_organization WHERE id = ?",
         JdbcOrganizationRepository::organization, id.value());
   }
 
@@ -75,6 +83,12 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     int updated = tx.jdbc().update("bumping the revision of organization " + id,
         "UPDATE warden_organization SET revision = ? WHERE id = ? AND revision = ?", next, id.value(), current);
     checkState(updated == 1, "organization %s is gone or its revision moved while locked", id);
+    if (tx.notifiesChanges()) {
+      // Queued by the server and delivered to every LISTENing session when (and only if) this transaction
+      // commits; several bumps of one organization in a transaction are delivered once.
+      tx.jdbc().first("notifying the change of organization " + id, "SELECT pg_notify(?, ?)", rs -> Boolean.TRUE,
+          ChangeListener.CHANNEL, id.value());
+    }
     tx.lockedRevision(id, next);
     return next;
   }
@@ -110,9 +124,14 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   @Override
   public void update(Organization organization) {
     checkNotNull(organization, "organization");
+    OrganizationSettings s = organization.settings();
     int updated = tx.jdbc().update("updating organization " + organization.id(),
-        "UPDATE warden_organization SET name = ?, member_joined_notifications = ? WHERE id = ?",
-        organization.name(), organization.settings().memberJoinedNotifications(), organization.id().value());
+        "UPDATE warden_organization SET name = ?, member_joined_notifications = ?, require_2fa = ?,"
+            + " sso_enforced_domains = ?, members_can_invite = ?, members_can_create_projects = ?,"
+            + " members_can_use_api_keys = ?, recent_authentication = ? WHERE id = ?",
+        organization.name(), s.memberJoinedNotifications(), s.require2fa(), JsonText.strings(s.ssoEnforcedDomains()),
+        bool(s.membersCanInvite()), bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(),
+        s.recentAuthentication().toString(), organization.id().value());
     checkArgument(updated == 1, "organization %s does not exist", organization.id());
   }
 
@@ -127,7 +146,24 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   }
 
   private static Organization organization(ResultSet rs) throws SQLException {
+    OrganizationSettings settings = new OrganizationSettings(
+        rs.getBoolean("member_joined_notifications"),
+        rs.getBoolean("require_2fa"),
+        ImmutableSet.copyOf(JsonText.parseStrings(rs.getString("sso_enforced_domains"))),
+        optionalBoolean(rs, "members_can_invite"),
+        optionalBoolean(rs, "members_can_create_projects"),
+        rs.getBoolean("members_can_use_api_keys"),
+        Duration.parse(rs.getString("recent_authentication")));
     return new Organization(OrgId.of(rs.getString("id")), rs.getString("name"), Jdbc.instant(rs, "created_at"),
-        new OrganizationSettings(rs.getBoolean("member_joined_notifications")));
+        settings);
+  }
+
+  private static Object bool(Optional<Boolean> value) {
+    return value.<Object>map(b -> b).orElse(Jdbc.Null.BOOLEAN);
+  }
+
+  private static Optional<Boolean> optionalBoolean(ResultSet rs, String column) throws SQLException {
+    boolean value = rs.getBoolean(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(value);
   }
 }

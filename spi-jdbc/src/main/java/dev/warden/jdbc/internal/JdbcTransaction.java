@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkState;
 
 import dev.warden.jdbc.Dialect;
 import dev.warden.organization.OrgId;
+import dev.warden.spi.ApiKeyRepository;
+import dev.warden.spi.AuditRepository;
 import dev.warden.spi.GrantRepository;
 import dev.warden.spi.InviteRepository;
 import dev.warden.spi.MembershipRepository;
@@ -29,15 +31,25 @@ final class JdbcTransaction implements Transaction {
   private final JdbcProjectRepository projects;
   private final JdbcGrantRepository grants;
   private final JdbcInviteRepository invites;
+  private final JdbcApiKeyRepository apiKeys;
+  private final JdbcAuditRepository audit;
+  private final boolean notifyChanges;
   private boolean open = true;
 
-  JdbcTransaction(Connection connection, Dialect dialect) {
+  /**
+   * @param notifyChanges whether a revision bump also sends {@code NOTIFY} (PostgreSQL), delivered to
+   *     listeners when the transaction commits
+   */
+  JdbcTransaction(Connection connection, Dialect dialect, boolean notifyChanges) {
     this.jdbc = new Jdbc(connection, dialect);
+    this.notifyChanges = notifyChanges;
     this.organizations = new JdbcOrganizationRepository(this);
     this.memberships = new JdbcMembershipRepository(this);
     this.projects = new JdbcProjectRepository(this);
     this.grants = new JdbcGrantRepository(this);
     this.invites = new JdbcInviteRepository(this);
+    this.apiKeys = new JdbcApiKeyRepository(this);
+    this.audit = new JdbcAuditRepository(this);
   }
 
   /** The statement runner, after checking the transaction is still usable from this thread. */
@@ -72,6 +84,11 @@ final class JdbcTransaction implements Transaction {
     locked.put(id, revision);
   }
 
+  /** Whether revision bumps send {@code NOTIFY}. */
+  boolean notifiesChanges() {
+    return notifyChanges;
+  }
+
   void forget(OrgId id) {
     locked.remove(id);
   }
@@ -103,5 +120,15 @@ final class JdbcTransaction implements Transaction {
   @Override
   public InviteRepository invites() {
     return invites;
+  }
+
+  @Override
+  public ApiKeyRepository apiKeys() {
+    return apiKeys;
+  }
+
+  @Override
+  public AuditRepository audit() {
+    return audit;
   }
 }

@@ -1,5 +1,6 @@
 package dev.warden.jdbc.internal;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
@@ -30,11 +31,18 @@ public final class TransactionRunner {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final boolean notifyChanges;
 
-  /** A runner borrowing connections from {@code dataSource} and reading its errors as {@code dialect}. */
-  public TransactionRunner(DataSource dataSource, Dialect dialect) {
+  /**
+   * A runner borrowing connections from {@code dataSource} and reading its errors as {@code dialect}.
+   *
+   * @param notifyChanges whether revision bumps send PostgreSQL {@code NOTIFY} (see {@link ChangeListener})
+   */
+  public TransactionRunner(DataSource dataSource, Dialect dialect, boolean notifyChanges) {
     this.dataSource = checkNotNull(dataSource, "dataSource");
     this.dialect = checkNotNull(dialect, "dialect");
+    checkArgument(!notifyChanges || dialect == Dialect.POSTGRES, "only PostgreSQL has NOTIFY, not %s", dialect);
+    this.notifyChanges = notifyChanges;
   }
 
   /**
@@ -76,7 +84,7 @@ public final class TransactionRunner {
       } catch (SQLException e) {
         throw Failures.translate(e, dialect, "starting a transaction");
       }
-      JdbcTransaction tx = new JdbcTransaction(connection, dialect);
+      JdbcTransaction tx = new JdbcTransaction(connection, dialect, notifyChanges);
       T result;
       try {
         result = work.apply(tx);

@@ -12,6 +12,7 @@ import dev.warden.organization.Organization;
 import dev.warden.project.ProjectId;
 import dev.warden.spi.Notifier;
 import dev.warden.spi.Store;
+import dev.warden.spi.Transaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,11 +25,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs mutations: locks the organization, decides on its snapshot, writes through the store, bumps the
- * revision, publishes the new snapshot before returning, then runs after-commit actions. Thread-safe.
- * Not API.
+ * revision, replays the writes on the snapshot and publishes the result before returning, then runs
+ * after-commit actions. A new organization, or one not cached at its current revision, is loaded
+ * whole. With the system property {@code warden.verifySnapshots=true} (the core tests set it), every
+ * replayed snapshot is also checked against a full load. Thread-safe. Not API.
  */
 public final class Engine {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /**
+   * Whether every replayed snapshot is checked against a full load in the same transaction (an
+   * {@link IllegalStateException} if they differ). For tests: it makes every mutation O(organization).
+   */
+  private static final boolean VERIFY_SNAPSHOTS = Boolean.getBoolean("warden.verifySnapshots");
 
   private final Store store;
   private final Decider decider;
@@ -185,7 +193,14 @@ public final class Engine {
       OrgState after = null;
       if (m.dirty() && !m.deleted()) {
         long next = tx.organizations().bumpRevision(org);
-        after = OrgState.load(tx, org, next).orElseThrow();
+        if (before == null) {
+          after = OrgState.load(tx, org, next).orElseThrow();
+        } else {
+          after = before.apply(m.writes(), next);
+          if (VERIFY_SNAPSHOTS) {
+            verify(tx, after);
+          }
+        }
       }
       return new Outcome<>(value, after, m.deleted(), m.afterCommitActions());
     });
@@ -202,5 +217,14 @@ public final class Engine {
       }
     }
     return outcome.value();
+  }
+
+  /** @throws IllegalStateException if {@code replayed} differs from a full load of its organization */
+  private static void verify(Transaction tx, OrgState replayed) {
+    OrgState loaded = OrgState.load(tx, replayed.id(), replayed.revision()).orElseThrow();
+    replayed.differenceFrom(loaded).ifPresent(what -> {
+      throw new IllegalStateException("the replayed snapshot of organization " + replayed.id() + " at revision "
+          + replayed.revision() + " differs from a full load in its " + what);
+    });
   }
 }

@@ -23,6 +23,7 @@ import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One mutation of one organization, run by {@link Engine} under the organization's lock: the state it
@@ -32,6 +33,7 @@ import java.util.List;
 public final class Mutation {
   private final Decider decider;
   private final Transaction tx;
+  private final RecordingTransaction writes;
   private final OrgId org;
   private final OrgState state;
   private final AuditSink sink;
@@ -44,6 +46,7 @@ public final class Mutation {
   Mutation(Decider decider, Transaction tx, OrgId org, OrgState state, Principal actor, Instant now, AuditSink sink) {
     this.decider = decider;
     this.tx = tx;
+    this.writes = new RecordingTransaction(tx);
     this.org = org;
     this.state = state;
     this.sink = sink;
@@ -68,10 +71,13 @@ public final class Mutation {
     return decider;
   }
 
-  /** The transaction, for writing; marks the organization changed. */
+  /**
+   * The transaction, for writing; marks the organization changed. Records the writes that change the
+   * organization's snapshot, which the engine replays on it.
+   */
   public Transaction write() {
     dirty = true;
-    return tx;
+    return writes;
   }
 
   /** The transaction, for reading only. */
@@ -132,6 +138,11 @@ public final class Mutation {
 
   boolean deleted() {
     return deleted;
+  }
+
+  /** The writes made through {@link #write()} that change the snapshot, in order. */
+  List<Consumer<OrgState.Draft>> writes() {
+    return writes.writes();
   }
 
   List<Runnable> afterCommitActions() {

@@ -14,16 +14,32 @@ import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import dev.warden.spi.Transaction;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An immutable snapshot of one organization at one revision: everything a check reads. Checks never
- * touch the store; mutations publish a new snapshot. Not API.
+ * touch the store; mutations publish a new snapshot, made by {@linkplain #apply replaying} their writes
+ * on the previous one. Not API.
  */
 public final class OrgState {
+  // The orders of every map, defined here rather than taken from the store, so that a load and a
+  // replay order alike whatever the store's collation.
+  private static final Comparator<Map.Entry<UserId, ?>> BY_USER = Comparator.comparing(e -> e.getKey().value());
+  private static final Comparator<Map.Entry<String, ?>> BY_KIND = Comparator.comparing(e -> e.getKey());
+  private static final Comparator<Map.Entry<?, ProjectState>> PROJECT_ORDER =
+      Comparator.comparing((Map.Entry<?, ProjectState> e) -> e.getValue().project().createdAt())
+          .thenComparing(e -> e.getValue().project().id().value());
+  private static final Comparator<Map.Entry<?, ResourceState>> RESOURCE_ORDER =
+      Comparator.comparing((Map.Entry<?, ResourceState> e) -> e.getValue().resource().createdAt())
+          .thenComparing(e -> e.getValue().resource().ref().toString());
+
   private final Organization organization;
   private final long revision;
   private final ImmutableMap<UserId, Membership> members;
@@ -31,49 +47,15 @@ public final class OrgState {
   private final ImmutableMap<ProjectId, ProjectState> projects;
   private final ImmutableMap<ResourceRef, ResourceState> resources;
 
-  private OrgState(Organization organization, long revision, List<Membership> members, List<Project> projects,
-      List<ProjectGrant> grants, List<Resource> resources, List<ResourceRule> rules) {
+  private OrgState(Organization organization, long revision, ImmutableMap<UserId, Membership> members,
+      ImmutableMap<EmailAddress, Membership> membersByEmail, ImmutableMap<ProjectId, ProjectState> projects,
+      ImmutableMap<ResourceRef, ResourceState> resources) {
     this.organization = organization;
     this.revision = revision;
-    ImmutableMap.Builder<UserId, Membership> byUser = ImmutableMap.builderWithExpectedSize(members.size());
-    Map<EmailAddress, Membership> byEmail = new HashMap<>();
-    for (Membership m : members) {
-      byUser.put(m.user(), m);
-      m.email().ifPresent(e -> byEmail.put(e, m));
-    }
-    this.members = byUser.buildOrThrow();
-    this.membersByEmail = ImmutableMap.copyOf(byEmail);
-    Map<ProjectId, ImmutableMap.Builder<UserId, ProjectGrant>> grantsByProject = new HashMap<>();
-    for (ProjectGrant g : grants) {
-      grantsByProject.computeIfAbsent(g.project(), k -> ImmutableMap.builder()).put(g.user(), g);
-    }
-    Map<ProjectId, ImmutableMap.Builder<String, AccessLevel>> kindRules = new HashMap<>();
-    Map<ResourceRef, ImmutableMap.Builder<UserId, AccessLevel>> memberRules = new HashMap<>();
-    Map<ResourceRef, AccessLevel> everyoneRules = new HashMap<>();
-    for (ResourceRule r : rules) {
-      if (r.ref().isEmpty()) {
-        kindRules.computeIfAbsent(r.project(), k -> ImmutableMap.builder()).put(r.kind(), r.level());
-      } else if (r.user().isEmpty()) {
-        everyoneRules.put(r.ref().get(), r.level());
-      } else {
-        memberRules.computeIfAbsent(r.ref().get(), k -> ImmutableMap.builder()).put(r.user().get(), r.level());
-      }
-    }
-    ImmutableMap.Builder<ProjectId, ProjectState> byProject = ImmutableMap.builderWithExpectedSize(projects.size());
-    for (Project p : projects) {
-      ImmutableMap.Builder<UserId, ProjectGrant> b = grantsByProject.get(p.id());
-      ImmutableMap.Builder<String, AccessLevel> k = kindRules.get(p.id());
-      byProject.put(p.id(), new ProjectState(p, b == null ? ImmutableMap.of() : b.buildOrThrow(),
-          k == null ? ImmutableMap.of() : k.buildOrThrow()));
-    }
-    this.projects = byProject.buildOrThrow();
-    ImmutableMap.Builder<ResourceRef, ResourceState> byRef = ImmutableMap.builderWithExpectedSize(resources.size());
-    for (Resource r : resources) {
-      ImmutableMap.Builder<UserId, AccessLevel> m = memberRules.get(r.ref());
-      byRef.put(r.ref(), new ResourceState(r, m == null ? ImmutableMap.of() : m.buildOrThrow(),
-          everyoneRules.get(r.ref())));
-    }
-    this.resources = byRef.buildOrThrow();
+    this.members = members;
+    this.membersByEmail = membersByEmail;
+    this.projects = projects;
+    this.resources = resources;
   }
 
   /**
@@ -81,10 +63,26 @@ public final class OrgState {
    * lock. Empty if the organization does not exist.
    */
   public static Optional<OrgState> load(Transaction tx, OrgId id, long revision) {
-    return tx.organizations().find(id).map(org -> new OrgState(org, revision,
-        tx.memberships().listByOrganization(id), tx.projects().listByOrganization(id),
-        tx.grants().listByOrganization(id), tx.resources().listByOrganization(id),
-        tx.resources().listRulesByOrganization(id)));
+    return tx.organizations().find(id).map(org -> {
+      Draft d = new Draft(new OrgState(org, revision, ImmutableMap.of(), ImmutableMap.of(), ImmutableMap.of(),
+          ImmutableMap.of()));
+      tx.memberships().listByOrganization(id).forEach(d::putMember);
+      tx.projects().listByOrganization(id).forEach(d::putProject);
+      tx.grants().listByOrganization(id).forEach(d::upsertGrant);
+      tx.resources().listByOrganization(id).forEach(d::putResource);
+      tx.resources().listRulesByOrganization(id).forEach(d::upsertRule);
+      return d.build(revision);
+    });
+  }
+
+  /**
+   * This snapshot with {@code writes} replayed in order, at {@code revision}: what {@link #load} would
+   * read after the store applied the same writes. Shares every map the writes leave alone.
+   */
+  OrgState apply(List<? extends Consumer<Draft>> writes, long revision) {
+    Draft d = new Draft(this);
+    writes.forEach(w -> w.accept(d));
+    return d.build(revision);
   }
 
   public Organization organization() {
@@ -119,6 +117,44 @@ public final class OrgState {
     return resources;
   }
 
+  /**
+   * What tells this snapshot from {@code other}, comparing every map and nested map entry by entry in
+   * order (a record's {@code equals} would ignore the orders); empty if nothing does.
+   */
+  Optional<String> differenceFrom(OrgState other) {
+    if (!organization.equals(other.organization) || revision != other.revision) {
+      return Optional.of("organization or revision");
+    }
+    if (!sameEntries(members, other.members) || !sameEntries(membersByEmail, other.membersByEmail)) {
+      return Optional.of("members");
+    }
+    if (!projects.keySet().asList().equals(other.projects.keySet().asList())) {
+      return Optional.of("projects");
+    }
+    for (ProjectState p : projects.values()) {
+      ProjectState o = other.projects.get(p.project().id());
+      if (!p.project().equals(o.project()) || !sameEntries(p.grants(), o.grants())
+          || !sameEntries(p.kindRules(), o.kindRules())) {
+        return Optional.of("project " + p.project().id());
+      }
+    }
+    if (!resources.keySet().asList().equals(other.resources.keySet().asList())) {
+      return Optional.of("resources");
+    }
+    for (ResourceState r : resources.values()) {
+      ResourceState o = other.resources.get(r.resource().ref());
+      if (!r.resource().equals(o.resource()) || !sameEntries(r.memberRules(), o.memberRules())
+          || r.everyoneRule() != o.everyoneRule()) {
+        return Optional.of("resource " + r.resource().ref());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sameEntries(ImmutableMap<?, ?> a, ImmutableMap<?, ?> b) {
+    return a.entrySet().asList().equals(b.entrySet().asList());
+  }
+
   /** A project, the explicit grants on it, and its rules per resource kind. */
   public record ProjectState(Project project, ImmutableMap<UserId, ProjectGrant> grants,
       ImmutableMap<String, AccessLevel> kindRules) {}
@@ -126,4 +162,233 @@ public final class OrgState {
   /** A resource and its rules: per member, and for everyone (null: none). */
   public record ResourceState(Resource resource, ImmutableMap<UserId, AccessLevel> memberRules,
       AccessLevel everyoneRule) {}
+
+  /**
+   * A snapshot being edited with the writes of the store's repositories, named after them and with
+   * their cascades: deleting a project takes its grants, kind rules, resources and their rules;
+   * deleting a resource takes its rules. Copies only what the writes touch (a top-level map on its
+   * first change, one project's grants, one resource's member rules); {@link #build} orders each
+   * copied map. Writes about another organization change nothing. Not thread-safe.
+   */
+  static final class Draft {
+    private final OrgState base;
+    private Organization organization;
+    // Null while unchanged. A touched project's grants and kind rules, and a touched resource's member
+    // rules, live in the maps below until build(); the values in projects and resources keep the old ones.
+    private Map<UserId, Membership> members;
+    private Map<ProjectId, ProjectState> projects;
+    private Map<ResourceRef, ResourceState> resources;
+    private final Map<ProjectId, Map<UserId, ProjectGrant>> grants = new HashMap<>();
+    private final Map<ProjectId, Map<String, AccessLevel>> kindRules = new HashMap<>();
+    private final Map<ResourceRef, Map<UserId, AccessLevel>> memberRules = new HashMap<>();
+
+    private Draft(OrgState base) {
+      this.base = base;
+      this.organization = base.organization;
+    }
+
+    void updateOrganization(Organization next) {
+      if (ours(next.id())) {
+        organization = next;
+      }
+    }
+
+    /** An inserted or updated membership. */
+    void putMember(Membership m) {
+      if (ours(m.organization())) {
+        members().put(m.user(), m);
+      }
+    }
+
+    void deleteMember(OrgId org, UserId user) {
+      if (ours(org)) {
+        members().remove(user);
+      }
+    }
+
+    /** An inserted or updated project; an update keeps its grants and rules. */
+    void putProject(Project p) {
+      if (ours(p.organization())) {
+        ProjectState old = projects().get(p.id());
+        projects.put(p.id(), old == null ? new ProjectState(p, ImmutableMap.of(), ImmutableMap.of())
+            : new ProjectState(p, old.grants(), old.kindRules()));
+      }
+    }
+
+    void deleteProject(ProjectId id) {
+      if (currentProjects().containsKey(id)) {
+        projects().remove(id);
+        grants.remove(id);
+        kindRules.remove(id);
+        if (currentResources().keySet().stream().anyMatch(ref -> ref.project().equals(id))) {
+          resources().keySet().removeIf(ref -> ref.project().equals(id));
+          memberRules.keySet().removeIf(ref -> ref.project().equals(id));
+        }
+      }
+    }
+
+    void upsertGrant(ProjectGrant g) {
+      if (currentProjects().containsKey(g.project())) {
+        grantsOf(g.project()).put(g.user(), g);
+      }
+    }
+
+    void deleteGrant(ProjectId project, UserId user) {
+      if (currentProjects().containsKey(project)) {
+        grantsOf(project).remove(user);
+      }
+    }
+
+    /** Every grant of {@code user} on the organization's projects. */
+    void deleteGrantsOf(OrgId org, UserId user) {
+      if (ours(org)) {
+        for (ProjectState p : currentProjects().values()) {
+          Map<UserId, ProjectGrant> touched = grants.get(p.project().id());
+          if ((touched == null ? p.grants() : touched).containsKey(user)) {
+            grantsOf(p.project().id()).remove(user);
+          }
+        }
+      }
+    }
+
+    /** An inserted or updated resource; an update keeps its rules. */
+    void putResource(Resource r) {
+      if (currentProjects().containsKey(r.ref().project())) {
+        ResourceState old = resources().get(r.ref());
+        resources.put(r.ref(), old == null ? new ResourceState(r, ImmutableMap.of(), null)
+            : new ResourceState(r, old.memberRules(), old.everyoneRule()));
+      }
+    }
+
+    void deleteResource(ResourceRef ref) {
+      if (currentResources().containsKey(ref)) {
+        resources().remove(ref);
+        memberRules.remove(ref);
+      }
+    }
+
+    void upsertRule(ResourceRule rule) {
+      setRule(rule, rule.level());
+    }
+
+    void deleteRule(ResourceRule rule) {
+      setRule(rule, null);
+    }
+
+    /** Every member rule naming {@code user} in the organization. */
+    void deleteRulesOf(OrgId org, UserId user) {
+      if (ours(org)) {
+        for (ResourceState r : currentResources().values()) {
+          Map<UserId, AccessLevel> touched = memberRules.get(r.resource().ref());
+          if ((touched == null ? r.memberRules() : touched).containsKey(user)) {
+            memberRulesOf(r.resource().ref()).remove(user);
+          }
+        }
+      }
+    }
+
+    /** Sets ({@code level} non-null) or removes the rule's entry. */
+    private void setRule(ResourceRule rule, AccessLevel level) {
+      if (rule.ref().isEmpty()) {
+        if (currentProjects().containsKey(rule.project())) {
+          putOrRemove(kindRulesOf(rule.project()), rule.kind(), level);
+        }
+        return;
+      }
+      ResourceRef ref = rule.ref().get();
+      ResourceState r = currentResources().get(ref);
+      if (r == null) {
+        return;
+      }
+      if (rule.user().isPresent()) {
+        putOrRemove(memberRulesOf(ref), rule.user().get(), level);
+      } else {
+        resources().put(ref, new ResourceState(r.resource(), r.memberRules(), level));
+      }
+    }
+
+    private static <K, V> void putOrRemove(Map<K, V> map, K key, V value) {
+      if (value == null) {
+        map.remove(key);
+      } else {
+        map.put(key, value);
+      }
+    }
+
+    private boolean ours(OrgId org) {
+      return org.equals(organization.id());
+    }
+
+    private Map<UserId, Membership> members() {
+      if (members == null) {
+        members = new LinkedHashMap<>(base.members);
+      }
+      return members;
+    }
+
+    private Map<ProjectId, ProjectState> projects() {
+      if (projects == null) {
+        projects = new LinkedHashMap<>(base.projects);
+      }
+      return projects;
+    }
+
+    private Map<ResourceRef, ResourceState> resources() {
+      if (resources == null) {
+        resources = new LinkedHashMap<>(base.resources);
+      }
+      return resources;
+    }
+
+    private Map<ProjectId, ProjectState> currentProjects() {
+      return projects == null ? base.projects : projects;
+    }
+
+    private Map<ResourceRef, ResourceState> currentResources() {
+      return resources == null ? base.resources : resources;
+    }
+
+    private Map<UserId, ProjectGrant> grantsOf(ProjectId project) {
+      return grants.computeIfAbsent(project, p -> new LinkedHashMap<>(projects().get(p).grants()));
+    }
+
+    private Map<String, AccessLevel> kindRulesOf(ProjectId project) {
+      return kindRules.computeIfAbsent(project, p -> new LinkedHashMap<>(projects().get(p).kindRules()));
+    }
+
+    private Map<UserId, AccessLevel> memberRulesOf(ResourceRef ref) {
+      return memberRules.computeIfAbsent(ref, r -> new LinkedHashMap<>(resources().get(r).memberRules()));
+    }
+
+    OrgState build(long revision) {
+      grants.forEach((id, g) -> projects.computeIfPresent(id,
+          (k, p) -> new ProjectState(p.project(), ordered(g, BY_USER), p.kindRules())));
+      kindRules.forEach((id, rules) -> projects.computeIfPresent(id,
+          (k, p) -> new ProjectState(p.project(), p.grants(), ordered(rules, BY_KIND))));
+      memberRules.forEach((ref, rules) -> resources.computeIfPresent(ref,
+          (k, r) -> new ResourceState(r.resource(), ordered(rules, BY_USER), r.everyoneRule())));
+      ImmutableMap<UserId, Membership> byUser = members == null ? base.members : ordered(members, BY_USER);
+      return new OrgState(organization, revision, byUser,
+          members == null ? base.membersByEmail : byEmail(byUser),
+          projects == null ? base.projects : ordered(projects, PROJECT_ORDER),
+          resources == null ? base.resources : ordered(resources, RESOURCE_ORDER));
+    }
+
+    /** The one place every ordered map of a snapshot is built, for loads and replays alike. */
+    private static <K, V> ImmutableMap<K, V> ordered(Map<K, V> map, Comparator<? super Map.Entry<K, V>> order) {
+      List<Map.Entry<K, V>> entries = new ArrayList<>(map.entrySet());
+      // Near-linear: copies keep the old order and loads come in the store's, but for what changed.
+      entries.sort(order);
+      return ImmutableMap.copyOf(entries);
+    }
+
+    /** Members by email, in member order; of two members with one email, the later one. */
+    private static ImmutableMap<EmailAddress, Membership> byEmail(ImmutableMap<UserId, Membership> members) {
+      Map<EmailAddress, Membership> byEmail = new LinkedHashMap<>();
+      for (Membership m : members.values()) {
+        m.email().ifPresent(e -> byEmail.put(e, m));
+      }
+      return ImmutableMap.copyOf(byEmail);
+    }
+  }
 }

@@ -723,7 +723,10 @@ public final class InMemoryStore implements Store {
       public List<Resource> listByOrganization(OrgId organization) {
         OrgData data = data(organization);
         return data == null ? List.of() : data.resources.values().stream()
-            .sorted(Comparator.comparing(Resource::createdAt).thenComparing(r -> r.ref().toString()))
+            .sorted(Comparator.comparing(Resource::createdAt)
+                .thenComparing((Resource r) -> r.ref().project().value())
+                .thenComparing(r -> r.ref().kind())
+                .thenComparing(r -> r.ref().id()))
             .toList();
       }
 

@@ -26,6 +26,10 @@ import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -550,5 +554,344 @@ public abstract class StoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  // ------------------------------------------------------------------------------- resources
+
+  protected static final ResourceRef BOARD = ResourceRef.dashboard(PROD, "dsh_1");
+  protected static final ResourceRef OTHER_BOARD = ResourceRef.dashboard(PROD, "dsh_2");
+  protected static final ResourceRef INSIGHT = ResourceRef.of(PROD, "insight", "ins_1");
+  protected static final ResourceRef DEV_BOARD = ResourceRef.dashboard(DEV, "dsh_1");
+
+  protected static Resource resource(ResourceRef ref, UserId creator, Instant at) {
+    return new Resource(ref, creator, at);
+  }
+
+  /** {@link #seed()} plus BOARD, OTHER_BOARD, INSIGHT and DEV_BOARD, created by Bob, and Carol as Member. */
+  protected void seedResources() {
+    seed();
+    run(t -> {
+      t.memberships().insert(member(ORG, CAROL, OrgLevel.MEMBER));
+      t.resources().insert(resource(BOARD, BOB, T0.plusSeconds(10)));
+      t.resources().insert(resource(OTHER_BOARD, BOB, T0.plusSeconds(11)));
+      t.resources().insert(resource(INSIGHT, BOB, T0.plusSeconds(12)));
+      t.resources().insert(resource(DEV_BOARD, BOB, T0.plusSeconds(13)));
+    });
+  }
+
+  /** The organization's rules, written compactly: "project/kind/resource/user=LEVEL", '*' for absent parts. */
+  private List<String> rules(OrgId org) {
+    return tx((Transaction t) -> t.resources().listRulesByOrganization(org)).stream()
+        .map(r -> r.project().value() + "/" + r.kind() + "/" + r.resourceId().orElse("*") + "/"
+            + r.user().map(UserId::value).orElse("*") + "=" + r.level())
+        .toList();
+  }
+
+  @Test
+  void resources_insertFind_roundTripExactly() {
+    seed();
+    ResourceRef odd = ResourceRef.of(PROD, "feature_flag", "Q3 r\u00e9sum\u00e9 / \u65e5\u672c \"x\", [y]");
+    Resource created = resource(odd, CAROL, T0.plusNanos(123_456_000));
+    run(t -> t.resources().insert(created));
+    assertThat(tx((Transaction t) -> t.resources().find(odd))).contains(created);
+    assertThat(tx((Transaction t) -> t.resources().find(ResourceRef.of(PROD, "feature_flag", "Q3")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(ResourceRef.of(PROD, "dashboard", odd.id())))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(ResourceRef.of(DEV, "feature_flag", odd.id())))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(ResourceRef.of(ProjectId.of("prj_none"), "feature_flag", odd.id()))))
+        .isEmpty();
+  }
+
+  @Test
+  void resources_insertTwiceOrIntoAMissingProject_fails() {
+    seedResources();
+    assertThatThrownBy(() -> run(t -> t.resources().insert(resource(BOARD, CAROL, T0))))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).contains(resource(BOARD, BOB, T0.plusSeconds(10)));
+    ResourceRef orphan = ResourceRef.dashboard(ProjectId.of("prj_none"), "dsh_1");
+    assertThatThrownBy(() -> run(t -> t.resources().insert(resource(orphan, BOB, T0))))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(tx((Transaction t) -> t.resources().find(orphan))).isEmpty();
+  }
+
+  @Test
+  void resources_listByOrganization_inCreationOrderThenProjectKindAndId() {
+    seed();
+    // Project ids that order differently as "project/kind/id" strings ('-' sorts before '/').
+    ProjectId a = ProjectId.of("prj_a");
+    ProjectId aDash = ProjectId.of("prj_a-b");
+    run(t -> {
+      t.projects().insert(project(ORG, a, "phc_a", T0));
+      t.projects().insert(project(ORG, aDash, "phc_a-b", T0));
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, ProjectId.of("prj_other"), "phc_other", T0));
+    });
+    Instant tie = T0.plusSeconds(5);
+    List<Resource> expected = List.of(
+        resource(ResourceRef.dashboard(PROD, "dsh_9"), ALICE, T0.plusSeconds(4)),
+        resource(ResourceRef.dashboard(PROD, "dsh_8"), ALICE, T0.plusSeconds(4).plusNanos(1_000)),
+        resource(ResourceRef.of(a, "insight", "ins_1"), BOB, tie),
+        resource(ResourceRef.dashboard(aDash, "dsh_1"), BOB, tie),
+        resource(ResourceRef.dashboard(DEV, "dsh_2"), BOB, tie),
+        resource(ResourceRef.dashboard(PROD, "dsh_1"), BOB, tie),
+        resource(ResourceRef.dashboard(PROD, "dsh_1-b"), BOB, tie),
+        resource(ResourceRef.dashboard(PROD, "dsh_10"), BOB, tie),
+        resource(ResourceRef.of(PROD, "feature", "ff_1"), BOB, tie),
+        resource(ResourceRef.of(PROD, "feature_flag", "ff_1"), BOB, tie),
+        resource(ResourceRef.dashboard(DEV, "dsh_1"), CAROL, T0.plusSeconds(6)));
+    List<Resource> scrambled = new ArrayList<>(expected);
+    java.util.Collections.shuffle(scrambled, new java.util.Random(7));
+    run(t -> {
+      scrambled.forEach(t.resources()::insert);
+      t.resources().insert(resource(ResourceRef.dashboard(ProjectId.of("prj_other"), "dsh_1"), BOB, T0));
+    });
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(ORG))).containsExactlyElementsOf(expected);
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(OTHER))).extracting(r -> r.ref().project())
+        .containsExactly(ProjectId.of("prj_other"));
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(OrgId.of("org_none")))).isEmpty();
+  }
+
+  @Test
+  void resources_update_replacesTheCreator() {
+    seedResources();
+    Resource board = tx((Transaction t) -> t.resources().find(BOARD)).orElseThrow();
+    run(t -> t.resources().update(board.withCreator(CAROL)));
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).contains(board.withCreator(CAROL));
+    assertThat(tx((Transaction t) -> t.resources().find(OTHER_BOARD)).orElseThrow().creator()).isEqualTo(BOB);
+    Resource missing = resource(ResourceRef.dashboard(PROD, "dsh_none"), CAROL, T0);
+    assertThatThrownBy(() -> run(t -> t.resources().update(missing))).isInstanceOf(RuntimeException.class);
+    assertThat(tx((Transaction t) -> t.resources().find(missing.ref()))).isEmpty();
+  }
+
+  @Test
+  void resources_delete_removesItsRulesOnly() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(OTHER_BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(DEV_BOARD, CAROL, AccessLevel.NONE));
+    });
+    assertThat(tx((Transaction t) -> t.resources().delete(BOARD))).isTrue();
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).isEmpty();
+    assertThat(rules(ORG)).containsExactly(
+        "prj_dev/dashboard/dsh_1/carol=NONE",
+        "prj_prod/dashboard/*/*=VIEWER",
+        "prj_prod/dashboard/dsh_2/carol=EDITOR");
+    assertThat(tx((Transaction t) -> t.resources().delete(BOARD))).isFalse();
+    // Registered again, the resource starts without rules.
+    run(t -> t.resources().insert(resource(BOARD, ALICE, T0.plusSeconds(20))));
+    assertThat(rules(ORG)).hasSize(3);
+  }
+
+  @Test
+  void resourceRules_upsertReplacesTheRuleWithTheSameProjectKindResourceAndUser() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forKind(PROD, "insight", AccessLevel.NONE));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.VIEWER));
+    });
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.NONE));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.MANAGER));
+    });
+    run(t -> t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.VIEWER)));
+    assertThat(rules(ORG)).containsExactly(
+        "prj_prod/dashboard/*/*=EDITOR",
+        "prj_prod/dashboard/dsh_1/*=NONE",
+        "prj_prod/dashboard/dsh_1/bob=VIEWER",
+        "prj_prod/dashboard/dsh_1/carol=VIEWER",
+        "prj_prod/insight/*/*=NONE");
+    assertThat(tx((Transaction t) -> t.resources().listRulesByOrganization(ORG)))
+        .contains(ResourceRule.forMember(BOARD, CAROL, AccessLevel.VIEWER),
+            ResourceRule.forKind(PROD, "insight", AccessLevel.NONE), ResourceRule.forEveryone(BOARD, AccessLevel.NONE));
+  }
+
+  @Test
+  void resourceRules_upsertOnAMissingProjectOrResource_fails() {
+    seedResources();
+    ResourceRef missing = ResourceRef.dashboard(PROD, "dsh_none");
+    for (ResourceRule rule : List.of(
+        ResourceRule.forKind(ProjectId.of("prj_none"), ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        ResourceRule.forEveryone(missing, AccessLevel.VIEWER),
+        ResourceRule.forMember(missing, CAROL, AccessLevel.EDITOR),
+        ResourceRule.forMember(ResourceRef.of(PROD, "insight", BOARD.id()), CAROL, AccessLevel.EDITOR))) {
+      assertThatThrownBy(() -> run(t -> t.resources().upsertRule(rule))).as("%s", rule)
+          .isInstanceOf(RuntimeException.class);
+    }
+    assertThat(rules(ORG)).isEmpty();
+  }
+
+  @Test
+  void resourceRules_deleteRule_matchesWhateverTheLevel() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+    });
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forEveryone(BOARD, AccessLevel.MANAGER)))).isTrue();
+    assertThat(rules(ORG)).containsExactly("prj_prod/dashboard/*/*=VIEWER", "prj_prod/dashboard/dsh_1/carol=EDITOR");
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER)))).isFalse();
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.EDITOR)))).isFalse();
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forKind(DEV, ResourceRef.DASHBOARD, AccessLevel.VIEWER))))
+        .isFalse();
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.NONE))))
+        .isTrue();
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR)))).isTrue();
+    assertThat(rules(ORG)).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(
+        ResourceRule.forKind(ProjectId.of("prj_none"), ResourceRef.DASHBOARD, AccessLevel.NONE)))).isFalse();
+  }
+
+  @Test
+  void resourceRules_listByOrganization_byProjectKindResourceThenUser() {
+    seedResources();
+    ProjectId a = ProjectId.of("prj_a");
+    ProjectId aDash = ProjectId.of("prj_a-b");
+    ResourceRef aBoard = ResourceRef.dashboard(a, "dsh_1");
+    ResourceRef aDashBoard = ResourceRef.dashboard(aDash, "dsh_1");
+    ResourceRef boardDash = ResourceRef.dashboard(PROD, "dsh_1-b");
+    run(t -> {
+      t.projects().insert(project(ORG, a, "phc_a", T0.plusSeconds(3)));
+      t.projects().insert(project(ORG, aDash, "phc_a-b", T0.plusSeconds(2)));
+      t.resources().insert(resource(aBoard, BOB, T0));
+      t.resources().insert(resource(aDashBoard, BOB, T0));
+      t.resources().insert(resource(boardDash, BOB, T0));
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, ProjectId.of("prj_other"), "phc_other", T0));
+      t.resources().upsertRule(ResourceRule.forKind(ProjectId.of("prj_other"), "insight", AccessLevel.VIEWER));
+    });
+    List<ResourceRule> expected = List.of(
+        ResourceRule.forMember(aBoard, BOB, AccessLevel.EDITOR),
+        ResourceRule.forKind(aDash, ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        ResourceRule.forMember(aDashBoard, ALICE, AccessLevel.EDITOR),
+        ResourceRule.forEveryone(DEV_BOARD, AccessLevel.NONE),
+        ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        ResourceRule.forEveryone(BOARD, AccessLevel.EDITOR),
+        ResourceRule.forMember(BOARD, ALICE, AccessLevel.VIEWER),
+        ResourceRule.forMember(BOARD, BOB, AccessLevel.MANAGER),
+        ResourceRule.forMember(BOARD, CAROL, AccessLevel.NONE),
+        ResourceRule.forMember(boardDash, CAROL, AccessLevel.EDITOR),
+        ResourceRule.forMember(OTHER_BOARD, BOB, AccessLevel.EDITOR),
+        ResourceRule.forKind(PROD, "insight", AccessLevel.EDITOR),
+        ResourceRule.forEveryone(INSIGHT, AccessLevel.VIEWER));
+    List<ResourceRule> scrambled = new ArrayList<>(expected);
+    java.util.Collections.shuffle(scrambled, new java.util.Random(11));
+    run(t -> scrambled.forEach(t.resources()::upsertRule));
+    assertThat(tx((Transaction t) -> t.resources().listRulesByOrganization(ORG))).containsExactlyElementsOf(expected);
+    assertThat(rules(OTHER)).containsExactly("prj_other/insight/*/*=VIEWER");
+    assertThat(tx((Transaction t) -> t.resources().listRulesByOrganization(OrgId.of("org_none")))).isEmpty();
+  }
+
+  @Test
+  void resourceRules_deleteRulesByMember_removesThatMembersRulesInThatOrganizationOnly() {
+    seedResources();
+    ProjectId otherProject = ProjectId.of("prj_other");
+    ResourceRef otherBoard = ResourceRef.dashboard(otherProject, "dsh_1");
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(INSIGHT, CAROL, AccessLevel.NONE));
+      t.resources().upsertRule(ResourceRule.forMember(DEV_BOARD, CAROL, AccessLevel.MANAGER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.EDITOR));
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, otherProject, "phc_other", T0));
+      t.resources().insert(resource(otherBoard, CAROL, T0));
+      t.resources().upsertRule(ResourceRule.forMember(otherBoard, CAROL, AccessLevel.EDITOR));
+    });
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(ORG, CAROL))).isEqualTo(3);
+    assertThat(rules(ORG)).containsExactly(
+        "prj_prod/dashboard/*/*=VIEWER",
+        "prj_prod/dashboard/dsh_1/*=VIEWER",
+        "prj_prod/dashboard/dsh_1/bob=EDITOR");
+    assertThat(rules(OTHER)).containsExactly("prj_other/dashboard/dsh_1/carol=EDITOR");
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(ORG, CAROL))).isZero();
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(OrgId.of("org_none"), BOB))).isZero();
+    // The resources stay, whoever created them.
+    assertThat(tx((Transaction t) -> t.resources().find(otherBoard))).isPresent();
+  }
+
+  @Test
+  void projects_delete_removesItsResourcesAndRules() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(INSIGHT, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forKind(DEV, ResourceRef.DASHBOARD, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(DEV_BOARD, CAROL, AccessLevel.NONE));
+    });
+    assertThat(tx((Transaction t) -> t.projects().delete(PROD))).isTrue();
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(INSIGHT))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(ORG))).extracting(Resource::ref)
+        .containsExactly(DEV_BOARD);
+    assertThat(rules(ORG)).containsExactly("prj_dev/dashboard/*/*=EDITOR", "prj_dev/dashboard/dsh_1/carol=NONE");
+    // A project of the same id starts empty.
+    run(t -> t.projects().insert(project(ORG, PROD, "phc_prod_again", T0.plusSeconds(30))));
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).isEmpty();
+    assertThat(rules(ORG)).hasSize(2);
+  }
+
+  @Test
+  void organizations_delete_removesItsResourcesAndRules() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, ProjectId.of("prj_other"), "phc_other", T0));
+      t.resources().insert(resource(ResourceRef.dashboard(ProjectId.of("prj_other"), "dsh_1"), BOB, T0));
+      t.resources().upsertRule(ResourceRule.forKind(ProjectId.of("prj_other"), "insight", AccessLevel.VIEWER));
+    });
+    assertThat(tx((Transaction t) -> t.organizations().delete(ORG))).isTrue();
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(DEV_BOARD))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(ORG))).isEmpty();
+    assertThat(rules(ORG)).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(OTHER))).hasSize(1);
+    assertThat(rules(OTHER)).containsExactly("prj_other/insight/*/*=VIEWER");
+    // The same ids again start empty.
+    seed();
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).isEmpty();
+    assertThat(rules(ORG)).isEmpty();
+  }
+
+  @Test
+  void inTransaction_failure_leavesNoTraceOfResourceChanges() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(DEV_BOARD, CAROL, AccessLevel.NONE));
+    });
+    List<Resource> resourcesBefore = tx((Transaction t) -> t.resources().listByOrganization(ORG));
+    List<ResourceRule> rulesBefore = tx((Transaction t) -> t.resources().listRulesByOrganization(ORG));
+    ResourceRef added = ResourceRef.dashboard(PROD, "dsh_new");
+    assertThatThrownBy(() -> run(t -> {
+      t.organizations().lock(ORG);
+      t.resources().insert(resource(added, CAROL, T0.plusSeconds(40)));
+      t.resources().upsertRule(ResourceRule.forMember(added, BOB, AccessLevel.MANAGER));
+      t.resources().update(resource(OTHER_BOARD, CAROL, T0.plusSeconds(11)));
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.NONE));
+      t.resources().upsertRule(ResourceRule.forKind(DEV, "insight", AccessLevel.EDITOR));
+      t.resources().deleteRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().deleteRulesByMember(ORG, CAROL);
+      t.resources().delete(BOARD);
+      t.projects().delete(DEV);
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(ORG))).containsExactlyElementsOf(resourcesBefore);
+    assertThat(tx((Transaction t) -> t.resources().listRulesByOrganization(ORG))).containsExactlyElementsOf(rulesBefore);
+    assertThat(tx((Transaction t) -> t.resources().find(added))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(OTHER_BOARD)).orElseThrow().creator()).isEqualTo(BOB);
+    assertThat(tx((Transaction t) -> t.projects().find(DEV))).isPresent();
   }
 }

@@ -5,21 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.ErrorCode;
 import dev.warden.StorageException;
+import dev.warden.audit.AuditQuery;
 import dev.warden.jdbc.internal.SchemaMigration;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
 import dev.warden.organization.OrganizationSettings;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
 import dev.warden.spi.Transaction;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -38,13 +47,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MigrationTest {
   private static final List<String> TABLES = List.of("warden_organization", "warden_membership",
       "warden_project", "warden_grant", "warden_invite", "warden_invite_grant", "warden_api_key_owner",
-      "warden_api_key", "warden_audit_entry");
+      "warden_api_key", "warden_audit_entry", "warden_resource", "warden_resource_rule");
 
   /** The history of a fresh database: every migration, in order. */
-  private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true"};
+  private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
+
+  /** PostgreSQL's and H2's SQLState for a foreign key naming a missing row. */
+  private static final List<String> FOREIGN_KEY_VIOLATION = List.of("23503", "23506");
 
   private static EmbeddedPostgresServer postgres;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -131,7 +143,9 @@ class MigrationTest {
     assertThat(query(ds, "SELECT name FROM app_user")).containsExactly("alice");
     assertThat(query(ds, "SELECT version FROM flyway_schema_history")).containsExactly("7");
     // A schema with tables but no Warden history is baselined at 0, below V1, so V1 still runs.
-    assertThat(history(ds)).containsExactly("0 << Warden baseline >> true", CURRENT[0], CURRENT[1]);
+    List<String> expected = new ArrayList<>(List.of("0 << Warden baseline >> true"));
+    expected.addAll(List.of(CURRENT));
+    assertThat(history(ds)).containsExactlyElementsOf(expected);
   }
 
   @ParameterizedTest
@@ -164,6 +178,12 @@ class MigrationTest {
     assertIndex(ds, "warden_audit_entry", false, "org_id", "occurred_at", "id");
     assertIndex(ds, "warden_audit_entry", false, "project_id", "occurred_at", "id");
     assertIndex(ds, "warden_audit_entry", false, "actor_user", "occurred_at", "id");
+    // Resources: one per project, kind and id, listed by organization; one rule per project, kind,
+    // resource and user (absent parts as ''), listed by organization and deleted by member.
+    assertIndex(ds, "warden_resource", true, "project_id", "kind", "id");
+    assertIndex(ds, "warden_resource", false, "org_id");
+    assertIndex(ds, "warden_resource_rule", true, "project_id", "kind", "resource_key", "user_key");
+    assertIndex(ds, "warden_resource_rule", false, "org_id", "user_id");
   }
 
   @ParameterizedTest
@@ -207,6 +227,80 @@ class MigrationTest {
     assertThat(query(ds, "SELECT id FROM warden_invite ORDER BY id")).containsExactly("inv_1", "inv_2", "inv_3");
   }
 
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void version2Database_upgradesKeepingItsData_andItsProjectsTakeResources(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
+        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("2").load().migrate();
+    assertThat(history(ds)).containsExactly(CURRENT[0], CURRENT[1]);
+    execute(ds, ORGANIZATION, PROJECT,
+        "INSERT INTO warden_grant (project_id, user_id, org_id, role, expires_at, granted_by, granted_at)"
+            + " VALUES ('prj_1', 'bob', 'org_1', 'VIEWER', NULL, 'alice', " + AT + ")",
+        audit("aud_1", "'USER'", "'alice'", "NULL"));
+
+    JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+
+    assertThat(history(ds)).containsExactly(CURRENT);
+    OrgId org = OrgId.of("org_1");
+    ProjectId prj = ProjectId.of("prj_1");
+    assertThat(store.inTransaction((Transaction t) -> t.organizations().find(org)).orElseThrow().name()).isEqualTo("Acme");
+    assertThat(store.inTransaction((Transaction t) -> t.grants().find(prj, UserId.of("bob")))).isPresent();
+    assertThat(store.inTransaction((Transaction t) -> t.audit().query(AuditQuery.actor("alice"), Optional.empty(), 10)))
+        .hasSize(1);
+    assertThat(store.inTransaction((Transaction t) -> t.resources().listByOrganization(org))).isEmpty();
+    ResourceRef board = ResourceRef.dashboard(prj, "dsh_1");
+    Resource resource = new Resource(board, UserId.of("bob"), Instant.parse("2026-01-06T09:00:00Z"));
+    store.inTransaction((Transaction t) -> {
+      t.resources().insert(resource);
+      t.resources().upsertRule(ResourceRule.forMember(board, UserId.of("bob"), AccessLevel.EDITOR));
+      return null;
+    });
+    assertThat(store.inTransaction((Transaction t) -> t.resources().listByOrganization(org))).containsExactly(resource);
+    assertThat(store.inTransaction((Transaction t) -> t.resources().listRulesByOrganization(org)))
+        .containsExactly(ResourceRule.forMember(board, UserId.of("bob"), AccessLevel.EDITOR));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void schema_allowsOneResourceRulePerProjectKindResourceAndUser_absentPartsIncluded(Dialect dialect)
+      throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+    execute(ds, ORGANIZATION, PROJECT, resource("dsh_1"), resource("dsh_2"));
+    // The keys must follow the nullable columns, '' stands only for NULL, and a member rule names a resource.
+    for (String[] bad : new String[][] {{"NULL", "NULL", "'dsh_1'", "''"}, {"'dsh_1'", "'bob'", "'dsh_1'", "''"},
+        {"'dsh_2'", "''", "'dsh_2'", "''"}, {"NULL", "'bob'", "''", "'bob'"}}) {
+      assertThatThrownBy(() -> execute(ds, rule(bad[0], bad[1], bad[2], bad[3])))
+          .as("rule %s", List.of(bad))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    }
+    // A rule on resource '' would read as a kind rule; no resource has that id, and the check says so too.
+    List<String> checkOrForeignKey = new ArrayList<>(CHECK_VIOLATION);
+    checkOrForeignKey.addAll(FOREIGN_KEY_VIOLATION);
+    assertThatThrownBy(() -> execute(ds, rule("''", "NULL", "''", "''")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(checkOrForeignKey));
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_resource_rule")).containsExactly("0");
+
+    execute(ds, rule("NULL", "NULL", "''", "''"), rule("'dsh_1'", "NULL", "'dsh_1'", "''"),
+        rule("'dsh_1'", "'bob'", "'dsh_1'", "'bob'"), rule("'dsh_2'", "NULL", "'dsh_2'", "''"));
+    // A second kind rule, everyone rule or member rule: NULLs in the rule do not make it a new one.
+    for (String[] again : new String[][] {{"NULL", "NULL", "''", "''"}, {"'dsh_1'", "NULL", "'dsh_1'", "''"},
+        {"'dsh_1'", "'bob'", "'dsh_1'", "'bob'"}}) {
+      assertThatThrownBy(() -> execute(ds, rule(again[0], again[1], again[2], again[3])))
+          .as("rule %s", List.of(again))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+    }
+    assertThatThrownBy(() -> execute(ds, rule("'dsh_9'", "NULL", "'dsh_9'", "''")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(FOREIGN_KEY_VIOLATION));
+    // Deleting a resource deletes its rules; deleting the project deletes the rest.
+    execute(ds, "DELETE FROM warden_resource WHERE id = 'dsh_1'");
+    assertThat(query(ds, "SELECT resource_key FROM warden_resource_rule ORDER BY resource_key")).containsExactly("", "dsh_2");
+    execute(ds, "DELETE FROM warden_project WHERE id = 'prj_1'");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_resource")).containsExactly("0");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_resource_rule")).containsExactly("0");
+  }
+
   @Test
   void wrongDialect_isRefused() {
     DataSource pg = newDatabase(Dialect.POSTGRES);
@@ -226,6 +320,27 @@ class MigrationTest {
   }
 
   // ------------------------------------------------------------------------------- helpers
+
+  private static final String AT = "TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00'";
+
+  private static final String ORGANIZATION =
+      "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
+          + " VALUES ('org_1', 'Acme', " + AT + ", TRUE, 0)";
+
+  private static final String PROJECT =
+      "INSERT INTO warden_project (id, org_id, name, visibility, default_role, token, created_at)"
+          + " VALUES ('prj_1', 'org_1', 'Production', 'OPEN', 'MEMBER', 'phc_1', " + AT + ")";
+
+  private static String resource(String id) {
+    return "INSERT INTO warden_resource (project_id, kind, id, org_id, creator, created_at)"
+        + " VALUES ('prj_1', 'dashboard', '" + id + "', 'org_1', 'alice', " + AT + ")";
+  }
+
+  private static String rule(String resourceId, String userId, String resourceKey, String userKey) {
+    return "INSERT INTO warden_resource_rule (project_id, kind, resource_id, user_id, resource_key, user_key, org_id,"
+        + " level) VALUES ('prj_1', 'dashboard', " + resourceId + ", " + userId + ", " + resourceKey + ", " + userKey
+        + ", 'org_1', 'VIEWER')";
+  }
 
   private static String audit(String id, String kind, String user, String key) {
     return "INSERT INTO warden_audit_entry (id, org_id, project_id, actor_kind, actor_user, actor_key, action, target,"

@@ -4,18 +4,16 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.warden.examples.store.HostProjectTable.AccessRow;
-import dev.warden.examples.store.HostProjectTable.DeletedProject;
-import dev.warden.examples.store.HostProjectTable.ProjectRow;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditCursor;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditQuery;
+import dev.warden.audit.Change;
+import dev.warden.examples.store.HostAuditTable.EventRow;
+import dev.warden.examples.store.HostAuditTable.FieldRow;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.Organization;
-import dev.warden.organization.UserId;
-import dev.warden.project.Project;
-import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
-import dev.warden.project.ProjectRole;
-import dev.warden.project.Visibility;
 import dev.warden.spi.ApiKeyRepository;
 import dev.warden.spi.AuditRepository;
 import dev.warden.spi.GrantRepository;
@@ -23,64 +21,63 @@ import dev.warden.spi.InviteRepository;
 import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
+import dev.warden.spi.ResourceRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * A {@link Store} a host writes to keep Warden's projects in its own {@link HostProjectTable}, and
- * everything else in another store (here Warden's {@link InMemoryStore}): the "extended through SPI
- * adapters" path. Plug it in like any store and run the contract suite against it:
+ * A {@link Store} a host writes to keep Warden's audit log in its own {@link HostAuditTable}, the
+ * compliance log its auditors already read, and everything else in another store (here Warden's
+ * {@link InMemoryStore}): the "extended through SPI adapters" path. Plug it in like any store and run
+ * the contract suite against it:
  *
  * <pre>{@code
- * HostProjectTable table = …;   // the host's own table
+ * HostAuditTable table = …;   // the host's own table
  * AccessPolicy policy = AccessPolicy.builder().store(HostBackedStore.over(InMemoryStore.create(), table)).build();
  * class HostBackedStoreTest extends StoreContract { protected Store newStore() { … } }
  * }</pre>
  *
- * <p><b>What moves.</b> {@link ProjectRepository}, and with it {@link GrantRepository}: a grant names a
- * project, and a store validates and cascades grants against <em>its own</em> projects, so the two
- * repositories travel together (the host's {@code project_access} table beside its {@code projects}).
- * The organization repository is wrapped only so that deleting an organization also deletes its rows
- * in the host's tables; memberships, invites, API keys and the audit log stay in the delegate.
+ * <p><b>What moves.</b> Only the {@link AuditRepository}, because nothing cascades into it or out of it:
+ * entries name an organization and a project as plain values, outlive both, and are never updated. A
+ * repository whose rows other repositories validate or cascade against (projects: grants, resources and
+ * their rules hang off them) would drag those along, and the adapter would end up re-implementing the
+ * delegate's integrity rules. Warden's rows are marked {@code source = 'warden'}; queries read only
+ * those, so the host's own events in the same table are neither returned nor touched.
  *
  * <p><b>Transactions.</b> Each {@link #inTransaction} runs inside one delegate transaction, so the
  * delegate's organization locks serialize host-table writes exactly as they serialize its own. Every
  * host-table write records its inverse; if {@code work} throws, the inverses run (newest first) before
- * the delegate's transaction ends and releases its locks, so a failed transaction leaves no row behind
- * and nobody acts on a half-undone state. Reads see uncommitted writes of other transactions, as they do
- * in the in-memory store; the engine locks an organization before it reads state it decides on. A
- * delegate that can fail after {@code work} returned (a database failing to commit), or that runs
- * {@code work} again (JdbcStore retries serialization failures), gets the earlier attempt's rows undone;
- * after a failed commit that happens once the locks are gone, so it is best effort. A host whose tables
- * live in the same database as Warden's would rather share one JDBC transaction.
+ * the delegate's transaction ends and releases its locks, so a failed transaction leaves no row behind.
+ * Reads see uncommitted rows of other transactions, as they do in the in-memory store. A delegate that
+ * can fail after {@code work} returned (a database failing to commit), or that runs {@code work} again
+ * (JdbcStore retries serialization failures), gets the earlier attempt's rows undone; after a failed
+ * commit that happens once the locks are gone, so it is best effort. A host whose table lives in the same
+ * database as Warden's would rather share one JDBC transaction.
  *
  * <p>This class is thread-safe.
  */
 public final class HostBackedStore implements Store {
-  private static final Comparator<Project> CREATION_ORDER =
-      Comparator.comparing(Project::createdAt).thenComparing(p -> p.id().value());
+  /** The {@code source} of the rows this store writes and reads. */
+  public static final String SOURCE = "warden";
 
   private final Store delegate;
-  private final HostProjectTable table;
+  private final HostAuditTable table;
 
-  private HostBackedStore(Store delegate, HostProjectTable table) {
+  private HostBackedStore(Store delegate, HostAuditTable table) {
     this.delegate = checkNotNull(delegate, "delegate");
     this.table = checkNotNull(table, "table");
   }
 
-  /** A store keeping projects and grants in {@code table} and everything else in {@code delegate}. */
-  public static HostBackedStore over(Store delegate, HostProjectTable table) {
+  /** A store keeping the audit log in {@code table} and everything else in {@code delegate}. */
+  public static HostBackedStore over(Store delegate, HostAuditTable table) {
     return new HostBackedStore(delegate, table);
   }
 
@@ -113,7 +110,7 @@ public final class HostBackedStore implements Store {
     }
   }
 
-  /** Whatever the delegate says: the host table lives in this JVM, beside it. */
+  /** Whatever the delegate says: audit entries are not part of the snapshots a policy caches. */
   @Override
   public boolean shared() {
     return delegate.shared();
@@ -126,39 +123,82 @@ public final class HostBackedStore implements Store {
 
   // ------------------------------------------------------------------------------------------ mapping
 
-  private static ProjectRow row(Project p) {
-    return new ProjectRow(p.id().value(), p.organization().value(), p.name(), p.visibility() == Visibility.PRIVATE,
-        p.defaultRole().name().toLowerCase(Locale.ROOT), p.token(), p.createdAt());
+  private static EventRow row(AuditEntry e) {
+    Actor actor = e.actor();
+    String actorType = switch (actor.kind()) {
+      case USER -> "user";
+      case API_KEY -> "api_token";
+      case SYSTEM -> "system";
+    };
+    List<FieldRow> fields = e.changes().stream()
+        .map(c -> new FieldRow(c.field(), c.before().orElse(null), c.after().orElse(null)))
+        .toList();
+    return new EventRow(e.id(), SOURCE, e.organization().map(OrgId::value).orElse(null),
+        e.project().map(ProjectId::value).orElse(null), actorType, actor.user().orElse(null),
+        actor.apiKey().orElse(null), e.action(), e.target().orElse(null), fields, e.at());
   }
 
-  private static Project project(ProjectRow r) {
-    return new Project(ProjectId.of(r.id()), OrgId.of(r.tenantId()), r.displayName(),
-        r.inviteOnly() ? Visibility.PRIVATE : Visibility.OPEN, ProjectRole.valueOf(r.memberRole().toUpperCase(Locale.ROOT)),
-        r.apiToken(), r.createdAt());
+  private static AuditEntry entry(EventRow r) {
+    Actor.Kind kind = switch (r.actorType()) {
+      case "user" -> Actor.Kind.USER;
+      case "api_token" -> Actor.Kind.API_KEY;
+      case "system" -> Actor.Kind.SYSTEM;
+      default -> throw new IllegalStateException("unknown actor_type in event " + r.eventId());
+    };
+    List<Change> changes = r.fields().stream()
+        .map(f -> new Change(f.field(), Optional.ofNullable(f.oldValue()), Optional.ofNullable(f.newValue())))
+        .toList();
+    return new AuditEntry(r.eventId(), Optional.ofNullable(r.tenantId()).map(OrgId::of),
+        Optional.ofNullable(r.workspaceId()).map(ProjectId::of),
+        new Actor(kind, Optional.ofNullable(r.actorId()), Optional.ofNullable(r.credentialId())), r.eventType(),
+        Optional.ofNullable(r.subject()), changes, r.recordedAt());
   }
 
-  private static AccessRow row(ProjectGrant g) {
-    return new AccessRow(g.project().value(), g.user().value(), g.role().name().toLowerCase(Locale.ROOT),
-        g.expiresAt().orElse(null), g.grantedBy().value(), g.grantedAt());
-  }
-
-  private static ProjectGrant grant(AccessRow r) {
-    return new ProjectGrant(ProjectId.of(r.projectId()), UserId.of(r.userId()),
-        ProjectRole.valueOf(r.role().toUpperCase(Locale.ROOT)), Optional.ofNullable(r.validUntil()),
-        UserId.of(r.grantedBy()), r.grantedAt());
+  /**
+   * The {@code where} clause of a query on the host's columns, as it would be written in SQL: Warden's
+   * rows only, the query's conditions ({@link AuditQuery#matches}), and strictly after the cursor.
+   */
+  private static Predicate<EventRow> where(AuditQuery q, Optional<AuditCursor> after) {
+    Predicate<EventRow> where = r -> SOURCE.equals(r.source());
+    if (q.organization().isPresent()) {
+      String tenant = q.organization().get().value();
+      where = where.and(r -> tenant.equals(r.tenantId()));
+    }
+    if (q.project().isPresent()) {
+      String workspace = q.project().get().value();
+      where = where.and(r -> workspace.equals(r.workspaceId()));
+    }
+    if (q.actorUser().isPresent()) {
+      String actor = q.actorUser().get();
+      where = where.and(r -> actor.equals(r.actorId()));
+    }
+    if (q.action().isPresent()) {
+      String action = q.action().get();
+      where = where.and(r -> action.equals(r.eventType()));
+    }
+    if (q.from().isPresent()) {
+      where = where.and(r -> !r.recordedAt().isBefore(q.from().get()));
+    }
+    if (q.to().isPresent()) {
+      where = where.and(r -> r.recordedAt().isBefore(q.to().get()));
+    }
+    if (after.isPresent()) {
+      AuditCursor c = after.get();
+      where = where.and(r -> r.recordedAt().isBefore(c.at())
+          || (r.recordedAt().equals(c.at()) && r.eventId().compareTo(c.id()) < 0));
+    }
+    return where;
   }
 
   // ------------------------------------------------------------------------------------------ one transaction
 
-  /** The delegate's transaction with projects and grants routed to the host table, and an undo log. */
+  /** The delegate's transaction with the audit log routed to the host table, and an undo log. */
   private final class HostTransaction implements Transaction {
     private final Transaction tx;
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final Thread owner = Thread.currentThread();
+    private final Audit audit = new Audit();
     private boolean open = true;
-    private final Organizations organizations = new Organizations();
-    private final Projects projects = new Projects();
-    private final Grants grants = new Grants();
 
     HostTransaction(Transaction tx) {
       this.tx = tx;
@@ -181,7 +221,7 @@ public final class HostBackedStore implements Store {
 
     @Override
     public OrganizationRepository organizations() {
-      return organizations;
+      return tx.organizations();
     }
 
     @Override
@@ -191,12 +231,12 @@ public final class HostBackedStore implements Store {
 
     @Override
     public ProjectRepository projects() {
-      return projects;
+      return tx.projects();
     }
 
     @Override
     public GrantRepository grants() {
-      return grants;
+      return tx.grants();
     }
 
     @Override
@@ -210,181 +250,31 @@ public final class HostBackedStore implements Store {
     }
 
     @Override
-    public AuditRepository audit() {
-      return tx.audit();
-    }
-
-    @Override
-    public dev.warden.spi.ResourceRepository resources() {
+    public ResourceRepository resources() {
       return tx.resources();
     }
 
-    // Each write below goes to the table first, then records how to undo it.
-
-    private boolean deleteProjectRows(String id) {
-      Optional<DeletedProject> deleted = table.deleteProject(id);
-      deleted.ifPresent(d -> undo.push(() -> restore(d)));
-      return deleted.isPresent();
+    @Override
+    public AuditRepository audit() {
+      return audit;
     }
 
-    private void restore(DeletedProject deleted) {
-      table.insertProject(deleted.project());
-      deleted.access().forEach(table::upsertAccess);
-    }
-
-    private boolean deleteAccessRow(String projectId, String userId) {
-      Optional<AccessRow> old = table.deleteAccess(projectId, userId);
-      old.ifPresent(row -> undo.push(() -> table.upsertAccess(row)));
-      return old.isPresent();
-    }
-
-    /** Delegates everything; deleting an organization also deletes its rows in the host's tables. */
-    private final class Organizations implements OrganizationRepository {
+    private final class Audit implements AuditRepository {
       @Override
-      public void insert(Organization organization) {
-        tx.organizations().insert(organization);
-      }
-
-      @Override
-      public Optional<Organization> find(OrgId id) {
-        return tx.organizations().find(id);
-      }
-
-      @Override
-      public List<OrgId> listIds() {
-        return tx.organizations().listIds();
-      }
-
-      @Override
-      public OptionalLong lock(OrgId id) {
-        return tx.organizations().lock(id);
-      }
-
-      @Override
-      public long bumpRevision(OrgId id) {
-        return tx.organizations().bumpRevision(id);
-      }
-
-      @Override
-      public OptionalLong revision(OrgId id) {
-        return tx.organizations().revision(id);
-      }
-
-      @Override
-      public Map<OrgId, Long> revisions(List<OrgId> ids) {
-        return tx.organizations().revisions(ids);
-      }
-
-      @Override
-      public void update(Organization organization) {
-        tx.organizations().update(organization);
-      }
-
-      @Override
-      public boolean delete(OrgId id) {
+      public void append(AuditEntry entry) {
         checkOpen();
-        boolean existed = tx.organizations().delete(id);
-        if (existed) {
-          for (ProjectRow row : table.projectsOfTenant(id.value())) {
-            deleteProjectRows(row.id());
-          }
-        }
-        return existed;
+        EventRow row = row(checkNotNull(entry, "entry"));
+        table.insert(row); // a duplicate id throws before anything is written
+        undo.push(() -> table.delete(row.eventId()));
       }
-    }
 
-    private final class Projects implements ProjectRepository {
       @Override
-      public void insert(Project project) {
+      public List<AuditEntry> query(AuditQuery query, Optional<AuditCursor> after, int limit) {
         checkOpen();
-        checkArgument(tx.organizations().find(project.organization()).isPresent(),
-            "organization %s does not exist", project.organization());
-        table.insertProject(row(project));
-        undo.push(() -> table.deleteProject(project.id().value()));
-      }
-
-      @Override
-      public Optional<Project> find(ProjectId id) {
-        checkOpen();
-        return table.findProject(checkNotNull(id, "project").value()).map(HostBackedStore::project);
-      }
-
-      @Override
-      public Optional<Project> findByToken(String token) {
-        checkOpen();
-        return table.findProjectByToken(checkNotNull(token, "token")).map(HostBackedStore::project);
-      }
-
-      @Override
-      public List<Project> listByOrganization(OrgId organization) {
-        checkOpen();
-        return table.projectsOfTenant(checkNotNull(organization, "organization").value()).stream()
-            .map(HostBackedStore::project)
-            .sorted(CREATION_ORDER)
-            .toList();
-      }
-
-      @Override
-      public void update(Project project) {
-        checkOpen();
-        ProjectRow old = table.findProject(project.id().value())
-            .filter(r -> r.tenantId().equals(project.organization().value()))
-            .orElseThrow(() -> new IllegalArgumentException("project " + project.id() + " does not exist"));
-        table.updateProject(row(project));
-        undo.push(() -> table.updateProject(old));
-      }
-
-      @Override
-      public boolean delete(ProjectId id) {
-        checkOpen();
-        return deleteProjectRows(checkNotNull(id, "project").value());
-      }
-    }
-
-    private final class Grants implements GrantRepository {
-      @Override
-      public Optional<ProjectGrant> find(ProjectId project, UserId user) {
-        checkOpen();
-        return table.findAccess(project.value(), checkNotNull(user, "user").value()).map(HostBackedStore::grant);
-      }
-
-      @Override
-      public List<ProjectGrant> listByOrganization(OrgId organization) {
-        List<ProjectGrant> all = new ArrayList<>();
-        for (Project p : projects.listByOrganization(organization)) {
-          table.accessOfProject(p.id().value()).stream()
-              .map(HostBackedStore::grant)
-              .sorted(Comparator.comparing(g -> g.user().value()))
-              .forEach(all::add);
-        }
-        return all;
-      }
-
-      @Override
-      public void upsert(ProjectGrant grant) {
-        checkOpen();
-        Optional<AccessRow> old = table.upsertAccess(row(grant));
-        undo.push(() -> old.ifPresentOrElse(table::upsertAccess,
-            () -> table.deleteAccess(grant.project().value(), grant.user().value())));
-      }
-
-      @Override
-      public boolean delete(ProjectId project, UserId user) {
-        checkOpen();
-        return deleteAccessRow(checkNotNull(project, "project").value(), checkNotNull(user, "user").value());
-      }
-
-      @Override
-      public int deleteByMember(OrgId organization, UserId user) {
-        checkOpen();
-        checkNotNull(user, "user");
-        int count = 0;
-        for (ProjectRow row : table.projectsOfTenant(checkNotNull(organization, "organization").value())) {
-          if (deleteAccessRow(row.id(), user.value())) {
-            count++;
-          }
-        }
-        return count;
+        checkNotNull(query, "query");
+        checkNotNull(after, "after");
+        checkArgument(limit > 0, "limit must be positive, but was %s", limit);
+        return table.newestFirst(where(query, after), limit).stream().map(HostBackedStore::entry).toList();
       }
     }
   }

@@ -138,7 +138,8 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   @Override
   public boolean delete(OrgId id) {
     checkNotNull(id, "organization");
-    // Memberships, projects, grants, invites and invite grants go with it (ON DELETE CASCADE).
+    // Memberships, projects (with their grants, resources and rules), invites and invite grants go with it
+    // (ON DELETE CASCADE).
     int deleted = tx.jdbc().update("deleting organization " + id, "DELETE FROM warden_organization WHERE id = ?",
         id.value());
     tx.forget(id);

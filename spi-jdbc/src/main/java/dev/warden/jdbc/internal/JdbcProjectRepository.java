@@ -76,7 +76,7 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
   @Override
   public boolean delete(ProjectId id) {
     checkNotNull(id, "project");
-    // Its grants go with it (ON DELETE CASCADE).
+    // Its grants, resources and resource rules go with it (ON DELETE CASCADE).
     return tx.jdbc().update("deleting project " + id, "DELETE FROM warden_project WHERE id = ?", id.value()) > 0;
   }
 

@@ -11,6 +11,7 @@ import dev.warden.spi.InviteRepository;
 import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
+import dev.warden.spi.ResourceRepository;
 import dev.warden.spi.Transaction;
 import java.sql.Connection;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ final class JdbcTransaction implements Transaction {
   private final JdbcGrantRepository grants;
   private final JdbcInviteRepository invites;
   private final JdbcApiKeyRepository apiKeys;
+  private final JdbcResourceRepository resources;
   private final JdbcAuditRepository audit;
   private final boolean notifyChanges;
   private boolean open = true;
@@ -49,6 +51,7 @@ final class JdbcTransaction implements Transaction {
     this.grants = new JdbcGrantRepository(this);
     this.invites = new JdbcInviteRepository(this);
     this.apiKeys = new JdbcApiKeyRepository(this);
+    this.resources = new JdbcResourceRepository(this);
     this.audit = new JdbcAuditRepository(this);
   }
 
@@ -125,6 +128,11 @@ final class JdbcTransaction implements Transaction {
   @Override
   public ApiKeyRepository apiKeys() {
     return apiKeys;
+  }
+
+  @Override
+  public ResourceRepository resources() {
+    return resources;
   }
 
   @Override

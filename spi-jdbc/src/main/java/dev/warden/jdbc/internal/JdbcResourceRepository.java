@@ -1,0 +1,199 @@
+package dev.warden.jdbc.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.warden.organization.OrgId;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
+import dev.warden.spi.ResourceRepository;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code warden_resource} and {@code warden_resource_rule}. Rows carry their project's organization
+ * (kept true by a composite foreign key, as for grants), so an organization's resources and rules are
+ * one index range each. Deleting a project or a resource deletes what hangs off it by foreign key.
+ *
+ * <p>A rule's key columns hold {@code ''} where the rule names no resource or no user, so the primary
+ * key allows one rule per (project, kind, resource, user) on every engine; see {@code V3__resources.sql}.
+ */
+final class JdbcResourceRepository implements ResourceRepository {
+  private static final String COLUMNS = "project_id, kind, id, creator, created_at";
+  private static final String RULE_COLUMNS = "project_id, kind, resource_id, user_id, level";
+  private static final String NO_KEY = "";
+
+  /** The SPI's order: creation time, then project, kind and id; sorted here to match Java's string order. */
+  private static final Comparator<Resource> CREATION_ORDER = Comparator.comparing(Resource::createdAt)
+      .thenComparing(r -> r.ref().project().value())
+      .thenComparing(r -> r.ref().kind())
+      .thenComparing(r -> r.ref().id());
+
+  /** The SPI's order: project, kind, resource, user; a kind rule first, then everyone before members. */
+  private static final Comparator<ResourceRule> RULE_ORDER = Comparator
+      .comparing((ResourceRule r) -> r.project().value())
+      .thenComparing(ResourceRule::kind)
+      .thenComparing(JdbcResourceRepository::resourceKey)
+      .thenComparing(JdbcResourceRepository::userKey);
+
+  /**
+   * Inserts a resource, taking the organization from the project; no row when the project does not
+   * exist.
+   */
+  private static final String INSERT =
+      "INSERT INTO warden_resource (org_id, " + COLUMNS + ") SELECT org_id, id, ?, ?, ?, ? FROM warden_project WHERE id = ?";
+
+  private static final String RULE_INSERT_COLUMNS =
+      "(org_id, project_id, kind, resource_id, user_id, resource_key, user_key, level)";
+
+  /**
+   * The source row of a rule: its project for a kind rule, its resource otherwise, so a missing project or
+   * resource writes no row. Parameters: kind, resource id and user id (typed NULLs when absent), resource
+   * key, user key, level, then the {@code WHERE} clause's.
+   */
+  private static final String KIND_RULE_SOURCE =
+      " SELECT org_id, id, ?, ?, ?, ?, ?, ? FROM warden_project WHERE id = ?";
+
+  private static final String OBJECT_RULE_SOURCE =
+      " SELECT org_id, project_id, ?, ?, ?, ?, ?, ? FROM warden_resource WHERE project_id = ? AND kind = ? AND id = ?";
+
+  private static final String UPSERT_POSTGRES_SUFFIX =
+      " ON CONFLICT (project_id, kind, resource_key, user_key) DO UPDATE SET level = EXCLUDED.level";
+
+  private final JdbcTransaction tx;
+
+  JdbcResourceRepository(JdbcTransaction tx) {
+    this.tx = tx;
+  }
+
+  @Override
+  public void insert(Resource resource) {
+    checkNotNull(resource, "resource");
+    ResourceRef ref = resource.ref();
+    int rows = tx.jdbc().update("inserting resource " + ref, INSERT,
+        ref.kind(), ref.id(), resource.creator().value(), resource.createdAt(), ref.project().value());
+    checkArgument(rows > 0, "project %s does not exist", ref.project());
+  }
+
+  @Override
+  public Optional<Resource> find(ResourceRef ref) {
+    checkNotNull(ref, "ref");
+    return tx.jdbc().first("reading resource " + ref,
+        "SELECT " + COLUMNS + " FROM warden_resource WHERE project_id = ? AND kind = ? AND id = ?",
+        JdbcResourceRepository::resource, ref.project().value(), ref.kind(), ref.id());
+  }
+
+  @Override
+  public List<Resource> listByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    return tx.jdbc().list("listing the resources of " + organization,
+            "SELECT " + COLUMNS + " FROM warden_resource WHERE org_id = ?", JdbcResourceRepository::resource,
+            organization.value())
+        .stream()
+        .sorted(CREATION_ORDER)
+        .toList();
+  }
+
+  @Override
+  public void update(Resource resource) {
+    checkNotNull(resource, "resource");
+    ResourceRef ref = resource.ref();
+    int rows = tx.jdbc().update("updating resource " + ref,
+        "UPDATE warden_resource SET creator = ? WHERE project_id = ? AND kind = ? AND id = ?",
+        resource.creator().value(), ref.project().value(), ref.kind(), ref.id());
+    checkArgument(rows == 1, "resource %s does not exist", ref);
+  }
+
+  @Override
+  public boolean delete(ResourceRef ref) {
+    checkNotNull(ref, "ref");
+    // Its rules go with it (ON DELETE CASCADE).
+    return tx.jdbc().update("deleting resource " + ref,
+        "DELETE FROM warden_resource WHERE project_id = ? AND kind = ? AND id = ?",
+        ref.project().value(), ref.kind(), ref.id()) > 0;
+  }
+
+  @Override
+  public void upsertRule(ResourceRule rule) {
+    checkNotNull(rule, "rule");
+    Optional<ResourceRef> ref = rule.ref();
+    String source = ref.isEmpty() ? KIND_RULE_SOURCE : OBJECT_RULE_SOURCE;
+    String sql = switch (tx.jdbc().dialect()) {
+      case POSTGRES -> "INSERT INTO warden_resource_rule " + RULE_INSERT_COLUMNS + source + UPSERT_POSTGRES_SUFFIX;
+      // H2 has no ON CONFLICT … DO UPDATE; its MERGE … KEY does the same.
+      case H2 -> "MERGE INTO warden_resource_rule " + RULE_INSERT_COLUMNS
+          + " KEY (project_id, kind, resource_key, user_key)" + source;
+    };
+    List<Object> params = new ArrayList<>(List.of(rule.kind(), Jdbc.text(rule.resourceId()),
+        Jdbc.text(rule.user().map(UserId::value)), resourceKey(rule), userKey(rule), rule.level().name(),
+        rule.project().value()));
+    ref.ifPresent(r -> {
+      params.add(r.kind());
+      params.add(r.id());
+    });
+    int rows = tx.jdbc().update("writing a resource rule in " + rule.project(), sql, params.toArray());
+    checkArgument(rows > 0, "%s %s does not exist", ref.isEmpty() ? "project" : "resource",
+        ref.<Object>map(r -> r).orElse(rule.project()));
+  }
+
+  @Override
+  public boolean deleteRule(ResourceRule rule) {
+    checkNotNull(rule, "rule");
+    return tx.jdbc().update("deleting a resource rule in " + rule.project(),
+        "DELETE FROM warden_resource_rule WHERE project_id = ? AND kind = ? AND resource_key = ? AND user_key = ?",
+        rule.project().value(), rule.kind(), resourceKey(rule), userKey(rule)) > 0;
+  }
+
+  @Override
+  public List<ResourceRule> listRulesByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    return tx.jdbc().list("listing the resource rules of " + organization,
+            "SELECT " + RULE_COLUMNS + " FROM warden_resource_rule WHERE org_id = ?", JdbcResourceRepository::rule,
+            organization.value())
+        .stream()
+        .sorted(RULE_ORDER)
+        .toList();
+  }
+
+  @Override
+  public int deleteRulesByMember(OrgId organization, UserId user) {
+    checkNotNull(organization, "organization");
+    checkNotNull(user, "user");
+    return tx.jdbc().update("deleting a member's resource rules in " + organization,
+        "DELETE FROM warden_resource_rule WHERE org_id = ? AND user_id = ?", organization.value(), user.value());
+  }
+
+  /** The rule's resource id, or {@code ''} for a kind rule. */
+  private static String resourceKey(ResourceRule rule) {
+    return rule.resourceId().orElse(NO_KEY);
+  }
+
+  /** The rule's user id, or {@code ''} for a rule for everyone. */
+  private static String userKey(ResourceRule rule) {
+    return rule.user().map(UserId::value).orElse(NO_KEY);
+  }
+
+  private static Resource resource(ResultSet rs) throws SQLException {
+    return new Resource(
+        ResourceRef.of(ProjectId.of(rs.getString("project_id")), rs.getString("kind"), rs.getString("id")),
+        UserId.of(rs.getString("creator")),
+        Jdbc.instant(rs, "created_at"));
+  }
+
+  private static ResourceRule rule(ResultSet rs) throws SQLException {
+    return new ResourceRule(
+        ProjectId.of(rs.getString("project_id")),
+        rs.getString("kind"),
+        Jdbc.optionalText(rs, "resource_id"),
+        Jdbc.optionalText(rs, "user_id").map(UserId::of),
+        AccessLevel.valueOf(rs.getString("level")));
+  }
+}

@@ -329,7 +329,12 @@ public final class AccessPolicy implements AutoCloseable {
 
   private static Decision failClosed(RuntimeException e, Trace trace) {
     boolean unavailable = e instanceof StorageException s && s.code() == ErrorCode.STORE_UNAVAILABLE;
-    LOG.error("check failed; denying (fail closed)", e);
+    if (unavailable) {
+      // Expected during an outage, once per check: no stack trace, so the log stays readable.
+      LOG.warn("store unavailable; denying (fail closed): {}", e.getMessage());
+    } else {
+      LOG.error("check failed; denying (fail closed)", e);
+    }
     trace.step("deciding failed: %s", e.getClass().getSimpleName());
     return Decision.deny(unavailable ? Reason.STORE_UNAVAILABLE : Reason.INTERNAL_ERROR);
   }

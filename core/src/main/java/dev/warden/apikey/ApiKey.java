@@ -8,6 +8,7 @@ import dev.warden.internal.Names;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -40,9 +41,9 @@ public record ApiKey(
     organizations = ImmutableSet.copyOf(organizations);
     projects = ImmutableSet.copyOf(projects);
     checkArgument(lastFour != null && lastFour.length() == 4, "lastFour must be 4 characters");
-    checkNotNull(createdAt, "createdAt");
-    checkNotNull(lastUsedAt, "lastUsedAt");
-    checkNotNull(lastRolledAt, "lastRolledAt");
+    createdAt = Instants.micros(createdAt, "createdAt");
+    lastUsedAt = Instants.micros(lastUsedAt, "lastUsedAt");
+    lastRolledAt = Instants.micros(lastRolledAt, "lastRolledAt");
   }
 
   /** The key as users see it in lists: {@code phx_…} and its last four characters. */

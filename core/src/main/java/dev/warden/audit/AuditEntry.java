@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectId;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,7 @@ public record AuditEntry(
     checkArgument(action != null && action.matches("[a-z_]+(\\.[a-z_]+)+"), "action must look like 'member.joined', but was %s", action);
     checkNotNull(target, "target");
     changes = ImmutableList.copyOf(changes);
-    checkNotNull(at, "at");
+    at = Instants.micros(at, "at");
   }
 
   /** Whether this entry records a refused attempt. */

@@ -8,6 +8,7 @@ import dev.warden.organization.EmailAddress;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +39,10 @@ public record Invite(
     checkNotNull(level, "level");
     grants = ImmutableList.copyOf(grants);
     checkNotNull(invitedBy, "invitedBy");
-    checkNotNull(createdAt, "createdAt");
-    checkNotNull(expiresAt, "expiresAt");
+    createdAt = Instants.micros(createdAt, "createdAt");
+    expiresAt = Instants.micros(expiresAt, "expiresAt");
     checkArgument(expiresAt.isAfter(createdAt), "invite must expire after it is created");
-    checkNotNull(acceptedAt, "acceptedAt");
+    acceptedAt = Instants.micros(acceptedAt, "acceptedAt");
   }
 
   /** Whether the invite can still be accepted at {@code now}: unused and unexpired. */

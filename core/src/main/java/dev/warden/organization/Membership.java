@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.internal.Names;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -31,8 +32,8 @@ public record Membership(
     checkNotNull(email, "email");
     checkNotNull(level, "level");
     note = Names.note(note);
-    checkNotNull(expiresAt, "expiresAt");
-    checkNotNull(joinedAt, "joinedAt");
+    expiresAt = Instants.micros(expiresAt, "expiresAt");
+    joinedAt = Instants.micros(joinedAt, "joinedAt");
     checkNotNull(invitedBy, "invitedBy");
     checkArgument(level != OrgLevel.OWNER || expiresAt.isEmpty(), "an Owner's membership must not expire");
   }

@@ -3,6 +3,7 @@ package dev.warden.organization;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.internal.Names;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 
 /**
@@ -14,7 +15,7 @@ public record Organization(OrgId id, String name, Instant createdAt, Organizatio
   public Organization {
     checkNotNull(id, "id");
     name = Names.name(name, "organization name");
-    checkNotNull(createdAt, "createdAt");
+    createdAt = Instants.micros(createdAt, "createdAt");
     checkNotNull(settings, "settings");
   }
 

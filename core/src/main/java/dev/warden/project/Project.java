@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.internal.Names;
 import dev.warden.organization.OrgId;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 
 /**
@@ -30,7 +31,7 @@ public record Project(
     checkNotNull(visibility, "visibility");
     checkNotNull(defaultRole, "defaultRole");
     checkArgument(token != null && token.startsWith("phc_") && token.length() > 4, "project token must start with phc_");
-    checkNotNull(createdAt, "createdAt");
+    createdAt = Instants.micros(createdAt, "createdAt");
   }
 
   public Project withName(String newName) {

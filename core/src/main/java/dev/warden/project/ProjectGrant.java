@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.internal.Names;
 import dev.warden.organization.UserId;
+import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -23,9 +24,9 @@ public record ProjectGrant(
     checkNotNull(project, "project");
     checkNotNull(user, "user");
     checkNotNull(role, "role");
-    checkNotNull(expiresAt, "expiresAt");
+    expiresAt = Instants.micros(expiresAt, "expiresAt");
     checkNotNull(grantedBy, "grantedBy");
-    checkNotNull(grantedAt, "grantedAt");
+    grantedAt = Instants.micros(grantedAt, "grantedAt");
   }
 
   /** Whether the grant applies at {@code now} (expiry is exclusive). */

@@ -71,7 +71,8 @@ public final class InMemoryStore implements Store {
   private final Map<ApiKeyId, ApiKey> keys = new ConcurrentHashMap<>();
   private final Map<ApiKeyId, String> keyHashes = new ConcurrentHashMap<>();
   private final Map<String, ApiKeyId> keyByHash = new ConcurrentHashMap<>();
-  private final Map<UserId, Object> keyLocks = new ConcurrentHashMap<>();
+  /** Each user's key ids; the set is also the lock that keeps a user under the key limit. */
+  private final Map<UserId, Set<ApiKeyId>> keysByUser = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<AuditCursor, AuditEntry> audit = new ConcurrentSkipListMap<>(
       Comparator.comparing(AuditCursor::at).thenComparing(AuditCursor::id).reversed());
 
@@ -618,13 +619,16 @@ public final class InMemoryStore implements Store {
         checkNotNull(valueHash, "valueHash");
         checkArgument(!keys.containsKey(key.id()), "api key %s exists", key.id());
         checkArgument(!keyByHash.containsKey(valueHash), "api key hash must be unique");
-        synchronized (keyLocks.computeIfAbsent(key.user(), u -> new Object())) {
-          if (listByUser(key.user()).size() >= max) {
+        Set<ApiKeyId> owned = keysByUser.computeIfAbsent(key.user(), u -> ConcurrentHashMap.newKeySet());
+        synchronized (owned) {
+          if (owned.size() >= max) {
             return false;
           }
           put(keys, key.id(), key);
           put(keyHashes, key.id(), valueHash);
           put(keyByHash, valueHash, key.id());
+          owned.add(key.id());
+          undo.push(() -> owned.remove(key.id()));
           return true;
         }
       }
@@ -647,8 +651,9 @@ public final class InMemoryStore implements Store {
       public List<ApiKey> listByUser(UserId user) {
         checkOpen();
         checkNotNull(user, "user");
-        return keys.values().stream()
-            .filter(k -> k.user().equals(user))
+        return keysByUser.getOrDefault(user, Set.of()).stream()
+            .map(keys::get)
+            .filter(java.util.Objects::nonNull)
             .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
             .toList();
       }
@@ -669,8 +674,13 @@ public final class InMemoryStore implements Store {
       @Override
       public boolean delete(ApiKeyId id) {
         checkOpen();
-        if (remove(keys, checkNotNull(id, "id")) == null) {
+        ApiKey removed = remove(keys, checkNotNull(id, "id"));
+        if (removed == null) {
           return false;
+        }
+        Set<ApiKeyId> owned = keysByUser.get(removed.user());
+        if (owned != null && owned.remove(id)) {
+          undo.push(() -> owned.add(id));
         }
         remove(keyByHash, remove(keyHashes, id));
         return true;

@@ -1,0 +1,64 @@
+package dev.warden.benchmarks;
+
+import dev.warden.Principal;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.report.AccessReview;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The access reports of issue 7 on a large organization (10k members, 1k projects, 100k grants):
+ * the access registry rendered as Markdown, and the access review.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class ReportBenchmark {
+
+  @Param({"LARGE"})
+  public DataSet.Size size;
+
+  private WardenSide warden;
+  private Principal owner;
+  private OrgId org;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    DataSet data = DataSet.generate(size);
+    warden = WardenSide.load(data);
+    org = data.mixOrg();
+    owner = data.members().stream()
+        .filter(m -> m.org().equals(org) && m.level() == OrgLevel.OWNER)
+        .findFirst()
+        .map(m -> Principal.user(m.user()))
+        .orElseThrow(() -> new IllegalStateException("the data set has no Owner"));
+  }
+
+  /** The access registry of the whole organization, as the Markdown document. */
+  @Benchmark
+  public String registryMarkdown() {
+    return warden.policy().reports().registry(owner, org).toMarkdown();
+  }
+
+  /** The access review: expired and expiring access, members without projects, unused keys, counts. */
+  @Benchmark
+  public AccessReview review() {
+    return warden.policy().reports().review(owner, org, Duration.ofDays(30), Duration.ofDays(90));
+  }
+}

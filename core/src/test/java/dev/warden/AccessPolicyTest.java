@@ -1,5 +1,9 @@
 package dev.warden;
 
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
+import static dev.warden.testing.WardenAssertions.thrown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -25,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.function.Function;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,29 +59,10 @@ class AccessPolicyTest {
   void setUp() {
     policy = AccessPolicy.builder().store(store).clock(clock).build();
     org = policy.organizations().create(alice, "Acme Corp").id();
-    join(bob, OrgLevel.ADMIN);
-    join(carol, OrgLevel.MEMBER);
+    join(policy, alice, org, bob, OrgLevel.ADMIN);
+    join(policy, alice, org, carol, OrgLevel.MEMBER);
     open = policy.projects().create(alice, org, "Production");
-    secret = policy.projects().setVisibility(alice, policy.projects().create(alice, org, "Secret").id(), Visibility.PRIVATE);
-  }
-
-  private void join(Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), who, email);
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
-  }
-
-  private static Throwable thrown(ThrowingCallable call) {
-    try {
-      call.call();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected an exception");
+    secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
   }
 
   // ================================================================================ check

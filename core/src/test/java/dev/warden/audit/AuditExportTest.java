@@ -24,6 +24,7 @@ import dev.warden.spi.ProjectRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
+import dev.warden.testing.ForwardingAuditRepository;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -525,20 +526,14 @@ class AuditExportTest {
       return delegate.inTransaction(tx -> work.apply(new dev.warden.testing.ForwardingTransaction(tx) {
         @Override
         public AuditRepository audit() {
-          AuditRepository audit = tx.audit();
-          return new AuditRepository() {
-            @Override
-            public void append(AuditEntry entry) {
-              audit.append(entry);
-            }
-
+          return new ForwardingAuditRepository(tx.audit()) {
             @Override
             public List<AuditEntry> query(AuditQuery query, Optional<AuditCursor> after, int limit) {
               StringWriter out = watched;
               if (out != null) {
                 reads.add(new int[] {limit, out.getBuffer().length()});
               }
-              return audit.query(query, after, limit);
+              return super.query(query, after, limit);
             }
           };
         }

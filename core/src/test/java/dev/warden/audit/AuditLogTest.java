@@ -1,5 +1,6 @@
 package dev.warden.audit;
 
+import static dev.warden.testing.OrgFixtures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,6 +37,7 @@ import dev.warden.spi.ProjectRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
+import dev.warden.testing.ForwardingAuditRepository;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -91,14 +93,8 @@ class AuditLogTest {
     carol = Principal.user(UserId.of("carol"), "carol@acme.com");
     org = policy.organizations().create(alice, "Acme Corp").id();
     defaultProject = policy.visibleProjects(alice, org).get(0).project().id();
-    join(bob, OrgLevel.MEMBER);
-    join(carol, OrgLevel.ADMIN);
-  }
-
-  private void join(Principal user, OrgLevel level) {
-    String email = user.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), user, email);
+    join(policy, alice, org, bob, OrgLevel.MEMBER);
+    join(policy, alice, org, carol, OrgLevel.ADMIN);
   }
 
   /** Every entry of the organization, newest first, read straight from the store. */
@@ -936,8 +932,7 @@ class AuditLogTest {
 
       @Override
       public AuditRepository audit() {
-        AuditRepository audit = tx.audit();
-        return new AuditRepository() {
+        return new ForwardingAuditRepository(tx.audit()) {
           @Override
           public void append(AuditEntry entry) {
             appends++;
@@ -949,12 +944,7 @@ class AuditLogTest {
               injected = true;
               throw new IllegalStateException("injected: audit append failed");
             }
-            audit.append(entry);
-          }
-
-          @Override
-          public List<AuditEntry> query(AuditQuery query, Optional<AuditCursor> after, int limit) {
-            return audit.query(query, after, limit);
+            super.append(entry);
           }
         };
       }

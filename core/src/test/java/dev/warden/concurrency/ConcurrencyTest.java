@@ -1,5 +1,6 @@
 package dev.warden.concurrency;
 
+import static dev.warden.testing.OrgFixtures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -54,6 +55,10 @@ class ConcurrencyTest {
   private static ExecutorService pool;
 
   private final FakeClock clock = FakeClock.create();
+  // The same people in every round; each round gives them a fresh policy.
+  private final Principal alice = user("alice");
+  private final Principal bob = user("bob");
+  private final Principal carol = user("carol");
 
   @BeforeAll
   static void startPool() {
@@ -72,8 +77,6 @@ class ConcurrencyTest {
   void accept_sameInviteBySameUserOnEightThreads_exactlyOneSucceeds() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       AccessPolicy policy = policy(PermissionMatrix.posthog());
-      Principal alice = user("alice");
-      Principal bob = user("bob");
       OrgId org = policy.organizations().create(alice, "Acme").id();
       ProjectId prod = policy.projects().create(alice, org, "Production").id();
       String token = policy.invites().create(alice, org,
@@ -103,7 +106,6 @@ class ConcurrencyTest {
   void accept_sameInviteByEightUsers_exactlyOneJoins() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       AccessPolicy policy = policy(PermissionMatrix.leastPrivilege());
-      Principal alice = user("alice");
       OrgId org = policy.organizations().create(alice, "Acme").id();
       String token = policy.invites().create(alice, org, InviteRequest.to("bob@acme.test")).token();
 
@@ -127,8 +129,6 @@ class ConcurrencyTest {
   void changeLevel_twoOwnersDemoteEachOther_anOwnerRemains() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       AccessPolicy policy = policy(PermissionMatrix.leastPrivilege());
-      Principal alice = user("alice");
-      Principal bob = user("bob");
       OrgId org = policy.organizations().create(alice, "Acme").id();
       join(policy, alice, org, bob, OrgLevel.OWNER);
 
@@ -181,7 +181,6 @@ class ConcurrencyTest {
   void transferOwnership_racingTransfers_exactlyOneOwner() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       AccessPolicy policy = policy(PermissionMatrix.posthog());
-      Principal alice = user("alice");
       List<Principal> members = new ArrayList<>();
       OrgId org = policy.organizations().create(alice, "Acme").id();
       for (int i = 0; i < THREADS; i++) {
@@ -210,8 +209,6 @@ class ConcurrencyTest {
   void grantAndRemove_concurrently_noGrantLeftForRemovedMember() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       AccessPolicy policy = policy(PermissionMatrix.leastPrivilege());
-      Principal alice = user("alice");
-      Principal bob = user("bob");
       OrgId org = policy.organizations().create(alice, "Acme").id();
       join(policy, alice, org, bob, OrgLevel.MEMBER);
       List<ProjectId> projects = new ArrayList<>();
@@ -258,9 +255,6 @@ class ConcurrencyTest {
   void checks_duringMutations_neverThrowAndNeverAllowRemovedMember() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
       AccessPolicy policy = policy(PermissionMatrix.leastPrivilege());
-      Principal alice = user("alice");
-      Principal bob = user("bob");
-      Principal carol = user("carol");
       OrgId org = policy.organizations().create(alice, "Acme").id();
       ProjectId secret = policy.projects().create(alice, org, "Secret").id();
       join(policy, alice, org, bob, OrgLevel.MEMBER);
@@ -275,33 +269,25 @@ class ConcurrencyTest {
       CountDownLatch writersLeft = new CountDownLatch(2);
 
       List<Callable<Object>> tasks = new ArrayList<>();
-      tasks.add(() -> { // writer 1: churn on carol and the project, then remove bob, then churn more
-        try {
-          for (int i = 0; i < 10; i++) {
-            churn(policy, alice, carol, org, secret, i);
-          }
-          removing.set(true);
-          policy.members().remove(alice, org, bob.userId());
-          removed.set(true);
-          for (int i = 10; i < 20; i++) {
-            churn(policy, alice, carol, org, secret, i);
-          }
-          return null;
-        } finally {
-          writersLeft.countDown();
+      // writer 1: churn on carol and the project, then remove bob, then churn more
+      tasks.add(writer(writersLeft, () -> {
+        for (int i = 0; i < 10; i++) {
+          churn(policy, alice, carol, org, secret, i);
         }
-      });
-      tasks.add(() -> { // writer 2: new projects and invites
-        try {
-          for (int i = 0; i < 10; i++) {
-            policy.projects().create(alice, org, "P" + i);
-            policy.invites().create(alice, org, InviteRequest.to("guest" + i + "@acme.test"));
-          }
-          return null;
-        } finally {
-          writersLeft.countDown();
+        removing.set(true);
+        policy.members().remove(alice, org, bob.userId());
+        removed.set(true);
+        for (int i = 10; i < 20; i++) {
+          churn(policy, alice, carol, org, secret, i);
         }
-      });
+      }));
+      // writer 2: new projects and invites
+      tasks.add(writer(writersLeft, () -> {
+        for (int i = 0; i < 10; i++) {
+          policy.projects().create(alice, org, "P" + i);
+          policy.invites().create(alice, org, InviteRequest.to("guest" + i + "@acme.test"));
+        }
+      }));
       for (int r = 0; r < THREADS - 2; r++) {
         tasks.add(() -> {
           while (!writersDone.get()) {
@@ -330,6 +316,18 @@ class ConcurrencyTest {
       assertThat(violations).as("round %s after %s reads", round, reads.get()).isEmpty();
       assertThat(policy.check(bob, Capability.VIEW_DATA, secret)).isEqualTo(Decision.notFound());
     }
+  }
+
+  /** A task that runs {@code work}, then counts {@code done} down, whether {@code work} returned or threw. */
+  private static Callable<Object> writer(CountDownLatch done, Runnable work) {
+    return () -> {
+      try {
+        work.run();
+        return null;
+      } finally {
+        done.countDown();
+      }
+    };
   }
 
   private static void churn(AccessPolicy policy, Principal alice, Principal carol, OrgId org, ProjectId p, int i) {
@@ -393,12 +391,6 @@ class ConcurrencyTest {
 
   private static Principal user(String id) {
     return Principal.user(UserId.of(id), id + "@acme.test");
-  }
-
-  private static void join(AccessPolicy policy, Principal inviter, OrgId org, Principal user, OrgLevel level) {
-    String email = user.email().orElseThrow().value();
-    String token = policy.invites().create(inviter, org, InviteRequest.to(email).level(level)).token();
-    policy.invites().accept(token, user, email);
   }
 
   /** The Owners among {@code candidates}, as the first of them who can still list the members sees it. */

@@ -1,5 +1,10 @@
 package dev.warden.invite;
 
+import static dev.warden.testing.InterceptingStore.intercepting;
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
+import static dev.warden.testing.WardenAssertions.thrown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,11 +30,7 @@ import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import dev.warden.spi.InviteRepository;
 import dev.warden.spi.Store;
-import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -40,8 +41,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,33 +70,9 @@ class InviteLifecycleTest {
   /** alice (Owner), bob (Admin), carol (Member). */
   private OrgId acme(AccessPolicy policy) {
     OrgId org = policy.organizations().create(alice, "Acme Corp").id();
-    join(policy, org, bob, OrgLevel.ADMIN);
-    join(policy, org, carol, OrgLevel.MEMBER);
+    join(policy, alice, org, bob, OrgLevel.ADMIN);
+    join(policy, alice, org, carol, OrgLevel.MEMBER);
     return org;
-  }
-
-  private Membership join(AccessPolicy policy, OrgId org, Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    return policy.invites().accept(invite.token(), who, email);
-  }
-
-  private Project privateProject(AccessPolicy policy, OrgId org, String name) {
-    Project p = policy.projects().create(alice, org, name);
-    return policy.projects().setVisibility(alice, p.id(), Visibility.PRIVATE);
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
-  }
-
-  private static Throwable thrown(ThrowingCallable call) {
-    try {
-      call.call();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected an exception");
   }
 
   // ================================================================================ create
@@ -273,7 +248,7 @@ class InviteLifecycleTest {
   void create_grantOnProjectHiddenFromInviter_notFoundSameAsUnknown() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org, "Secret");
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
 
     Throwable hidden = thrown(() -> policy.invites().create(carol, org,
         InviteRequest.to("erin@acme.com").grant(secret.id(), ProjectRole.VIEWER)));
@@ -320,7 +295,7 @@ class InviteLifecycleTest {
   void create_memberWithProjectAdminGrant_mayInviteWithAnyRoleThere() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org, "Secret");
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     policy.grants().grant(alice, secret.id(), carol.userId(), ProjectRole.ADMIN);
 
     IssuedInvite invite = policy.invites().create(carol, org, InviteRequest.to("erin@acme.com").grant(secret.id(), ProjectRole.ADMIN));
@@ -333,7 +308,7 @@ class InviteLifecycleTest {
   void create_orgAdmin_anyProjectAnyRole() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org, "Secret");
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     Project open = policy.projects().create(alice, org, "Production");
 
     IssuedInvite invite = policy.invites().create(bob, org, InviteRequest.to("erin@acme.com")
@@ -516,7 +491,7 @@ class InviteLifecycleTest {
   void accept_valid_membershipAtLevelWithGrantsAndInviteConsumed() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org, "Secret");
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     Project open = policy.projects().create(alice, org, "Production");
     IssuedInvite invite = policy.invites().create(bob, org, InviteRequest.to("erin@acme.com")
         .grant(secret.id(), ProjectRole.MEMBER).grant(open.id(), ProjectRole.VIEWER));
@@ -644,8 +619,8 @@ class InviteLifecycleTest {
   void accept_overExpiredUnsweptMembership_replacesItAndItsStaleGrants() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org, "Secret");
-    Project other = privateProject(policy, org, "Other");
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
+    Project other = project(policy, alice, org, "Other", Visibility.PRIVATE);
     policy.grants().grant(alice, secret.id(), carol.userId(), ProjectRole.ADMIN);
     policy.members().setExpiry(alice, org, carol.userId(), clock.instant().plus(Duration.ofHours(1)));
     clock.advance(Duration.ofDays(1));
@@ -665,8 +640,8 @@ class InviteLifecycleTest {
   void accept_grantOnProjectDeletedMeanwhile_skippedAndOthersApplied() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project doomed = privateProject(policy, org, "Doomed");
-    Project kept = privateProject(policy, org, "Kept");
+    Project doomed = project(policy, alice, org, "Doomed", Visibility.PRIVATE);
+    Project kept = project(policy, alice, org, "Kept", Visibility.PRIVATE);
     IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to("erin@acme.com")
         .grant(doomed.id(), ProjectRole.MEMBER).grant(kept.id(), ProjectRole.VIEWER));
     policy.projects().delete(alice, doomed.id());
@@ -785,7 +760,7 @@ class InviteLifecycleTest {
     // hidden object exists. A Member may list pending invites, so the invites must not name it.
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org, "Secret");
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     Project open = policy.projects().create(alice, org, "Production");
     policy.invites().create(alice, org, InviteRequest.to("erin@acme.com")
         .grant(secret.id(), ProjectRole.ADMIN).grant(open.id(), ProjectRole.VIEWER));
@@ -882,44 +857,5 @@ class InviteLifecycleTest {
 
     assertRefused(() -> policy.invites().revoke(alice, org, invite.id()), NotFoundException.class, ErrorCode.INVITE_NOT_FOUND);
     assertThat(policy.invites().listPending(alice, other)).containsExactly(invite.invite());
-  }
-
-  // ================================================================================ store helper
-
-  /** Sees every repository call of a store and decides what happens. */
-  private interface Interceptor {
-    Object call(Class<?> repository, Method method, Object[] args, Call proceed) throws Throwable;
-  }
-
-  /** The real repository call. */
-  private interface Call {
-    Object get() throws Throwable;
-  }
-
-  private static Store intercepting(Store delegate, Interceptor interceptor) {
-    return new Store() {
-      @Override
-      public <T> T inTransaction(Function<Transaction, T> work) {
-        return delegate.inTransaction(tx -> work.apply(wrap(tx, interceptor)));
-      }
-    };
-  }
-
-  private static Transaction wrap(Transaction tx, Interceptor interceptor) {
-    ClassLoader loader = InviteLifecycleTest.class.getClassLoader();
-    return (Transaction) Proxy.newProxyInstance(loader, new Class<?>[] {Transaction.class}, (proxy, method, args) -> {
-      Object repository = invoke(method, tx, args);
-      Class<?> type = method.getReturnType();
-      return Proxy.newProxyInstance(loader, new Class<?>[] {type},
-          (p, m, a) -> interceptor.call(type, m, a, () -> invoke(m, repository, a)));
-    });
-  }
-
-  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 }

@@ -1,5 +1,10 @@
 package dev.warden.organization;
 
+import static dev.warden.testing.InterceptingStore.intercepting;
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
+import static dev.warden.testing.WardenAssertions.thrown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,11 +33,7 @@ import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.Notifier;
 import dev.warden.spi.ProjectRepository;
 import dev.warden.spi.Store;
-import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +41,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,17 +69,11 @@ class MembershipRulesTest {
   /** An organization of alice (Owner) with bob (Admin), carol and dave (Members); notifications so far cleared. */
   private OrgId acme(AccessPolicy policy) {
     OrgId org = policy.organizations().create(alice, "Acme Corp").id();
-    join(policy, org, bob, OrgLevel.ADMIN);
-    join(policy, org, carol, OrgLevel.MEMBER);
-    join(policy, org, dave, OrgLevel.MEMBER);
+    join(policy, alice, org, bob, OrgLevel.ADMIN);
+    join(policy, alice, org, carol, OrgLevel.MEMBER);
+    join(policy, alice, org, dave, OrgLevel.MEMBER);
     notified.clear();
     return org;
-  }
-
-  private void join(AccessPolicy policy, OrgId org, Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), who, email);
   }
 
   private Membership member(AccessPolicy policy, OrgId org, Principal who) {
@@ -93,10 +86,6 @@ class MembershipRulesTest {
 
   private static Project defaultProject(AccessPolicy policy, Principal owner, OrgId org) {
     return policy.visibleProjects(owner, org).get(0).project();
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
   }
 
   // ================================================================================ create
@@ -229,8 +218,8 @@ class MembershipRulesTest {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
 
-    Throwable hidden = catchWarden(() -> policy.organizations().rename(erin, org, "Erin Corp"));
-    Throwable missing = catchWarden(() -> policy.organizations().rename(erin, OrgId.of("org_missing"), "Erin Corp"));
+    Throwable hidden = thrown(() -> policy.organizations().rename(erin, org, "Erin Corp"));
+    Throwable missing = thrown(() -> policy.organizations().rename(erin, OrgId.of("org_missing"), "Erin Corp"));
 
     assertThat(hidden).isInstanceOf(NotFoundException.class);
     assertThat(((WardenException) hidden).code()).isEqualTo(ErrorCode.NOT_FOUND);
@@ -668,7 +657,7 @@ class MembershipRulesTest {
   void leave_member_membershipAndGrantsGone() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org);
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     policy.grants().grant(alice, secret.id(), carol.userId(), ProjectRole.MEMBER);
 
     policy.members().leave(carol, org);
@@ -676,7 +665,7 @@ class MembershipRulesTest {
     assertThat(policy.check(carol, Capability.VIEW_ORGANIZATION, org)).isEqualTo(Decision.notFound());
     assertThat(policy.members().list(alice, org)).extracting(Membership::user).doesNotContain(carol.userId());
     assertThat(policy.grants().list(alice, secret.id())).extracting(ProjectGrant::user).doesNotContain(carol.userId());
-    join(policy, org, carol, OrgLevel.MEMBER);
+    join(policy, alice, org, carol, OrgLevel.MEMBER);
     assertThat(policy.check(carol, Capability.VIEW_DATA, secret.id())).isEqualTo(Decision.notFound());
   }
 
@@ -733,7 +722,7 @@ class MembershipRulesTest {
   void remove_adminRemovesMember_membershipAndGrantsGone() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org);
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     policy.grants().grant(alice, secret.id(), carol.userId(), ProjectRole.VIEWER);
 
     policy.members().remove(bob, org, carol.userId());
@@ -924,7 +913,7 @@ class MembershipRulesTest {
   void sweepExpired_expiredMembershipAndGrant_removedAndCounted() {
     AccessPolicy policy = policy(PermissionMatrix.posthog());
     OrgId org = acme(policy);
-    Project secret = privateProject(policy, org);
+    Project secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
     policy.grants().grant(alice, secret.id(), carol.userId(), ProjectRole.MEMBER);
     policy.grants().grant(alice, secret.id(), dave.userId(), ProjectRole.VIEWER, clock.instant().plus(HOUR));
     policy.members().setExpiry(alice, org, carol.userId(), clock.instant().plus(HOUR));
@@ -963,7 +952,7 @@ class MembershipRulesTest {
     policy.members().setExpiry(alice, org, dave.userId(), clock.instant().plus(HOUR));
     clock.advance(HOUR); // dave's membership has expired but is not swept
 
-    join(policy, org, erin, OrgLevel.MEMBER);
+    join(policy, alice, org, erin, OrgLevel.MEMBER);
 
     assertThat(notified).hasSize(1);
     MemberJoined event = notified.get(0);
@@ -983,7 +972,7 @@ class MembershipRulesTest {
     ref.set(policy);
     OrgId org = policy.organizations().create(alice, "Acme Corp").id();
 
-    join(policy, org, erin, OrgLevel.MEMBER);
+    join(policy, alice, org, erin, OrgLevel.MEMBER);
 
     assertThat(seenByNotifier.get()).isEqualTo(Decision.allow(Reason.ORG_LEVEL));
   }
@@ -995,7 +984,7 @@ class MembershipRulesTest {
     assertThat(policy.organizations().get(alice, org).settings().memberJoinedNotifications()).isTrue();
 
     policy.organizations().updateSettings(bob, org, OrganizationSettings.defaults().withMemberJoinedNotifications(false));
-    join(policy, org, erin, OrgLevel.MEMBER);
+    join(policy, alice, org, erin, OrgLevel.MEMBER);
 
     assertThat(notified).isEmpty();
     assertThat(policy.check(erin, Capability.VIEW_ORGANIZATION, org).allowed()).isTrue();
@@ -1008,7 +997,7 @@ class MembershipRulesTest {
     policy.organizations().updateSettings(alice, org, OrganizationSettings.defaults().withMemberJoinedNotifications(false));
     policy.organizations().updateSettings(alice, org, OrganizationSettings.defaults().withMemberJoinedNotifications(true));
 
-    join(policy, org, erin, OrgLevel.MEMBER);
+    join(policy, alice, org, erin, OrgLevel.MEMBER);
 
     assertThat(notified).hasSize(1);
   }
@@ -1042,60 +1031,8 @@ class MembershipRulesTest {
 
   // ================================================================================ helpers
 
-  private Project privateProject(AccessPolicy policy, OrgId org) {
-    Project p = policy.projects().create(alice, org, "Secret");
-    return policy.projects().setVisibility(alice, p.id(), Visibility.PRIVATE);
-  }
-
-  private static Throwable catchWarden(ThrowingCallable call) {
-    try {
-      call.call();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected an exception");
-  }
-
   @SuppressWarnings("unchecked")
   private static List<Membership> castList(Object list) {
     return (List<Membership>) list;
-  }
-
-  /** Sees every repository call of a store and decides what happens. */
-  private interface Interceptor {
-    Object call(Class<?> repository, Method method, Object[] args, Call proceed) throws Throwable;
-  }
-
-  /** The real repository call. */
-  private interface Call {
-    Object get() throws Throwable;
-  }
-
-  /** A store passing every repository call through {@code interceptor}. */
-  private static Store intercepting(Store delegate, Interceptor interceptor) {
-    return new Store() {
-      @Override
-      public <T> T inTransaction(Function<Transaction, T> work) {
-        return delegate.inTransaction(tx -> work.apply(wrap(tx, interceptor)));
-      }
-    };
-  }
-
-  private static Transaction wrap(Transaction tx, Interceptor interceptor) {
-    ClassLoader loader = MembershipRulesTest.class.getClassLoader();
-    return (Transaction) Proxy.newProxyInstance(loader, new Class<?>[] {Transaction.class}, (proxy, method, args) -> {
-      Object repository = invoke(method, tx, args);
-      Class<?> type = method.getReturnType();
-      return Proxy.newProxyInstance(loader, new Class<?>[] {type},
-          (p, m, a) -> interceptor.call(type, m, a, () -> invoke(m, repository, a)));
-    });
-  }
-
-  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 }

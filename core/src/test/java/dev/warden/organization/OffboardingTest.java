@@ -1,5 +1,8 @@
 package dev.warden.organization;
 
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -18,7 +21,6 @@ import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
 import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.IssuedApiKey;
-import dev.warden.audit.AuditCursor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.audit.Change;
@@ -40,16 +42,15 @@ import dev.warden.spi.AuditRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
+import dev.warden.testing.ForwardingAuditRepository;
 import dev.warden.testing.ForwardingTransaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,14 +96,12 @@ class OffboardingTest {
   void setUp() {
     policy = AccessPolicy.builder().store(store).clock(clock).build();
     acme = policy.organizations().create(alice, "Acme Corp").id();
-    join(bob, OrgLevel.ADMIN);
-    join(carol, OrgLevel.MEMBER);
-    join(dave, OrgLevel.MEMBER);
-    join(erin, OrgLevel.MEMBER);
-    prod = policy.projects().create(alice, acme, "Production").id();
-    policy.projects().setVisibility(alice, prod, Visibility.OPEN);
-    secret = policy.projects().create(alice, acme, "Secret").id();
-    policy.projects().setVisibility(alice, secret, Visibility.PRIVATE);
+    join(policy, alice, acme, bob, OrgLevel.ADMIN);
+    join(policy, alice, acme, carol, OrgLevel.MEMBER);
+    join(policy, alice, acme, dave, OrgLevel.MEMBER);
+    join(policy, alice, acme, erin, OrgLevel.MEMBER);
+    prod = project(policy, alice, acme, "Production", Visibility.OPEN).id();
+    secret = project(policy, alice, acme, "Secret", Visibility.PRIVATE).id();
     policy.grants().grant(alice, secret, carol.userId(), ProjectRole.MEMBER);
 
     agency = policy.organizations().create(carol, "Carol's Agency").id();
@@ -129,22 +128,12 @@ class OffboardingTest {
     clock.advance(Duration.ofMinutes(5));
   }
 
-  private void join(Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, acme, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), who, email);
-  }
-
   private void key(String label, ApiKeyRequest request) {
     keys.put(label, policy.apiKeys().create(carol, request));
   }
 
   private ApiKeyId keyId(String label) {
     return keys.get(label).key().id();
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
   }
 
   private List<ResourceRule> rules() {
@@ -313,7 +302,7 @@ class OffboardingTest {
   @Test
   void offboard_anAdmin_byAnAdmin() {
     Principal other = Principal.user(UserId.of("zed"), "zed@acme.com");
-    join(other, OrgLevel.ADMIN);
+    join(policy, alice, acme, other, OrgLevel.ADMIN);
 
     policy.members().offboard(bob, acme, other.userId(), dave.userId());
 
@@ -453,20 +442,14 @@ class OffboardingTest {
       return delegate.inTransaction(tx -> work.apply(new ForwardingTransaction(tx) {
         @Override
         public AuditRepository audit() {
-          AuditRepository audit = tx.audit();
-          return new AuditRepository() {
+          return new ForwardingAuditRepository(tx.audit()) {
             @Override
             public void append(AuditEntry entry) {
               if (entry.action().equals(failOn)) {
                 failed = true;
                 throw new IllegalStateException("injected: audit append of " + entry.action() + " failed");
               }
-              audit.append(entry);
-            }
-
-            @Override
-            public List<AuditEntry> query(AuditQuery query, Optional<AuditCursor> after, int limit) {
-              return audit.query(query, after, limit);
+              super.append(entry);
             }
           };
         }

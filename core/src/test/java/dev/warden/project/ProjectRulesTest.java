@@ -1,5 +1,9 @@
 package dev.warden.project;
 
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
+import static dev.warden.testing.WardenAssertions.thrown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -73,31 +77,12 @@ class ProjectRulesTest {
   private void setUp(PermissionMatrix matrix) {
     policy = AccessPolicy.builder().clock(clock).matrix(matrix).build();
     org = policy.organizations().create(alice, "Acme Corp").id();
-    join(bob, OrgLevel.ADMIN);
-    join(carol, OrgLevel.MEMBER);
-    join(dave, OrgLevel.MEMBER);
+    join(policy, alice, org, bob, OrgLevel.ADMIN);
+    join(policy, alice, org, carol, OrgLevel.MEMBER);
+    join(policy, alice, org, dave, OrgLevel.MEMBER);
     defaultProject = policy.visibleProjects(alice, org).get(0).project();
-    open = policy.projects().setVisibility(alice, policy.projects().create(alice, org, "Production").id(), Visibility.OPEN);
-    secret = policy.projects().setVisibility(alice, policy.projects().create(alice, org, "Secret").id(), Visibility.PRIVATE);
-  }
-
-  private void join(Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), who, email);
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
-  }
-
-  private static Throwable thrown(ThrowingCallable call) {
-    try {
-      call.call();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected an exception");
+    open = project(policy, alice, org, "Production", Visibility.OPEN);
+    secret = project(policy, alice, org, "Secret", Visibility.PRIVATE);
   }
 
   private static List<Capability> projectCapabilities() {

@@ -1324,7 +1324,8 @@ public final class MembershipModel {
     return o;
   }
 
-  private static Object result(Supplier<?> read) {
+  /** What {@code read} returns, or "refused: CODE" when Warden refuses it; for before/after comparisons. */
+  static Object result(Supplier<?> read) {
     try {
       return read.get();
     } catch (WardenException e) {

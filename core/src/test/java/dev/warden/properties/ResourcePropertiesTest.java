@@ -42,7 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -466,8 +466,12 @@ class ResourcePropertiesTest {
     return WardenArbitraries.principal(members.get((raw - USERS.size()) % members.size()).user());
   }
 
-  private static void register(MembershipModel m, int who, int orgIndex, int projectIndex, String kind) {
-    AccessPolicy policy = m.policy();
+  /**
+   * Runs {@code step} on the organization at {@code orgIndex} and its project at {@code projectIndex} (each
+   * taken modulo how many there are, projects as an Owner sees them); does nothing while there is none.
+   */
+  private static void onProject(AccessPolicy policy, int orgIndex, int projectIndex,
+      BiConsumer<OrgId, ProjectId> step) {
     List<OrgId> orgs = orgs(policy);
     if (orgs.isEmpty()) {
       return;
@@ -477,35 +481,33 @@ class ResourcePropertiesTest {
     if (projects.isEmpty()) {
       return;
     }
-    ProjectId project = projects.get(projectIndex % projects.size()).project().id();
-    Side side = side(m);
-    ResourceRef ref = ResourceRef.of(project, kind, "r" + side.next++);
-    attempt(m, "register", actor(policy, org, who), () -> {
-      policy.resources().register(actor(policy, org, who), ref);
-      side.refs.put(ref, org);
+    step.accept(org, projects.get(projectIndex % projects.size()).project().id());
+  }
+
+  private static void register(MembershipModel m, int who, int orgIndex, int projectIndex, String kind) {
+    AccessPolicy policy = m.policy();
+    onProject(policy, orgIndex, projectIndex, (org, project) -> {
+      Side side = side(m);
+      ResourceRef ref = ResourceRef.of(project, kind, "r" + side.next++);
+      attempt(m, "register", actor(policy, org, who), () -> {
+        policy.resources().register(actor(policy, org, who), ref);
+        side.refs.put(ref, org);
+      });
     });
   }
 
   private static void kindRule(MembershipModel m, int who, int orgIndex, int projectIndex, String kind,
       Optional<AccessLevel> level) {
     AccessPolicy policy = m.policy();
-    List<OrgId> orgs = orgs(policy);
-    if (orgs.isEmpty()) {
-      return;
-    }
-    OrgId org = orgs.get(orgIndex % orgs.size());
-    List<VisibleProject> projects = policy.visibleProjects(ownerOf(policy, org), org);
-    if (projects.isEmpty()) {
-      return;
-    }
-    ProjectId project = projects.get(projectIndex % projects.size()).project().id();
-    Principal p = actor(policy, org, who);
-    attempt(m, "kindRule", p, () -> {
-      if (level.isPresent()) {
-        policy.resources().setKindRule(p, project, kind, level.get());
-      } else {
-        policy.resources().clearKindRule(p, project, kind);
-      }
+    onProject(policy, orgIndex, projectIndex, (org, project) -> {
+      Principal p = actor(policy, org, who);
+      attempt(m, "kindRule", p, () -> {
+        if (level.isPresent()) {
+          policy.resources().setKindRule(p, project, kind, level.get());
+        } else {
+          policy.resources().clearKindRule(p, project, kind);
+        }
+      });
     });
   }
 
@@ -555,19 +557,12 @@ class ResourcePropertiesTest {
       }
       OrgId org = side(m).refs.get(ref);
       if (orgs(policy).contains(org)) {
-        o.put("rules of " + ref, readOrCode(() -> policy.resources().rules(ownerOf(policy, org), ref)));
-        o.put("creator of " + ref, readOrCode(() -> policy.resources().get(ownerOf(policy, org), ref).creator()));
+        o.put("rules of " + ref, MembershipModel.result(() -> policy.resources().rules(ownerOf(policy, org), ref)));
+        o.put("creator of " + ref,
+            MembershipModel.result(() -> policy.resources().get(ownerOf(policy, org), ref).creator()));
       }
     }
     return o;
-  }
-
-  private static Object readOrCode(Supplier<?> read) {
-    try {
-      return read.get();
-    } catch (WardenException e) {
-      return "refused: " + e.code();
-    }
   }
 
   private static String diff(Map<String, Object> before, Map<String, Object> after) {

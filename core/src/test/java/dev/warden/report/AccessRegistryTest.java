@@ -1,5 +1,6 @@
 package dev.warden.report;
 
+import static dev.warden.testing.WardenAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -10,7 +11,6 @@ import dev.warden.NotFoundException;
 import dev.warden.PageRequest;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
-import dev.warden.WardenException;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.IssuedApiKey;
@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,10 +83,6 @@ class AccessRegistryTest {
 
   private ProjectId project(String name) {
     return policy.projects().create(owner, org, name).id();
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
   }
 
   private static String golden(String name) throws IOException {

@@ -1,5 +1,8 @@
 package dev.warden.resource;
 
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -13,11 +16,8 @@ import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.RuleViolationException;
-import dev.warden.WardenException;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
-import dev.warden.invite.InviteRequest;
-import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
@@ -69,14 +69,12 @@ class DashboardsTest {
   void setUp() {
     policy = AccessPolicy.builder().clock(clock).build();
     org = policy.organizations().create(alice, "Acme Corp").id();
-    join(bob, OrgLevel.ADMIN);
+    join(policy, alice, org, bob, OrgLevel.ADMIN);
     for (Principal p : List.of(carol, dan, erin, frank, pam, vic)) {
-      join(p, OrgLevel.MEMBER);
+      join(policy, alice, org, p, OrgLevel.MEMBER);
     }
-    prod = policy.projects().create(alice, org, "Production").id();
-    policy.projects().setVisibility(alice, prod, Visibility.OPEN);
-    secret = policy.projects().create(alice, org, "Secret").id();
-    policy.projects().setVisibility(alice, secret, Visibility.PRIVATE);
+    prod = project(policy, alice, org, "Production", Visibility.OPEN).id();
+    secret = project(policy, alice, org, "Secret", Visibility.PRIVATE).id();
     policy.grants().grant(alice, prod, vic.userId(), ProjectRole.VIEWER);
     policy.grants().grant(alice, prod, pam.userId(), ProjectRole.ADMIN);
     policy.grants().grant(alice, secret, carol.userId(), ProjectRole.MEMBER);
@@ -85,18 +83,8 @@ class DashboardsTest {
     secretBoard = policy.resources().register(carol, ResourceRef.dashboard(secret, "board")).ref();
   }
 
-  private void join(Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), who, email);
-  }
-
   private void restrict(ResourceRef dashboard) {
     policy.resources().restrictDashboard(carol, dashboard, DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT);
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
   }
 
   private boolean canEdit(Principal who, ResourceRef dashboard) {
@@ -355,7 +343,7 @@ class DashboardsTest {
     policy.members().remove(alice, org, dan.userId());
 
     assertThat(policy.resources().collaborators(carol, kpis)).isEmpty();
-    join(dan, OrgLevel.MEMBER);
+    join(policy, alice, org, dan, OrgLevel.MEMBER);
     assertThat(canEdit(dan, kpis)).isFalse();
   }
 

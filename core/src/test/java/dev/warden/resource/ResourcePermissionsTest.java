@@ -1,5 +1,9 @@
 package dev.warden.resource;
 
+import static dev.warden.testing.OrgFixtures.join;
+import static dev.warden.testing.OrgFixtures.project;
+import static dev.warden.testing.WardenAssertions.assertRefused;
+import static dev.warden.testing.WardenAssertions.thrown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -18,8 +22,6 @@ import dev.warden.WardenException;
 import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
-import dev.warden.invite.InviteRequest;
-import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
 import dev.warden.matrix.Capability.Scope;
 import dev.warden.memory.InMemoryStore;
@@ -87,14 +89,12 @@ class ResourcePermissionsTest {
   void setUp() {
     policy = AccessPolicy.builder().store(store).clock(clock).build();
     org = policy.organizations().create(alice, "Acme Corp").id();
-    join(bob, OrgLevel.ADMIN);
+    join(policy, alice, org, bob, OrgLevel.ADMIN);
     for (Principal p : List.of(carol, dave, erin, frank, pam)) {
-      join(p, OrgLevel.MEMBER);
+      join(policy, alice, org, p, OrgLevel.MEMBER);
     }
-    prod = policy.projects().create(alice, org, "Production").id();
-    policy.projects().setVisibility(alice, prod, Visibility.OPEN);
-    secret = policy.projects().create(alice, org, "Secret").id();
-    policy.projects().setVisibility(alice, secret, Visibility.PRIVATE);
+    prod = project(policy, alice, org, "Production", Visibility.OPEN).id();
+    secret = project(policy, alice, org, "Secret", Visibility.PRIVATE).id();
     policy.grants().grant(alice, prod, dave.userId(), ProjectRole.VIEWER);
     policy.grants().grant(alice, prod, pam.userId(), ProjectRole.ADMIN);
     insight = register(erin, ResourceRef.of(prod, INSIGHT, "ins-1"));
@@ -102,12 +102,6 @@ class ResourcePermissionsTest {
   }
 
   // ============================================================================== helpers
-
-  private void join(Principal who, OrgLevel level) {
-    String email = who.email().orElseThrow().value();
-    IssuedInvite invite = policy.invites().create(alice, org, InviteRequest.to(email).level(level));
-    policy.invites().accept(invite.token(), who, email);
-  }
 
   private ResourceRef register(Principal creator, ResourceRef ref) {
     Resource r = policy.resources().register(creator, ref);
@@ -118,19 +112,6 @@ class ResourcePermissionsTest {
 
   private static List<Capability> projectCapabilities() {
     return Arrays.stream(Capability.values()).filter(c -> c.scope() == Scope.PROJECT).toList();
-  }
-
-  private static void assertRefused(ThrowingCallable call, Class<? extends WardenException> type, ErrorCode code) {
-    assertThatThrownBy(call).isInstanceOf(type).extracting(e -> ((WardenException) e).code()).isEqualTo(code);
-  }
-
-  private static Throwable thrown(ThrowingCallable call) {
-    try {
-      call.call();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected an exception");
   }
 
   /** The exception {@code call} throws, or null. */
@@ -872,7 +853,7 @@ class ResourcePermissionsTest {
     assertThat(rulesInStore()).containsExactlyInAnyOrder(
         ResourceRule.forMember(other, frank.userId(), AccessLevel.VIEWER),
         ResourceRule.forEveryone(other, AccessLevel.EDITOR));
-    join(carol, OrgLevel.MEMBER); // back again: the old rules are gone
+    join(policy, alice, org, carol, OrgLevel.MEMBER); // back again: the old rules are gone
     assertThat(levelOf(carol, insight)).isEqualTo(AccessLevel.EDITOR);
     assertThat(levelOf(carol, other)).isEqualTo(AccessLevel.EDITOR);
   }
@@ -903,7 +884,7 @@ class ResourcePermissionsTest {
     policy.members().setExpiry(alice, org, carol.userId(), clock.instant().plus(Duration.ofHours(1)));
     clock.advance(Duration.ofHours(1));
 
-    join(carol, OrgLevel.MEMBER); // §15 accepting over an expired, unswept membership replaces it
+    join(policy, alice, org, carol, OrgLevel.MEMBER); // §15 accepting over an expired, unswept membership replaces it
 
     assertThat(rulesInStore()).isEmpty();
     assertThat(levelOf(carol, insight)).isEqualTo(AccessLevel.EDITOR);

@@ -3,13 +3,7 @@ package dev.warden.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.examples.offboarding.ContractorOffboardingDemo;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Runs {@link ContractorOffboardingDemo} and checks the lines a reader relies on. */
@@ -85,25 +79,11 @@ class ContractorOffboardingDemoTest {
 
   /** The demo's output, with each line trimmed and runs of spaces (the alignment) collapsed. */
   private static List<String> run() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ContractorOffboardingDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    return bytes.toString(StandardCharsets.UTF_8).lines().map(l -> l.strip().replaceAll(" {2,}", " ")).toList();
+    return DemoTranscript.run(ContractorOffboardingDemo::run);
   }
 
   /** The lines under the one section header ("== title ==") that starts with {@code titleStart}. */
   private static List<String> section(String titleStart) {
-    Map<String, List<String>> sections = new LinkedHashMap<>();
-    List<String> current = new ArrayList<>();
-    for (String l : run()) {
-      if (l.startsWith("== ")) {
-        current = new ArrayList<>();
-        sections.put(l, current);
-      } else if (!l.isEmpty()) {
-        current.add(l);
-      }
-    }
-    List<String> titles = sections.keySet().stream().filter(t -> t.startsWith("== " + titleStart)).toList();
-    assertThat(titles).as("sections starting with '%s'", titleStart).hasSize(1);
-    return sections.get(titles.get(0));
+    return DemoTranscript.section(run(), titleStart);
   }
 }

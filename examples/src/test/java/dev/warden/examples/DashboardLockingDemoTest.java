@@ -1,15 +1,10 @@
 package dev.warden.examples;
 
+import static dev.warden.examples.DemoTranscript.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.examples.dashboards.DashboardLockingDemo;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Runs {@link DashboardLockingDemo} and checks the lines a reader relies on. */
@@ -77,31 +72,11 @@ class DashboardLockingDemoTest {
 
   /** The demo's output, with each line trimmed and runs of spaces (the alignment) collapsed. */
   private static List<String> run() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DashboardLockingDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    return bytes.toString(StandardCharsets.UTF_8).lines().map(l -> l.strip().replaceAll(" {2,}", " ")).toList();
+    return DemoTranscript.run(DashboardLockingDemo::run);
   }
 
   /** The lines under the one section header ("== title ==") that starts with {@code titleStart}. */
   private static List<String> section(String titleStart) {
-    Map<String, List<String>> sections = new LinkedHashMap<>();
-    List<String> current = new ArrayList<>();
-    for (String l : run()) {
-      if (l.startsWith("== ")) {
-        current = new ArrayList<>();
-        sections.put(l, current);
-      } else if (!l.isEmpty()) {
-        current.add(l);
-      }
-    }
-    List<String> titles = sections.keySet().stream().filter(t -> t.startsWith("== " + titleStart)).toList();
-    assertThat(titles).as("sections starting with '%s'", titleStart).hasSize(1);
-    return sections.get(titles.get(0));
-  }
-
-  private static String line(List<String> lines, String start) {
-    List<String> found = lines.stream().filter(l -> l.startsWith(start)).toList();
-    assertThat(found).as("lines starting with '%s'", start).hasSize(1);
-    return found.get(0);
+    return DemoTranscript.section(run(), titleStart);
   }
 }

@@ -1,11 +1,11 @@
 package dev.warden.examples.dashboards;
 
+import static dev.warden.examples.DemoOutput.describe;
 import static java.util.stream.Collectors.joining;
 
 import dev.warden.AccessPolicy;
-import dev.warden.Decision;
 import dev.warden.Principal;
-import dev.warden.WardenException;
+import dev.warden.examples.DemoOutput;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
@@ -39,12 +39,12 @@ public final class DashboardLockingDemo {
 
   // Nothing in this demo expires; a fixed clock keeps the output the same on every run.
   private final AccessPolicy policy = AccessPolicy.builder().clock(Clock.fixed(START, ZoneOffset.UTC)).build();
-  private final PrintStream out;
+  private final DemoOutput out;
   /** The host's names for Warden's resource ids. */
   private final Map<ResourceRef, String> names = new LinkedHashMap<>();
 
   private DashboardLockingDemo(PrintStream out) {
-    this.out = out;
+    this.out = new DemoOutput(out);
   }
 
   public static void main(String[] args) {
@@ -67,7 +67,7 @@ public final class DashboardLockingDemo {
     out.println("Warden dashboard locking demo: PostHog's granular dashboard permissions.");
     out.println("Each decision reads: user, capability, dashboard, outcome (reason).");
 
-    section("Acme Corp: Product is open to every member, Finance is private");
+    out.section("Acme Corp: Product is open to every member, Finance is private");
     Organization acme = policy.organizations().create(cto, "Acme Corp");
     Project product = policy.projects().create(cto, acme.id(), "Product");
     Project finance = policy.projects().create(cto, acme.id(), "Finance");
@@ -79,7 +79,7 @@ public final class DashboardLockingDemo {
     join(cto, acme, intern, InviteRequest.to("intern@acme.com"));
     out.println("  lead is an org Admin; pm, analyst and intern are Members; designer is a Viewer on Product");
 
-    section("The PM builds \"Weekly KPIs\" in Product: everyone in the project can edit it");
+    out.section("The PM builds \"Weekly KPIs\" in Product: everyone in the project can edit it");
     ResourceRef kpis = dashboard(pm, product, "weekly-kpis", "Weekly KPIs");
     out.println("  restriction: " + policy.resources().restriction(pm, kpis));
     levels(kpis, pm, lead, analyst, designer, intern);
@@ -87,7 +87,7 @@ public final class DashboardLockingDemo {
     show(designer, Capability.CREATE_CONTENT, kpis); // a Viewer never edits
     show(intern, Capability.CREATE_CONTENT, kpis);
 
-    section("The PM locks it: only collaborators can edit, everyone else views");
+    out.section("The PM locks it: only collaborators can edit, everyone else views");
     policy.resources().restrictDashboard(pm, kpis, DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT);
     out.println("  restriction: " + policy.resources().restriction(analyst, kpis));
     levels(kpis, pm, lead, analyst, designer, intern);
@@ -96,7 +96,7 @@ public final class DashboardLockingDemo {
     show(lead, Capability.CREATE_CONTENT, kpis); // project Admins (org Admins included) always manage
     explain(analyst, Capability.CREATE_CONTENT, kpis);
 
-    section("The PM adds the analyst as a collaborator who can edit");
+    out.section("The PM adds the analyst as a collaborator who can edit");
     policy.resources().addCollaborator(pm, kpis, analyst.userId());
     out.println("  collaborators: " + policy.resources().collaborators(intern, kpis).stream()
         .map(UserId::value).collect(joining(", ")));
@@ -106,23 +106,23 @@ public final class DashboardLockingDemo {
         .map(holder -> holder.user() + " (" + holder.reason() + ")")
         .collect(joining(", ")));
 
-    section("What Warden refuses, with PostHog's rules");
+    out.section("What Warden refuses, with PostHog's rules");
     ResourceRef releaseNotes = dashboard(pm, product, "release-notes", "Release Notes");
     ResourceRef budget = dashboard(cto, finance, "budget", "Budget");
     policy.resources().restrictDashboard(cto, budget, DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT);
-    attempt("intern adds designer to Weekly KPIs (intern cannot edit it)",
+    out.attempt("intern adds designer to Weekly KPIs (intern cannot edit it)",
         () -> policy.resources().addCollaborator(intern, kpis, designer.userId()));
-    attempt("pm adds analyst to Release Notes (not restricted)",
+    out.attempt("pm adds analyst to Release Notes (not restricted)",
         () -> policy.resources().addCollaborator(pm, releaseNotes, analyst.userId()));
-    attempt("cto adds intern to Budget (intern cannot see Finance)",
+    out.attempt("cto adds intern to Budget (intern cannot see Finance)",
         () -> policy.resources().addCollaborator(cto, budget, intern.userId()));
-    attempt("pm adds lead to Weekly KPIs (an Admin already manages it)",
+    out.attempt("pm adds lead to Weekly KPIs (an Admin already manages it)",
         () -> policy.resources().addCollaborator(pm, kpis, lead.userId()));
-    attempt("analyst locks Weekly KPIs for everyone (only its managers may)",
+    out.attempt("analyst locks Weekly KPIs for everyone (only its managers may)",
         () -> policy.resources().restrictDashboard(analyst, kpis, DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT));
     show(intern, Capability.VIEW_DATA, budget); // a hidden project hides its dashboards: same as missing
 
-    section("The PM unlocks it: everyone in the project can edit again");
+    out.section("The PM unlocks it: everyone in the project can edit again");
     policy.resources().restrictDashboard(pm, kpis, DashboardRestriction.EVERYONE_CAN_EDIT);
     out.println("  restriction: " + policy.resources().restriction(pm, kpis));
     show(intern, Capability.CREATE_CONTENT, kpis);
@@ -141,17 +141,12 @@ public final class DashboardLockingDemo {
     return ref;
   }
 
-  private void section(String title) {
-    out.println();
-    out.println("== " + title + " ==");
-  }
-
   private void levels(ResourceRef dashboard, Principal... who) {
     StringBuilder s = new StringBuilder("  access levels on ").append(names.get(dashboard)).append(':');
     for (Principal p : who) {
       s.append(' ').append(p.userId()).append('=').append(policy.resources().level(p, dashboard));
     }
-    out.println(s);
+    out.println(s.toString());
   }
 
   private void show(Principal who, Capability capability, ResourceRef dashboard) {
@@ -164,21 +159,5 @@ public final class DashboardLockingDemo {
     out.printf("  explain %s %s on %s: %s%n", who.userId(), capability, names.get(dashboard),
         describe(explanation.decision()));
     explanation.steps().forEach(step -> out.println("    - " + step.replace(dashboard.toString(), names.get(dashboard))));
-  }
-
-  private void attempt(String what, Runnable request) {
-    try {
-      request.run();
-      out.println("  " + what + ": done");
-    } catch (WardenException e) {
-      out.println("  " + what + ": refused " + e.code());
-    }
-  }
-
-  /** "ALLOW (RESOURCE_RULE)"; a not-found decision has one reason, so it is just "NOT_FOUND". */
-  private static String describe(Decision decision) {
-    return decision.outcome() == Decision.Outcome.NOT_FOUND
-        ? "NOT_FOUND"
-        : decision.outcome() + " (" + decision.reason() + ")";
   }
 }

@@ -1,17 +1,18 @@
 package dev.warden.examples.offboarding;
 
+import static dev.warden.examples.DemoOutput.describe;
 import static java.util.stream.Collectors.joining;
 
 import dev.warden.AccessPolicy;
-import dev.warden.Decision;
 import dev.warden.PageRequest;
 import dev.warden.Principal;
-import dev.warden.WardenException;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.IssuedApiKey;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
+import dev.warden.examples.DemoClock;
+import dev.warden.examples.DemoOutput;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
@@ -25,11 +26,8 @@ import dev.warden.project.ProjectRole;
 import dev.warden.report.AccessReview;
 import dev.warden.resource.ResourceRef;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,12 +53,12 @@ public final class ContractorOffboardingDemo {
       .matrix(PermissionMatrix.leastPrivilege())
       .clock(clock)
       .build();
-  private final PrintStream out;
+  private final DemoOutput out;
   /** Labels of the consultant's keys by id, and names of organizations, for output that is the same on every run. */
   private final Map<String, String> names = new LinkedHashMap<>();
 
   private ContractorOffboardingDemo(PrintStream out) {
-    this.out = out;
+    this.out = new DemoOutput(out);
   }
 
   public static void main(String[] args) {
@@ -83,7 +81,7 @@ public final class ContractorOffboardingDemo {
     out.println("The clock starts at " + START + "; Acme Corp uses the leastPrivilege() preset.");
 
     Instant contractEnds = START.plus(Duration.ofDays(90));
-    section("Acme Corp engages a marketing consultant until " + contractEnds);
+    out.section("Acme Corp engages a marketing consultant until " + contractEnds);
     Organization acme = policy.organizations().create(cto, "Acme Corp");
     names.put(acme.id().value(), "Acme Corp");
     Project site = policy.projects().create(cto, acme.id(), "Marketing Site"); // private, like every new project here
@@ -113,7 +111,7 @@ public final class ContractorOffboardingDemo {
     registry(cto, acme);
 
     clock.set(START.plus(Duration.ofDays(30)));
-    section(clock.instant() + ": the quarterly access review");
+    out.section(clock.instant() + ": the quarterly access review");
     AccessReview review = policy.reports().review(cto, acme.id(), Duration.ofDays(90), Duration.ofDays(14));
     out.println("  Owners: " + review.owners() + ", Admins: " + review.admins());
     out.println("  expiring within 90 days: " + review.expiringMemberships().stream()
@@ -125,10 +123,10 @@ public final class ContractorOffboardingDemo {
     out.println("  review recorded at " + clock.instant());
 
     clock.set(START.plus(Duration.ofDays(45)));
-    section(clock.instant() + ": the engagement ends early; the CTO offboards the consultant");
-    attempt("admin offboards the consultant (leastPrivilege: only Owners remove members)",
+    out.section(clock.instant() + ": the engagement ends early; the CTO offboards the consultant");
+    out.attempt("admin offboards the consultant (leastPrivilege: only Owners remove members)",
         () -> policy.members().offboard(admin, acme.id(), consultant.userId(), lead.userId()));
-    attempt("cto offboards vp (an Owner must be demoted first)",
+    out.attempt("cto offboards vp (an Owner must be demoted first)",
         () -> policy.members().offboard(cto, acme.id(), vp.userId(), lead.userId()));
     OffboardingReport report = policy.members().offboard(cto, acme.id(), consultant.userId(), lead.userId());
     out.println("  offboarding report:");
@@ -137,7 +135,7 @@ public final class ContractorOffboardingDemo {
       out.println("    " + (i + 1) + ". " + readable(steps.get(i)));
     }
 
-    section("After offboarding");
+    out.section("After offboarding");
     show(consultant, Capability.VIEW_DATA, campaigns, "campaigns");
     show(lead, Capability.CREATE_CONTENT, campaigns, "campaigns");
     out.println("  creator of campaigns: " + policy.resources().get(cto, campaigns).creator()
@@ -190,23 +188,9 @@ public final class ContractorOffboardingDemo {
     policy.reports().registry(actor, org.id()).toMarkdown().lines().forEach(line -> out.println("    " + line));
   }
 
-  private void section(String title) {
-    out.println();
-    out.println("== " + title + " ==");
-  }
-
   private void show(Principal who, Capability capability, ResourceRef dashboard, String name) {
     out.printf("  %-10s %-21s %-9s %s%n", who.userId(), capability, name,
         describe(policy.check(who, capability, dashboard)));
-  }
-
-  private void attempt(String what, Runnable request) {
-    try {
-      request.run();
-      out.println("  " + what + ": done");
-    } catch (WardenException e) {
-      out.println("  " + what + ": refused " + e.code());
-    }
   }
 
   /** Replaces generated ids (organizations, keys) with their names, so the output reads well. */
@@ -216,40 +200,5 @@ public final class ContractorOffboardingDemo {
       result = result.replace(e.getKey(), e.getValue());
     }
     return result;
-  }
-
-  /** "ALLOW (RESOURCE_MANAGER)"; a not-found decision has one reason, so it is just "NOT_FOUND". */
-  private static String describe(Decision decision) {
-    return decision.outcome() == Decision.Outcome.NOT_FOUND
-        ? "NOT_FOUND"
-        : decision.outcome() + " (" + decision.reason() + ")";
-  }
-
-  /** A UTC clock that stands still until the demo moves it. Not thread-safe; the demo runs on one thread. */
-  private static final class DemoClock extends Clock {
-    private Instant now;
-
-    DemoClock(Instant start) {
-      this.now = start;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("the demo clock is always UTC");
-    }
   }
 }

@@ -1,10 +1,13 @@
 package dev.warden.examples.onboarding;
 
+import static dev.warden.examples.DemoOutput.describe;
 import static java.util.stream.Collectors.joining;
 
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.Principal;
+import dev.warden.examples.DemoClock;
+import dev.warden.examples.DemoOutput;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
@@ -30,12 +33,12 @@ public final class OnboardingDemo {
   private static final Instant START = Instant.parse("2026-01-05T09:00:00Z");
 
   // The policy judges every expiry by this clock, so the demo can jump to the end of a contract.
-  private final ManualClock clock = new ManualClock(START);
+  private final DemoClock clock = new DemoClock(START);
   private final AccessPolicy policy = AccessPolicy.builder().clock(clock).build();
-  private final PrintStream out;
+  private final DemoOutput out;
 
   private OnboardingDemo(PrintStream out) {
-    this.out = out;
+    this.out = new DemoOutput(out);
   }
 
   public static void main(String[] args) {
@@ -58,7 +61,7 @@ public final class OnboardingDemo {
     out.println("Warden onboarding demo: the \"Common Scenarios\" of PostHog's user-management guide.");
     out.println("The clock starts at " + START + ". Each decision reads: user, capability, target, outcome (reason).");
 
-    section("Acme Corp is created with its Default Project; the CTO adds three environments and an Admin");
+    out.section("Acme Corp is created with its Default Project; the CTO adds three environments and an Admin");
     Organization acme = policy.organizations().create(cto, "Acme Corp"); // the creator becomes its Owner
     Project defaultProject = policy.visibleProjects(cto, acme.id()).get(0).project();
     Project development = policy.projects().create(cto, acme.id(), "Development");
@@ -69,7 +72,7 @@ public final class OnboardingDemo {
     show(lead, Capability.CREATE_PROJECT, acme);
     show(lead, Capability.TRANSFER_OWNERSHIP, acme);
 
-    section("New engineer joins: Member; Member on Development and Staging, Viewer on Production");
+    out.section("New engineer joins: Member; Member on Development and Staging, Viewer on Production");
     join(cto, acme, engineer, InviteRequest.to("engineer@acme.com") // Member is the default level
         .grant(development.id(), ProjectRole.MEMBER)
         .grant(staging.id(), ProjectRole.MEMBER)
@@ -82,20 +85,20 @@ public final class OnboardingDemo {
     policy.grants().grant(lead, production.id(), engineer.userId(), ProjectRole.MEMBER);
     show(engineer, Capability.CREATE_CONTENT, production);
 
-    section("Executive needs visibility: Member; Viewer on Production");
+    out.section("Executive needs visibility: Member; Viewer on Production");
     join(cto, acme, exec, InviteRequest.to("exec@acme.com").grant(production.id(), ProjectRole.VIEWER));
     show(exec, Capability.VIEW_DATA, production);
     show(exec, Capability.CREATE_CONTENT, production);
     show(exec, Capability.CREATE_CONTENT, development); // open projects give every member their default role
 
     Instant contractEnds = START.plus(Duration.ofDays(30));
-    section("Contractor engagement: Member until " + contractEnds + "; Member on Staging only");
+    out.section("Contractor engagement: Member until " + contractEnds + "; Member on Staging only");
     join(lead, acme, contractor, InviteRequest.to("contractor@agency.com").grant(staging.id(), ProjectRole.MEMBER));
     policy.members().setExpiry(lead, acme.id(), contractor.userId(), contractEnds);
     show(contractor, Capability.CREATE_CONTENT, staging);
     show(contractor, Capability.VIEW_DATA, production); // still open: anyone in Acme Corp can look
 
-    section("Production goes private: only explicit grants and org Admins/Owners see it");
+    out.section("Production goes private: only explicit grants and org Admins/Owners see it");
     policy.projects().setVisibility(cto, production.id(), Visibility.PRIVATE);
     show(contractor, Capability.VIEW_DATA, production); // hidden reads exactly like missing
     visible(contractor, acme);
@@ -107,17 +110,17 @@ public final class OnboardingDemo {
     explain(contractor, Capability.VIEW_DATA, production);
 
     clock.set(contractEnds.minusSeconds(1));
-    section(clock.instant() + ": one second before the contract ends");
+    out.section(clock.instant() + ": one second before the contract ends");
     show(contractor, Capability.CREATE_CONTENT, staging);
 
     clock.set(contractEnds);
-    section(clock.instant() + ": the contract has ended (expiry is exclusive; no sweep needed)");
+    out.section(clock.instant() + ": the contract has ended (expiry is exclusive; no sweep needed)");
     show(contractor, Capability.CREATE_CONTENT, staging);
     show(contractor, Capability.VIEW_DATA, defaultProject);
     show(contractor, Capability.VIEW_ORGANIZATION, acme);
     explain(contractor, Capability.VIEW_ORGANIZATION, acme);
 
-    section("Ownership transfer: the CTO hands Acme Corp to the lead and becomes an Admin");
+    out.section("Ownership transfer: the CTO hands Acme Corp to the lead and becomes an Admin");
     policy.members().transferOwnership(cto, acme.id(), lead.userId());
     show(lead, Capability.TRANSFER_OWNERSHIP, acme);
     show(cto, Capability.TRANSFER_OWNERSHIP, acme);
@@ -131,11 +134,6 @@ public final class OnboardingDemo {
   private void join(Principal inviter, Organization org, Principal invitee, InviteRequest request) {
     IssuedInvite invite = policy.invites().create(inviter, org.id(), request);
     policy.invites().accept(invite.token(), invitee, request.email().value());
-  }
-
-  private void section(String title) {
-    out.println();
-    out.println("== " + title + " ==");
   }
 
   private void show(Principal who, Capability capability, Organization org) {
@@ -167,12 +165,5 @@ public final class OnboardingDemo {
   private void print(Principal who, Capability capability, String target, Explanation explanation) {
     out.printf("  explain %s %s on %s: %s%n", who.userId(), capability, target, describe(explanation.decision()));
     explanation.steps().forEach(step -> out.println("    - " + step));
-  }
-
-  /** "ALLOW (EXPLICIT_GRANT)"; a not-found decision has one reason, so it is just "NOT_FOUND". */
-  private static String describe(Decision decision) {
-    return decision.outcome() == Decision.Outcome.NOT_FOUND
-        ? "NOT_FOUND"
-        : decision.outcome() + " (" + decision.reason() + ")";
   }
 }

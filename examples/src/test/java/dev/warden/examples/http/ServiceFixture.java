@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.examples.http.HttpTestClient.Reply;
 import dev.warden.examples.http.WardenHttpService.Options;
 import dev.warden.examples.http.WardenHttpService.Storage;
+import dev.warden.testing.FakeClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class ServiceFixture {
   static final Instant START = Instant.parse("2026-01-05T09:00:00Z");
 
-  final TestClock clock = new TestClock(START);
+  final FakeClock clock = FakeClock.at(START);
   WardenHttpService service;
   HttpTestClient client;
 

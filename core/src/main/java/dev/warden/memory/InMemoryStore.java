@@ -361,26 +361,35 @@ public final class InMemoryStore implements Store {
         checkArgument(current.organization().equals(next.organization()) && current.user().equals(next.user()),
             "update must keep organization and user");
         OrgData data = existing(current.organization());
-        if (!current.equals(data.members.get(current.user()))) {
-          return false;
+        // Atomic even for callers that do not lock the organization: compare, count and write under
+        // the organization's membership monitor, so two concurrent demotions cannot both see two Owners.
+        synchronized (data.members) {
+          if (!current.equals(data.members.get(current.user()))) {
+            return false;
+          }
+          if (current.level() == OrgLevel.OWNER && next.level() != OrgLevel.OWNER && owners(data) < 2) {
+            return false;
+          }
+          put(data.members, next.user(), next);
+          return true;
         }
-        if (current.level() == OrgLevel.OWNER && next.level() != OrgLevel.OWNER && owners(data) < 2) {
-          return false;
-        }
-        put(data.members, next.user(), next);
-        return true;
       }
 
       @Override
       public boolean delete(OrgId organization, UserId user) {
         OrgData data = data(organization);
-        Membership m = data == null ? null : data.members.get(checkNotNull(user, "user"));
-        if (m == null || m.level() == OrgLevel.OWNER) {
+        if (data == null) {
           return false;
         }
-        remove(data.members, user);
-        unindexMember(m);
-        return true;
+        synchronized (data.members) {
+          Membership m = data.members.get(checkNotNull(user, "user"));
+          if (m == null || m.level() == OrgLevel.OWNER) {
+            return false;
+          }
+          remove(data.members, user);
+          unindexMember(m);
+          return true;
+        }
       }
 
       private long owners(OrgData data) {

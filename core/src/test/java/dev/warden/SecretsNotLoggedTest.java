@@ -262,7 +262,7 @@ class SecretsNotLoggedTest {
 
     @Override
     public <T> T inTransaction(Function<Transaction, T> work) {
-      return delegate.inTransaction(tx -> work.apply(new dev.warden.testing.ForwardingTransaction(tx) {
+      return delegate.inTransaction(tx -> work.apply(new dev.warden.spi.ForwardingTransaction(tx) {
         @Override
         public dev.warden.spi.AuditRepository audit() {
           return new ForwardingAuditRepository(tx.audit()) {

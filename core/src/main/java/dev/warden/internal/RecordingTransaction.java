@@ -10,10 +10,8 @@ import dev.warden.project.ProjectId;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
-import dev.warden.spi.ApiKeyRepository;
-import dev.warden.spi.AuditRepository;
+import dev.warden.spi.ForwardingTransaction;
 import dev.warden.spi.GrantRepository;
-import dev.warden.spi.InviteRepository;
 import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
@@ -33,11 +31,12 @@ import java.util.function.Consumer;
  * has done it, and a conditional one only if it took effect. Invites, API keys and audit entries are
  * not in snapshots: forwarded only. Used on the transaction's thread only, like the transaction.
  */
-final class RecordingTransaction implements Transaction {
+final class RecordingTransaction extends ForwardingTransaction {
   private final Transaction delegate;
   private final List<Consumer<OrgState.Draft>> writes = new ArrayList<>();
 
   RecordingTransaction(Transaction delegate) {
+    super(delegate);
     this.delegate = delegate;
   }
 
@@ -64,21 +63,6 @@ final class RecordingTransaction implements Transaction {
   @Override
   public GrantRepository grants() {
     return new Grants(delegate.grants());
-  }
-
-  @Override
-  public InviteRepository invites() {
-    return delegate.invites();
-  }
-
-  @Override
-  public ApiKeyRepository apiKeys() {
-    return delegate.apiKeys();
-  }
-
-  @Override
-  public AuditRepository audit() {
-    return delegate.audit();
   }
 
   @Override

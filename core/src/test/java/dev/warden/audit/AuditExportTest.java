@@ -523,7 +523,7 @@ class AuditExportTest {
 
     @Override
     public <T> T inTransaction(Function<Transaction, T> work) {
-      return delegate.inTransaction(tx -> work.apply(new dev.warden.testing.ForwardingTransaction(tx) {
+      return delegate.inTransaction(tx -> work.apply(new dev.warden.spi.ForwardingTransaction(tx) {
         @Override
         public AuditRepository audit() {
           return new ForwardingAuditRepository(tx.audit()) {

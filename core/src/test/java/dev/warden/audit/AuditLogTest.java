@@ -921,7 +921,7 @@ class AuditLogTest {
       return delegate.shared();
     }
 
-    private final class FailingTx extends dev.warden.testing.ForwardingTransaction {
+    private final class FailingTx extends dev.warden.spi.ForwardingTransaction {
       private final Transaction tx;
       int appends;
 

@@ -43,7 +43,7 @@ import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
 import dev.warden.testing.ForwardingAuditRepository;
-import dev.warden.testing.ForwardingTransaction;
+import dev.warden.spi.ForwardingTransaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

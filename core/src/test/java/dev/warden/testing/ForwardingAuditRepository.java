@@ -1,5 +1,7 @@
 package dev.warden.testing;
 
+import dev.warden.spi.ForwardingTransaction;
+
 import dev.warden.audit.AuditCursor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;

@@ -1,5 +1,7 @@
 package dev.warden.testing;
 
+import dev.warden.spi.ForwardingTransaction;
+
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import java.lang.reflect.InvocationTargetException;

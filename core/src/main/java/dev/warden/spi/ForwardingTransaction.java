@@ -1,18 +1,11 @@
-package dev.warden.testing;
+package dev.warden.spi;
 
-import dev.warden.spi.ApiKeyRepository;
-import dev.warden.spi.AuditRepository;
-import dev.warden.spi.GrantRepository;
-import dev.warden.spi.InviteRepository;
-import dev.warden.spi.MembershipRepository;
-import dev.warden.spi.OrganizationRepository;
-import dev.warden.spi.ProjectRepository;
-import dev.warden.spi.ResourceRepository;
-import dev.warden.spi.Transaction;
 
 /**
- * A transaction that forwards every repository to another one; tests override the repositories they
- * want to observe or break (a failing audit append, a counting query).
+ * A transaction that forwards every repository to another transaction. Extend it to decorate a store:
+ * override the repositories to observe, replace or break (a host table for one repository, a
+ * recording wrapper, a failing append in a test) and inherit the rest, including repositories added
+ * to the SPI later.
  */
 public class ForwardingTransaction implements Transaction {
   private final Transaction delegate;

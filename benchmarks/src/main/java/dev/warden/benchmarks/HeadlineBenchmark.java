@@ -32,55 +32,15 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
-public class HeadlineBenchmark {
+public class HeadlineBenchmark extends SideBySide {
 
   @Param({"TINY", "SMALL", "MEDIUM", "LARGE"})
   public DataSet.Size size;
 
-  private WardenSide warden;
-  private CasbinSide casbin;
-  private CedarSide cedar;
-
-  /**
-   * Loads the data set into all three engines and runs the pre-check. The two costly extras, jCasbin's
-   * cached enforcer and Cedar's prebuilt entity set, are built only in the fork that measures them
-   * (and then pre-checked too), which keeps the short mode short.
-   */
+  /** Loads the data set into all three engines and runs the pre-check (see {@link SideBySide#load}). */
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
-    String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-    DataSet data = DataSet.generate(size);
-    warden = WardenSide.load(data);
-    casbin = CasbinSide.load(data, method.equals("jcasbinCached"));
-    cedar = CedarSide.load(data, method.equals("cedar"));
-    Agreement.check(data, warden, casbin, cedar);
-  }
-
-  /** Warden, in memory, warm snapshot. */
-  @Benchmark
-  @OperationsPerInvocation(DataSet.MIX_SIZE)
-  public void warden(Blackhole bh) {
-    for (int i = 0; i < DataSet.MIX_SIZE; i++) {
-      bh.consume(warden.check(i));
-    }
-  }
-
-  /** jCasbin {@code Enforcer.enforce}, RBAC with domains. */
-  @Benchmark
-  @OperationsPerInvocation(DataSet.MIX_SIZE)
-  public void jcasbin(Blackhole bh) {
-    for (int i = 0; i < DataSet.MIX_SIZE; i++) {
-      bh.consume(casbin.enforce(i));
-    }
-  }
-
-  /** jCasbin {@code CachedEnforcer}: every request after the first is a cache hit. */
-  @Benchmark
-  @OperationsPerInvocation(DataSet.MIX_SIZE)
-  public void jcasbinCached(Blackhole bh) {
-    for (int i = 0; i < DataSet.MIX_SIZE; i++) {
-      bh.consume(casbin.enforceCached(i));
-    }
+    load(size, params);
   }
 
   /** cedar-java with every entity prebuilt once (serialized to the native side on each call). */
@@ -88,16 +48,7 @@ public class HeadlineBenchmark {
   @OperationsPerInvocation(DataSet.MIX_SIZE)
   public void cedar(Blackhole bh) {
     for (int i = 0; i < DataSet.MIX_SIZE; i++) {
-      bh.consume(cedar.authorize(i));
-    }
-  }
-
-  /** cedar-java with the request's entity slice built per call, as a host does. */
-  @Benchmark
-  @OperationsPerInvocation(DataSet.MIX_SIZE)
-  public void cedarSlice(Blackhole bh) {
-    for (int i = 0; i < DataSet.MIX_SIZE; i++) {
-      bh.consume(cedar.authorizeSlice(i));
+      bh.consume(cedar().authorize(i));
     }
   }
 }

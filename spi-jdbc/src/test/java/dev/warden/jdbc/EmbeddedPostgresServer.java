@@ -112,13 +112,22 @@ final class EmbeddedPostgresServer implements AutoCloseable {
    * connection (so a test of a stopped server fails fast); close the pool when done.
    */
   HikariDataSource newDatabase(long connectionTimeoutMillis) {
+    return pool(postgres.getDatabase("postgres", createDatabase()), connectionTimeoutMillis);
+  }
+
+  /** A new, empty database, as a host would be given it: its JDBC URL (user {@code postgres}, any password). */
+  String newDatabaseUrl() {
+    return postgres.getJdbcUrl("postgres", createDatabase());
+  }
+
+  private String createDatabase() {
     String name = "warden_test_" + DATABASES.incrementAndGet();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create database " + name, e);
     }
-    return pool(postgres.getDatabase("postgres", name), connectionTimeoutMillis);
+    return name;
   }
 
   private static HikariDataSource pool(DataSource database, long connectionTimeoutMillis) {

@@ -32,7 +32,7 @@ import java.util.Map;
  * decision with its reason, and the requests Warden refuses with their error codes.
  *
  * <p>Run it from the repository root with
- * {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=dev.warden.examples.dashboards.DashboardLockingDemo}.
+ * {@code ./mvnw -q -pl examples -am test-compile exec:java -Dexec.mainClass=dev.warden.examples.dashboards.DashboardLockingDemo}.
  */
 public final class DashboardLockingDemo {
   private static final Instant START = Instant.parse("2026-01-05T09:00:00Z");

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * in Warden's in-memory store with {@code --in-memory}.
  *
  * <pre>
- * mvn -q -pl examples -am compile exec:java@http                                   # port 8080, H2
- * mvn -q -pl examples -am compile exec:java@http -Dexec.args="--port 9090 --in-memory"
+ * ./mvnw -q -pl examples -am test-compile exec:java@http                                   # port 8080, H2
+ * ./mvnw -q -pl examples -am test-compile exec:java@http -Dexec.args="--port 9090 --in-memory"
  * </pre>
  *
  * <p><b>Who is calling.</b> Warden never authenticates anyone; the host does, and tells Warden who is

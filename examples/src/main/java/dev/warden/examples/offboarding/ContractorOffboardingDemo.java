@@ -42,7 +42,7 @@ import java.util.Map;
  * each step, and the registry, keys and audit log after.
  *
  * <p>Run it from the repository root with
- * {@code mvn -q -pl examples -am compile exec:java -Dexec.mainClass=dev.warden.examples.offboarding.ContractorOffboardingDemo}.
+ * {@code ./mvnw -q -pl examples -am test-compile exec:java -Dexec.mainClass=dev.warden.examples.offboarding.ContractorOffboardingDemo}.
  */
 public final class ContractorOffboardingDemo {
   private static final Instant START = Instant.parse("2026-01-05T09:00:00Z");

@@ -27,7 +27,7 @@ import java.time.Instant;
  * {@link AccessPolicy} and prints every decision with its reason: a new engineer, an executive, a
  * contractor whose access expires, a private Production project and an ownership transfer.
  *
- * <p>Run it from the repository root with {@code mvn -q -pl examples -am compile exec:java}.
+ * <p>Run it from the repository root with {@code ./mvnw -q -pl examples -am test-compile exec:java}.
  */
 public final class OnboardingDemo {
   private static final Instant START = Instant.parse("2026-01-05T09:00:00Z");

@@ -1,0 +1,216 @@
+package dev.warden.examples.readme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warden.AccessPolicy;
+import dev.warden.AuthMethod;
+import dev.warden.Decision;
+import dev.warden.Page;
+import dev.warden.PageRequest;
+import dev.warden.PermissionDeniedException;
+import dev.warden.Principal;
+import dev.warden.Reason;
+import dev.warden.apikey.ApiKeyRequest;
+import dev.warden.apikey.IssuedApiKey;
+import dev.warden.audit.AuditEntry;
+import dev.warden.audit.AuditQuery;
+import dev.warden.invite.InviteRequest;
+import dev.warden.invite.IssuedInvite;
+import dev.warden.jdbc.JdbcStore;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.OffboardingReport;
+import dev.warden.organization.OrgLevel;
+import dev.warden.organization.Organization;
+import dev.warden.organization.UserId;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectRole;
+import dev.warden.report.AccessReview;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.DashboardRestriction;
+import dev.warden.resource.ResourceRef;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the README's Java snippets. Each one sits between {@code tag::}/{@code end::} comments, and
+ * {@link ReadmeSnippetsTest} fails when the README's copy differs from the code here; the assertions
+ * hold the README to what its comments promise.
+ */
+class ReadmeExamplesTest {
+  private final AccessPolicy policy = AccessPolicy.inMemory();
+  private final Principal alice = Principal.user(UserId.of("alice"), "alice@acme.com");
+  private final Principal bob = Principal.user(UserId.of("bob"), "bob@acme.com");
+  private Organization acme;
+  private Project prod;
+
+  /** The state the quick start leaves behind, which the later snippets build on. */
+  private void afterQuickStart() {
+    acme = policy.organizations().create(alice, "Acme Corp");
+    prod = policy.projects().create(alice, acme.id(), "Production");
+    IssuedInvite invite = policy.invites().create(alice, acme.id(),
+        InviteRequest.to("bob@acme.com").grant(prod.id(), ProjectRole.VIEWER));
+    policy.invites().accept(invite.token(), bob, "bob@acme.com");
+  }
+
+  @Test
+  void quickStart_printsTheDecision_andRequireThrows() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      assertThatThrownBy(ReadmeExamplesTest::quickStart).isInstanceOf(PermissionDeniedException.class);
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("ALLOW EXPLICIT_GRANT" + System.lineSeparator());
+  }
+
+  private static void quickStart() {
+    // tag::quick-start[]
+    AccessPolicy policy = AccessPolicy.inMemory();                      // or AccessPolicy.builder()...build()
+    Principal alice = Principal.user(UserId.of("alice"), "alice@acme.com");
+    Principal bob = Principal.user(UserId.of("bob"), "bob@acme.com");
+
+    Organization acme = policy.organizations().create(alice, "Acme Corp");   // alice becomes its Owner
+    Project prod = policy.projects().create(alice, acme.id(), "Production");
+    IssuedInvite invite = policy.invites().create(alice, acme.id(),
+        InviteRequest.to("bob@acme.com").grant(prod.id(), ProjectRole.VIEWER));
+    policy.invites().accept(invite.token(), bob, "bob@acme.com");            // the email your app verified
+
+    Decision d = policy.check(bob, Capability.VIEW_DATA, prod.id());         // never throws for a denial
+    System.out.println(d.outcome() + " " + d.reason());                     // ALLOW EXPLICIT_GRANT
+    policy.require(bob, Capability.CREATE_CONTENT, prod.id());              // throws PermissionDeniedException
+    // end::quick-start[]
+  }
+
+  @Test
+  void principals_carryTheHostsAuthentication() {
+    Instant sessionStart = Instant.now().minus(Duration.ofMinutes(5));
+    // tag::principal[]
+    Principal alice = Principal.user(UserId.of("alice"), "alice@acme.com")
+        .via(AuthMethod.SSO)            // PASSWORD (default), SSO; API_KEY principals come from apiKeys()
+        .withMfa(true)                  // default false
+        .authenticatedAt(sessionStart); // default: the host vouches the user just authenticated
+    // end::principal[]
+    assertThat(alice.method()).isEqualTo(AuthMethod.SSO);
+    assertThat(alice.mfa()).isTrue();
+    assertThat(alice.authenticatedAtInstant()).contains(sessionStart);
+    assertThat(Principal.user(UserId.of("bob"), "bob@acme.com").method()).isEqualTo(AuthMethod.PASSWORD);
+  }
+
+  @Test
+  void apiKeys_decideAsTheirOwnerWithinScopesAndLimits() {
+    afterQuickStart();
+    // tag::api-keys[]
+    IssuedApiKey issued = policy.apiKeys().create(alice,
+        ApiKeyRequest.labeled("CI export").scopes("query:read", "feature_flag:write").limitToProjects(prod.id()));
+    String value = issued.value();                       // phx_… shown once; only its SHA-256 is stored
+    Principal ci = policy.apiKeys().authenticate(value).orElseThrow();   // empty for unknown/revoked/malformed
+    policy.check(ci, Capability.VIEW_DATA, prod.id());    // = alice's decision ∩ scopes ∩ limits
+    // end::api-keys[]
+    assertThat(value).startsWith("phx_");
+    assertThat(policy.check(ci, Capability.VIEW_DATA, prod.id()).outcome()).isEqualTo(Decision.Outcome.ALLOW);
+    assertThat(policy.check(ci, Capability.CREATE_CONTENT, prod.id()).reason()).isEqualTo(Reason.API_KEY_SCOPE);
+    assertThat(policy.apiKeys().authenticate("phx_unknown")).isEmpty();
+  }
+
+  @Test
+  void auditLog_queriesAndExports() throws Exception {
+    afterQuickStart();
+    Instant from = Instant.now().minus(Duration.ofHours(1));
+    policy.members().changeLevel(alice, acme.id(), bob.userId(), OrgLevel.ADMIN);
+    Instant to = Instant.now().plus(Duration.ofHours(1));
+    StringWriter writer = new StringWriter();
+    // tag::audit[]
+    Page<AuditEntry> page = policy.audit().query(alice,
+        AuditQuery.organization(acme.id()).action("member.level_changed").between(from, to), PageRequest.first(50));
+    policy.audit().exportCsv(alice, AuditQuery.organization(acme.id()), writer);   // or exportJsonLines
+    // end::audit[]
+    assertThat(page.items()).singleElement().extracting(AuditEntry::action).isEqualTo("member.level_changed");
+    assertThat(writer.toString()).contains("organization.created", "member.joined", "member.level_changed");
+  }
+
+  @Test
+  void resources_areCheckedLikeProjects() {
+    afterQuickStart();
+    // tag::resources[]
+    policy.grants().grant(alice, prod.id(), bob.userId(), ProjectRole.MEMBER);   // bob may create content
+    ResourceRef board = ResourceRef.dashboard(prod.id(), "weekly-kpis");
+    policy.resources().register(alice, board);                            // CREATE_CONTENT on the project
+    policy.check(bob, Capability.VIEW_DATA, board);                       // ALLOW (RESOURCE_DEFAULT)
+    policy.resources().restrictDashboard(alice, board, DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT);
+    policy.check(bob, Capability.CREATE_CONTENT, board);                  // DENY (RESOURCE_LEVEL_TOO_LOW)
+    policy.resources().addCollaborator(alice, board, bob.userId());       // bob can edit again
+    policy.resources().setKindRule(alice, prod.id(), "feature_flag", AccessLevel.VIEWER); // "all flags: viewer"
+    // end::resources[]
+    ResourceRef board2 = ResourceRef.dashboard(prod.id(), "weekly-kpis");
+    assertThat(policy.check(bob, Capability.CREATE_CONTENT, board2)).isEqualTo(Decision.allow(Reason.RESOURCE_RULE));
+    policy.resources().removeCollaborator(alice, board2, bob.userId());
+    assertThat(policy.check(bob, Capability.VIEW_DATA, board2)).isEqualTo(Decision.allow(Reason.RESOURCE_RULE));
+    assertThat(policy.check(bob, Capability.CREATE_CONTENT, board2)).isEqualTo(Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW));
+    ResourceRef flag = ResourceRef.of(prod.id(), "feature_flag", "beta");
+    policy.resources().register(alice, flag);
+    assertThat(policy.check(bob, Capability.USE_FEATURE_FLAGS, flag).outcome()).isEqualTo(Decision.Outcome.ALLOW);
+    assertThat(policy.check(bob, Capability.CREATE_CONTENT, flag)).isEqualTo(Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW));
+  }
+
+  @Test
+  void resources_unrestrictedDashboard_isViewableByDefault() {
+    afterQuickStart();
+    policy.grants().grant(alice, prod.id(), bob.userId(), ProjectRole.MEMBER);
+    ResourceRef board = ResourceRef.dashboard(prod.id(), "weekly-kpis");
+    policy.resources().register(alice, board);
+    assertThat(policy.check(bob, Capability.VIEW_DATA, board)).isEqualTo(Decision.allow(Reason.RESOURCE_DEFAULT));
+  }
+
+  @Test
+  void reports_registryAndReview() {
+    afterQuickStart();
+    // tag::reports[]
+    String registry = policy.reports().registry(alice, acme.id()).toMarkdown();   // the guide's format
+    AccessReview review = policy.reports().review(alice, acme.id(), Duration.ofDays(30), Duration.ofDays(90));
+    policy.reports().recordReview(alice, acme.id(), "Q3 review");                 // audited
+    // end::reports[]
+    assertThat(registry).contains("alice@acme.com", "bob@acme.com");
+    assertThat(review).isNotNull();
+    assertThat(policy.audit().query(alice, AuditQuery.organization(acme.id()).action("access_review.recorded"),
+        PageRequest.first(10)).items()).hasSize(1);
+  }
+
+  @Test
+  void offboarding_removesTheMemberInOneTransaction() {
+    afterQuickStart();
+    UserId contractor = bob.userId();
+    // tag::offboarding[]
+    OffboardingReport report = policy.members().offboard(alice, acme.id(), contractor, alice.userId());
+    report.steps().forEach(System.out::println);
+    // end::offboarding[]
+    assertThat(report.steps()).last().isEqualTo(OffboardingReport.CHAT_REMINDER);
+    assertThat(policy.check(bob, Capability.VIEW_ORGANIZATION, acme.id()).outcome()).isEqualTo(Decision.Outcome.NOT_FOUND);
+  }
+
+  @Test
+  void h2_zeroSetup() {
+    // tag::h2[]
+    JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:warden;DB_CLOSE_DELAY=-1");   // or jdbc:h2:./data/warden for a file
+    JdbcStore store = JdbcStore.h2(h2);                   // creates the warden_* tables
+    AccessPolicy policy = AccessPolicy.builder().store(store).build();
+    // end::h2[]
+    try {
+      Organization org = policy.organizations().create(alice, "Acme Corp");
+      assertThat(policy.check(alice, Capability.DELETE_ORGANIZATION, org.id()).outcome())
+          .isEqualTo(Decision.Outcome.ALLOW);
+    } finally {
+      policy.close();
+      store.close();
+    }
+  }
+}

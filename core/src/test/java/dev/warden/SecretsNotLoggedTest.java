@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets never leave Warden except where they are shown once (SPEC §4, §9, §10, §11; issue 6): no
- * invite token, project token or API key value appears in log output (SLF4J, captured from
- * {@code System.err} where slf4j-simple writes), in any {@code toString}, in audit entries or exports,
+ * invite token, project token or API key value appears in log output (SLF4J, read by
+ * {@link LogCapture}), in any {@code toString}, in audit entries or exports,
  * or in exception messages.
  */
 class SecretsNotLoggedTest {
@@ -46,8 +46,7 @@ class SecretsNotLoggedTest {
     System.setProperty("org.slf4j.simpleLogger.log.dev.warden", "debug");
   }
 
-  private PrintStream originalErr;
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private LogCapture logs;
 
   private final List<String> secrets = new ArrayList<>();
   /** Everything that must be free of secrets: toStrings, entries, exports, exception texts. */
@@ -61,19 +60,17 @@ class SecretsNotLoggedTest {
   private OrgId org;
 
   @BeforeEach
-  void captureStdErr() {
-    originalErr = System.err;
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+  void captureLogs() {
+    logs = LogCapture.start();
   }
 
   @AfterEach
-  void restoreStdErr() {
-    System.setErr(originalErr);
+  void stopCapturing() {
+    logs.close();
   }
 
   private String log() {
-    System.err.flush();
-    return captured.toString(StandardCharsets.UTF_8);
+    return logs.text();
   }
 
   private void text(Object o) {

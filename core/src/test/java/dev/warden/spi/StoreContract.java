@@ -254,9 +254,9 @@ public abstract class StoreContract {
     run(t -> t.memberships().update(bob, bob.withLevel(OrgLevel.OWNER)));
     Membership alice = member(ORG, ALICE, OrgLevel.OWNER);
     Membership bobOwner = bob.withLevel(OrgLevel.OWNER);
-    List<Boolean> results = concurrently(
+    List<Boolean> results = concurrently(List.<Callable<Boolean>>of(
         () -> tx((Transaction t) -> t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN))),
-        () -> tx((Transaction t) -> t.memberships().update(bobOwner, bobOwner.withLevel(OrgLevel.ADMIN))));
+        () -> tx((Transaction t) -> t.memberships().update(bobOwner, bobOwner.withLevel(OrgLevel.ADMIN)))));
     assertThat(results).containsExactlyInAnyOrder(true, false);
     assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG)))
         .filteredOn(m -> m.level() == OrgLevel.OWNER).hasSize(1);
@@ -369,7 +369,7 @@ public abstract class StoreContract {
     for (int i = 0; i < 8; i++) {
       calls.add(() -> tx((Transaction t) -> t.invites().consume(InviteId.of("inv_1"), T0.plusSeconds(1))));
     }
-    List<Boolean> results = concurrently(calls.toArray(Callable[]::new));
+    List<Boolean> results = concurrently(calls);
     assertThat(results).filteredOn(b -> b).hasSize(1);
   }
 
@@ -412,7 +412,7 @@ public abstract class StoreContract {
       String id = "key_" + i;
       calls.add(() -> tx((Transaction t) -> t.apiKeys().insertIfFewer(key(id, BOB, T0), "h" + id, 3)));
     }
-    List<Boolean> results = concurrently(calls.toArray(Callable[]::new));
+    List<Boolean> results = concurrently(calls);
     assertThat(results).filteredOn(b -> b).hasSize(3);
     assertThat(tx((Transaction t) -> t.apiKeys().listByUser(BOB))).hasSize(3);
   }
@@ -519,7 +519,8 @@ public abstract class StoreContract {
       t.organizations().lock(ORG);
       throw new IllegalStateException("boom");
     })).isInstanceOf(IllegalStateException.class);
-    List<Long> revision = concurrently(() -> tx((Transaction t) -> t.organizations().lock(ORG).orElseThrow()));
+    List<Long> revision = concurrently(List.<Callable<Long>>of(
+        () -> tx((Transaction t) -> t.organizations().lock(ORG).orElseThrow())));
     assertThat(revision).hasSize(1);
   }
 
@@ -533,9 +534,8 @@ public abstract class StoreContract {
   }
 
   /** Runs the calls on separate threads released together; returns their results in order. */
-  @SuppressWarnings("unchecked")
-  private static <T> List<T> concurrently(Callable<T>... calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(calls.length);
+  private static <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
     try {
       CountDownLatch gate = new CountDownLatch(1);
       List<Future<T>> futures = new ArrayList<>();

@@ -403,8 +403,8 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public List<AccessHolder> whoCan(Capability capability, ProjectId project) {
     checkNotNull(capability, "capability");
-    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
     checkNotNull(project, "project");
+    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
     OrgState state = engine.cache().forProject(project);
     ProjectState p = state == null ? null : state.projects().get(project);
     if (p == null) {
@@ -429,8 +429,8 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public List<AccessHolder> whoCan(Capability capability, ResourceRef resource) {
     checkNotNull(capability, "capability");
-    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
     checkNotNull(resource, "resource");
+    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
     OrgState state = engine.cache().forProject(resource.project());
     ProjectState p = state == null ? null : state.projects().get(resource.project());
     OrgState.ResourceState r = state == null ? null : state.resources().get(resource);
@@ -462,8 +462,8 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public List<AccessHolder> whoCan(Capability capability, OrgId organization) {
     checkNotNull(capability, "capability");
-    checkArgument(capability.scope() == Scope.ORGANIZATION, "capability %s is project-scoped; pass a ProjectId", capability);
     checkNotNull(organization, "organization");
+    checkArgument(capability.scope() == Scope.ORGANIZATION, "capability %s is project-scoped; pass a ProjectId", capability);
     OrgState state = engine.cache().get(organization);
     if (state == null) {
       throw Errors.notFound("organization");
@@ -555,7 +555,8 @@ public final class AccessPolicy implements AutoCloseable {
     }
 
     /**
-     * How long an invite stays valid; default 3 days.
+     * How long an invite stays valid; default 3 days. An invite's expiry saturates at
+     * {@link Limits#MAX_INSTANT}, so a very long validity means "until the end of the supported range".
      *
      * @throws IllegalArgumentException unless positive
      */
@@ -569,7 +570,8 @@ public final class AccessPolicy implements AutoCloseable {
     /**
      * How stale a cached snapshot of a {@linkplain Store#shared() shared} store may get before a check
      * revalidates it (and fails closed if the store cannot be reached); default 1 second. Changes made
-     * through this policy are visible to its next check regardless.
+     * through this policy are visible to its next check regardless. A bound too long to count in
+     * nanoseconds (about 292 years) saturates: cached snapshots are then never revalidated by age.
      *
      * @throws IllegalArgumentException unless positive
      */

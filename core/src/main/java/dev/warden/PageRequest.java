@@ -25,7 +25,7 @@ public record PageRequest(Optional<String> cursor, int size) {
 
   /** The page of {@code size} items after {@code cursor}. */
   public static PageRequest after(String cursor, int size) {
-    checkArgument(cursor != null && !cursor.isBlank(), "cursor must not be blank");
+    checkArgument(!checkNotNull(cursor, "cursor").isBlank(), "cursor must not be blank");
     return new PageRequest(Optional.of(cursor), size);
   }
 }

@@ -90,9 +90,14 @@ public final class Principal {
     return new Principal(user, email, method, usedMfa, authenticatedAt, apiKey);
   }
 
-  /** This principal, authenticated at {@code at}. */
+  /**
+   * This principal, authenticated at {@code at}.
+   *
+   * @throws IllegalArgumentException if {@code at} is outside {@link Limits#MIN_INSTANT} ..
+   *     {@link Limits#MAX_INSTANT}
+   */
   public Principal authenticatedAt(Instant at) {
-    return new Principal(user, email, method, mfa, Optional.of(checkNotNull(at, "authenticatedAt")), apiKey);
+    return new Principal(user, email, method, mfa, Optional.of(Limits.inRange(at, "authenticatedAt")), apiKey);
   }
 
   public UserId userId() {

@@ -210,10 +210,10 @@ class AccessPolicyTest {
   }
 
   @Test
-  void ids_blank_illegalArgumentNamingArgument() {
+  void ids_blank_illegalArgumentNamingArgument_null_nullPointerNamingArgument() {
     assertThatThrownBy(() -> OrgId.of(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("organization id");
     assertThatThrownBy(() -> ProjectId.of("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("project id");
-    assertThatThrownBy(() -> UserId.of(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user id");
+    assertThatThrownBy(() -> UserId.of(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("user id");
   }
 
   @Test

@@ -34,6 +34,8 @@ public interface ApiKeys {
   /**
    * The principal of the key whose value this is: its user, narrowed by the key's scopes and limits.
    * Unknown, revoked, rolled-away and malformed values all give an empty result.
+   *
+   * @throws NullPointerException if {@code value} is null (a host with no key to check has nothing to ask)
    */
   Optional<Principal> authenticate(String value);
 }

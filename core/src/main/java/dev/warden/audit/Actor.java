@@ -3,6 +3,7 @@ package dev.warden.audit;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.Principal;
 import java.util.Optional;
 
@@ -26,8 +27,8 @@ public record Actor(Kind kind, Optional<String> user, Optional<String> apiKey) {
 
   public Actor {
     checkNotNull(kind, "kind");
-    checkNotNull(user, "user");
-    checkNotNull(apiKey, "apiKey");
+    checkNotNull(user, "user").ifPresent(u -> Limits.id(u, "actor user id"));
+    checkNotNull(apiKey, "apiKey").ifPresent(k -> Limits.id(k, "actor api key id"));
     checkArgument(user.isPresent() == (kind != Kind.SYSTEM), "only the system actor has no user");
     checkArgument(apiKey.isPresent() == (kind == Kind.API_KEY), "only API_KEY actors name a key");
   }

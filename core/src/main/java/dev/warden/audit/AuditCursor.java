@@ -3,6 +3,7 @@ package dev.warden.audit;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -11,9 +12,14 @@ import java.time.format.DateTimeParseException;
  * descending). Pages continue strictly after it. Immutable.
  */
 public record AuditCursor(Instant at, String id) {
+  /**
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code at} is outside {@link Limits#MIN_INSTANT} ..
+   *     {@link Limits#MAX_INSTANT} (no entry lies there, so no page starts there) or {@code id} is blank
+   */
   public AuditCursor {
-    checkNotNull(at, "at");
-    checkArgument(id != null && !id.isBlank(), "id must not be blank");
+    Limits.inRange(at, "at");
+    checkArgument(!Limits.text(id, Limits.MAX_TOKEN_LENGTH, "id").isBlank(), "id must not be blank");
   }
 
   /** The position of {@code entry}. */
@@ -21,13 +27,16 @@ public record AuditCursor(Instant at, String id) {
     return new AuditCursor(entry.at(), entry.id());
   }
 
-  /** @throws IllegalArgumentException if {@code cursor} did not come from {@link #toString()} */
+  /**
+   * @throws NullPointerException if {@code cursor} is null
+   * @throws IllegalArgumentException if {@code cursor} did not come from {@link #toString()}
+   */
   public static AuditCursor parse(String cursor) {
-    int bar = cursor.indexOf('|');
+    int bar = checkNotNull(cursor, "cursor").indexOf('|');
     checkArgument(bar > 0, "audit cursor is malformed: %s", cursor);
     try {
       return new AuditCursor(Instant.parse(cursor.substring(0, bar)), cursor.substring(bar + 1));
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new IllegalArgumentException("audit cursor is malformed: " + cursor, e);
     }
   }

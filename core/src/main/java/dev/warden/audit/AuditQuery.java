@@ -3,6 +3,7 @@ package dev.warden.audit;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectId;
 import java.time.Instant;
@@ -12,6 +13,10 @@ import java.util.Optional;
  * Which audit entries to return: those of one organization, one project, or one actor's own, optionally narrowed by
  * actor user, action and time range ({@code from} inclusive, {@code to} exclusive). Immutable; each
  * method returns a new query.
+ *
+ * <p>The time range is clamped into {@link Limits#MIN_INSTANT} .. {@link Limits#MAX_INSTANT}, the
+ * instants a store keeps: {@code between(Instant.MIN, Instant.MAX)} means "any time" and matches
+ * exactly what no range matches.
  */
 public record AuditQuery(
     Optional<OrgId> organization,
@@ -24,14 +29,16 @@ public record AuditQuery(
   public AuditQuery {
     checkNotNull(organization, "organization");
     checkNotNull(project, "project");
-    checkNotNull(actorUser, "actorUser");
-    checkNotNull(action, "action");
+    checkNotNull(actorUser, "actorUser").ifPresent(u -> Limits.id(u, "actor user id"));
+    checkNotNull(action, "action").ifPresent(a -> Limits.text(a, Limits.MAX_TOKEN_LENGTH, "action"));
     checkNotNull(from, "from");
     checkNotNull(to, "to");
     checkArgument(!(organization.isPresent() && project.isPresent()), "an audit query names an organization or a project, not both");
     checkArgument(organization.isPresent() || project.isPresent() || actorUser.isPresent(),
         "an audit query names an organization, a project or (for one's own entries) an actor");
     checkArgument(from.isEmpty() || to.isEmpty() || from.get().isBefore(to.get()), "from must be before to");
+    from = from.map(Limits::clamp);
+    to = to.map(Limits::clamp);
   }
 
   /** Every entry of the organization (including its projects'). */

@@ -151,6 +151,7 @@ public final class ApiKeyService implements ApiKeys {
 
   @Override
   public Optional<Principal> authenticate(String value) {
+    checkNotNull(value, "value");
     if (value == null || value.length() != VALUE_LENGTH || !value.startsWith(PREFIX)) {
       return Optional.empty();
     }

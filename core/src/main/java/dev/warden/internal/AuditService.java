@@ -35,6 +35,8 @@ public final class AuditService implements AuditLog {
 
   @Override
   public Page<AuditEntry> query(Principal actor, AuditQuery query, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(query, "query");
     checkNotNull(page, "page");
     authorize(actor, query);
     Optional<AuditCursor> after = page.cursor().map(AuditCursor::parse);
@@ -65,11 +67,16 @@ public final class AuditService implements AuditLog {
 
   @Override
   public void exportJsonLines(Principal actor, AuditQuery query, Writer out) throws IOException {
+    checkNotNull(actor, "actor");
+    checkNotNull(query, "query");
+    checkNotNull(out, "out");
     export(actor, query, out, null, AuditService::jsonLine);
   }
 
   @Override
   public void exportCsv(Principal actor, AuditQuery query, Writer out) throws IOException {
+    checkNotNull(actor, "actor");
+    checkNotNull(query, "query");
     export(actor, query, out, CSV_HEADER, AuditService::csvLine);
   }
 

@@ -1,7 +1,9 @@
 package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -18,11 +20,12 @@ public record CreationCursor(Instant createdAt, String id) {
 
   /** @throws IllegalArgumentException if {@code cursor} was not made by {@link #encode} */
   public static CreationCursor parse(String cursor) {
-    int bar = cursor.indexOf('|');
+    int bar = checkNotNull(cursor, "cursor").indexOf('|');
     checkArgument(bar > 0, "cursor is malformed: %s", cursor);
     try {
-      return new CreationCursor(Instant.parse(cursor.substring(0, bar)), cursor.substring(bar + 1));
-    } catch (DateTimeParseException e) {
+      return new CreationCursor(Limits.inRange(Instant.parse(cursor.substring(0, bar)), "cursor instant"),
+          cursor.substring(bar + 1));
+    } catch (DateTimeParseException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cursor is malformed: " + cursor, e);
     }
   }

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.NotFoundException;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
@@ -29,17 +30,24 @@ public final class GrantService implements Grants {
 
   @Override
   public ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    checkNotNull(user, "user");
+    checkNotNull(role, "role");
     return grant(actor, project, user, role, Optional.empty());
   }
 
   @Override
   public ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role, Instant expiresAt) {
-    return grant(actor, project, user, role, Optional.of(checkNotNull(expiresAt, "expiresAt")));
+    checkNotNull(role, "role");
+    checkNotNull(expiresAt, "expiresAt");
+    return grant(actor, project, user, role, Optional.of(Limits.instant(expiresAt, "expiresAt")));
   }
 
   private ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role,
       Optional<Instant> expiresAt) {
     checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     checkNotNull(user, "user");
     checkNotNull(role, "role");
     return engine.mutate(engine.organizationOf(project), actor, "grant.changed", user, m -> {
@@ -52,8 +60,7 @@ public final class GrantService implements Grants {
       if (!mine.atLeast(role)) {
         throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot grant " + role + ", above your own role here (" + mine + ")");
       }
-      expiresAt.ifPresent(m::requireFuture);
-      ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt, actor.userId(), m.now());
+      ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt.map(m::requireFuture), actor.userId(), m.now());
       ProjectGrant old = p.grants().get(user);
       m.write().grants().upsert(grant);
       m.audit("grant.changed", project, user,
@@ -65,6 +72,7 @@ public final class GrantService implements Grants {
 
   @Override
   public void revoke(Principal actor, ProjectId project, UserId user) {
+    checkNotNull(project, "project");
     checkNotNull(actor, "actor");
     checkNotNull(user, "user");
     engine.mutate(engine.organizationOf(project), actor, "grant.revoked", user, m -> {
@@ -83,6 +91,8 @@ public final class GrantService implements Grants {
 
   @Override
   public List<ProjectGrant> list(Principal actor, ProjectId project) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     return List.copyOf(reads.project(actor, project, Capability.MANAGE_PROJECT_ACCESS).grants().values());
   }
 }

@@ -1,7 +1,6 @@
 package dev.warden.internal;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
+import dev.warden.Limits;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,20 +9,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicLong LAST = new AtomicLong();
-  private static final int MAX_LENGTH = 128;
 
   private Ids() {}
 
   /**
-   * Checks an identifier: not blank, at most 128 characters, no control characters.
+   * Checks an identifier by {@link Limits#id}: not blank, at most 128 characters of text every store
+   * keeps, no control characters.
    *
+   * @throws NullPointerException naming {@code what} if it is null
    * @throws IllegalArgumentException naming {@code what} and the value
    */
   public static String require(String value, String what) {
-    checkArgument(value != null && !value.isBlank(), "%s must not be blank, but was %s", what, value == null ? null : "'" + value + "'");
-    checkArgument(value.length() <= MAX_LENGTH, "%s must be at most %s characters, but was %s", what, MAX_LENGTH, value.length());
-    checkArgument(value.chars().noneMatch(Character::isISOControl), "%s must not contain control characters", what);
-    return value;
+    return Limits.id(value, what);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.NotFoundException;
 import dev.warden.AuthMethod;
 import dev.warden.PermissionDeniedException;
@@ -43,6 +44,7 @@ public final class InviteService implements Invites {
 
   @Override
   public IssuedInvite create(Principal actor, OrgId organization, InviteRequest request) {
+    checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     checkNotNull(request, "request");
     return engine.mutate(organization, actor, "member.invited", request.email(), m -> {
@@ -69,7 +71,7 @@ public final class InviteService implements Invites {
       }
       String token = Secrets.token(TOKEN_PREFIX, 32);
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
-          request.inviteGrants(), me.user(), m.now(), m.now().plus(engine.inviteValidity()), Optional.empty());
+          request.inviteGrants(), me.user(), m.now(), Limits.plus(m.now(), engine.inviteValidity()), Optional.empty());
       m.write().invites().insertReplacingUnused(invite, Secrets.sha256(token));
       m.audit("member.invited", null, invite.id(), Change.of("email", null, invite.email()),
           Change.of("level", null, invite.level()), Change.of("grants", null, invite.grants()), Change.secret("token"));
@@ -79,6 +81,8 @@ public final class InviteService implements Invites {
 
   @Override
   public List<Invite> listPending(Principal actor, OrgId organization) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
     Membership viewer = state.members().get(actor.userId());
     Instant now = engine.clock().instant();
@@ -100,6 +104,7 @@ public final class InviteService implements Invites {
 
   @Override
   public void revoke(Principal actor, OrgId organization, InviteId invite) {
+    checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     checkNotNull(invite, "invite");
     engine.mutate(organization, actor, "invite.revoked", invite, m -> {

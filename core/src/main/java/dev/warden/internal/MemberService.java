@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.Principal;
 import dev.warden.StorageException;
 import dev.warden.apikey.ApiKey;
@@ -37,6 +38,8 @@ public final class MemberService implements Members {
 
   @Override
   public List<Membership> list(Principal actor, OrgId organization) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
     Instant now = engine.clock().instant();
     return state.members().values().stream().filter(m -> m.activeAt(now)).toList();
@@ -44,6 +47,8 @@ public final class MemberService implements Members {
 
   @Override
   public Membership get(Principal actor, OrgId organization, UserId user) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     checkNotNull(user, "user");
     OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
     Membership m = engine.decider().activeMember(state, user, Trace.NONE);
@@ -55,6 +60,9 @@ public final class MemberService implements Members {
 
   @Override
   public Membership changeLevel(Principal actor, OrgId organization, UserId user, OrgLevel level) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
+    checkNotNull(user, "user");
     checkNotNull(level, "level");
     return editOther(actor, organization, user, "member.level_changed", (m, me, target) -> {
       if (!me.level().atLeast(level)) {
@@ -77,6 +85,8 @@ public final class MemberService implements Members {
 
   @Override
   public void transferOwnership(Principal actor, OrgId organization, UserId newOwner) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     checkNotNull(newOwner, "newOwner");
     mutate(organization, actor, "ownership.transferred", newOwner, m -> {
       Membership me = m.requireOrg(Capability.TRANSFER_OWNERSHIP);
@@ -99,6 +109,8 @@ public final class MemberService implements Members {
 
   @Override
   public void leave(Principal actor, OrgId organization) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     mutate(organization, actor, "member.left", actor.userId(), m -> {
       Membership me = m.actorMember();
       if (me.level() == OrgLevel.OWNER) {
@@ -114,6 +126,7 @@ public final class MemberService implements Members {
 
   @Override
   public void remove(Principal actor, OrgId organization, UserId user) {
+    checkNotNull(organization, "organization");
     checkNotNull(actor, "actor");
     checkNotNull(user, "user");
     if (user.equals(actor.userId())) {
@@ -141,26 +154,32 @@ public final class MemberService implements Members {
 
   @Override
   public Membership setExpiry(Principal actor, OrgId organization, UserId user, Instant expiresAt) {
-    checkNotNull(expiresAt, "expiresAt");
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
+    checkNotNull(user, "user");
+    Limits.instant(expiresAt, "expiresAt"); // refused before any work, like every bad argument
     return editOther(actor, organization, user, "member.expiry_changed", (m, me, target) -> {
       if (target.level() == OrgLevel.OWNER) {
         throw ownerCannotExpire(user);
       }
-      m.requireFuture(expiresAt);
-      return replace(m, "member.expiry_changed", target, target.withExpiresAt(Optional.of(expiresAt)));
+      Instant stored = m.requireFuture(expiresAt);
+      return replace(m, "member.expiry_changed", target, target.withExpiresAt(Optional.of(stored)));
     });
   }
 
   @Override
   public Membership clearExpiry(Principal actor, OrgId organization, UserId user) {
+    checkNotNull(user, "user");
     return editOther(actor, organization, user, "member.expiry_changed", (m, me, target) -> target.expiresAt().isEmpty()
         ? target : replace(m, "member.expiry_changed", target, target.withExpiresAt(Optional.empty())));
   }
 
   @Override
   public Membership setNote(Principal actor, OrgId organization, UserId user, String note) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     checkNotNull(user, "user");
-    Optional<String> normalized = Names.note(Optional.ofNullable(note));
+    Optional<String> normalized = Names.note(Optional.of(checkNotNull(note, "note")));
     return mutate(organization, actor, "member.note_changed", user, m -> {
       Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
       Membership target = m.activeMember(user);
@@ -173,6 +192,7 @@ public final class MemberService implements Members {
 
   @Override
   public OffboardingReport offboard(Principal actor, OrgId organization, UserId user, UserId transferTo) {
+    checkNotNull(organization, "organization");
     checkNotNull(actor, "actor");
     checkNotNull(user, "user");
     checkNotNull(transferTo, "transferTo");

@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.Reason;
@@ -120,7 +121,7 @@ public final class Mutation {
   /** The rule of {@link #requireRecentAuthentication()} for changes outside an organization. */
   static void requireRecentAuthentication(Principal actor, Duration window, Instant now) {
     if (actor != null && actor.authenticatedAtInstant().isPresent()
-        && !now.isBefore(actor.authenticatedAtInstant().get().plus(window))) {
+        && !now.isBefore(Limits.plus(actor.authenticatedAtInstant().get(), window))) {
       throw new PermissionDeniedException(ErrorCode.REAUTHENTICATION_REQUIRED,
           "this change needs an authentication within the last " + window + "; sign in again");
     }
@@ -233,11 +234,21 @@ public final class Mutation {
     return m;
   }
 
-  /** Refuses an expiry at or before now. @throws dev.warden.RuleViolationException {@code EXPIRY_IN_PAST} */
-  public void requireFuture(Instant expiresAt) {
-    if (!expiresAt.isAfter(now)) {
+  /**
+   * Refuses an expiry that is at or before now as stored: the comparison is made after truncating to
+   * the microseconds a store keeps, so an expiry that would be stored as now (or earlier) is refused
+   * rather than stored dead on arrival. Every expiry Warden accepts goes through here.
+   *
+   * @return the expiry as it will be stored
+   * @throws IllegalArgumentException if {@code expiresAt} is outside the {@link Limits} range
+   * @throws dev.warden.RuleViolationException {@code EXPIRY_IN_PAST}
+   */
+  public Instant requireFuture(Instant expiresAt) {
+    Instant stored = Limits.instant(expiresAt, "expiresAt");
+    if (!stored.isAfter(now)) {
       throw Errors.rule(ErrorCode.EXPIRY_IN_PAST,
           "expiry must be after now (" + now + "), but was " + expiresAt + "; remove the access to end it now");
     }
+    return stored;
   }
 }

@@ -30,6 +30,7 @@ public final class OrganizationService implements Organizations {
 
   @Override
   public Organization create(Principal creator, String name) {
+    checkNotNull(name, "name");
     checkNotNull(creator, "creator");
     Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
         engine.now(), OrganizationSettings.defaults());
@@ -44,6 +45,8 @@ public final class OrganizationService implements Organizations {
 
   @Override
   public Organization get(Principal actor, OrgId organization) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     return reads.org(actor, organization, Capability.VIEW_ORGANIZATION).organization();
   }
 
@@ -61,12 +64,16 @@ public final class OrganizationService implements Organizations {
 
   @Override
   public Organization rename(Principal actor, OrgId organization, String name) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
+    checkNotNull(name, "name");
     String stripped = Names.name(name, "organization name");
     return update(actor, organization, "organization.renamed", org -> org.withName(stripped));
   }
 
   @Override
   public Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings) {
+    checkNotNull(actor, "actor");
     checkNotNull(settings, "settings");
     return update(actor, organization, "settings.changed", org -> org.withSettings(settings));
   }
@@ -91,6 +98,7 @@ public final class OrganizationService implements Organizations {
 
   @Override
   public void delete(Principal actor, OrgId organization) {
+    checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     engine.mutate(organization, actor, "organization.deleted", organization, m -> {
       m.requireOrg(Capability.DELETE_ORGANIZATION);

@@ -42,6 +42,8 @@ public final class ProjectService implements Projects {
 
   @Override
   public Project create(Principal actor, OrgId organization, String name) {
+    checkNotNull(actor, "actor");
+    checkNotNull(name, "name");
     checkNotNull(organization, "organization");
     String stripped = Names.name(name, "project name");
     return engine.mutate(organization, actor, "project.created", null, m -> {
@@ -52,17 +54,24 @@ public final class ProjectService implements Projects {
 
   @Override
   public Project get(Principal actor, ProjectId project) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     return reads.project(actor, project, Capability.VIEW_DATA).project();
   }
 
   @Override
   public Project rename(Principal actor, ProjectId project, String name) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    checkNotNull(name, "name");
     String stripped = Names.name(name, "project name");
     return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, "project.renamed", p -> p.withName(stripped));
   }
 
   @Override
   public Project setDefaultRole(Principal actor, ProjectId project, ProjectRole role) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     checkNotNull(role, "role");
     return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, "project.default_role_changed",
         p -> p.withDefaultRole(role));
@@ -70,6 +79,8 @@ public final class ProjectService implements Projects {
 
   @Override
   public Project rotateToken(Principal actor, ProjectId project) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     return update(actor, project, Capability.ROTATE_PROJECT_TOKEN, "project.token_rotated",
         p -> p.withToken(Secrets.token(TOKEN_PREFIX, 24)));
   }
@@ -98,6 +109,8 @@ public final class ProjectService implements Projects {
 
   @Override
   public Project setVisibility(Principal actor, ProjectId project, Visibility visibility) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     checkNotNull(visibility, "visibility");
     return engine.mutate(engine.organizationOf(project), actor, "project.visibility_changed", project, m -> {
       ProjectState p = m.visibleProject(project);
@@ -111,6 +124,8 @@ public final class ProjectService implements Projects {
 
   @Override
   public void delete(Principal actor, ProjectId project) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
     engine.mutate(engine.organizationOf(project), actor, "project.deleted", project, m -> {
       ProjectState p = m.visibleProject(project);
       m.requireOrg(Capability.DELETE_PROJECT);

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
@@ -42,6 +43,8 @@ public final class ReportService implements Reports {
 
   @Override
   public AccessRegistry registry(Principal actor, OrgId organization) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
     Instant now = engine.clock().instant();
     List<RegistryEntry> owners = new ArrayList<>();
@@ -87,12 +90,14 @@ public final class ReportService implements Reports {
 
   @Override
   public AccessReview review(Principal actor, OrgId organization, Duration expiringWithin, Duration keysUnusedFor) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
     checkNotNull(expiringWithin, "expiringWithin");
     checkNotNull(keysUnusedFor, "keysUnusedFor");
     checkArgument(!expiringWithin.isNegative() && !keysUnusedFor.isNegative(), "durations must not be negative");
     OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
     Instant now = engine.clock().instant();
-    Instant soon = now.plus(expiringWithin);
+    Instant soon = Limits.plus(now, expiringWithin);
     List<Membership> expired = new ArrayList<>();
     List<Membership> expiring = new ArrayList<>();
     List<Membership> withoutProjects = new ArrayList<>();
@@ -128,7 +133,7 @@ public final class ReportService implements Reports {
     Comparator<ProjectGrant> byUserThenProject = userThenProject(state);
     expiredGrants.sort(byUserThenProject);
     expiringGrants.sort(byUserThenProject);
-    Instant unusedSince = now.minus(keysUnusedFor);
+    Instant unusedSince = Limits.minus(now, keysUnusedFor);
     List<ApiKey> unusedKeys = engine.store().inTransaction(tx -> {
       List<ApiKey> keys = new ArrayList<>();
       for (Membership m : active) {
@@ -158,8 +163,9 @@ public final class ReportService implements Reports {
 
   @Override
   public void recordReview(Principal actor, OrgId organization, String note) {
+    checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
-    Optional<String> text = Names.note(Optional.ofNullable(note));
+    Optional<String> text = Names.note(Optional.of(checkNotNull(note, "note")));
     engine.mutate(organization, actor, "access_review.recorded", organization, m -> {
       m.requireOrg(Capability.MANAGE_MEMBERS);
       m.audit("access_review.recorded", null, organization, Change.of("note", null, text.orElse(null)));

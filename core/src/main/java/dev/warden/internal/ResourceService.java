@@ -47,6 +47,7 @@ public final class ResourceService implements Resources {
 
   @Override
   public Resource register(Principal creator, ResourceRef ref) {
+    checkNotNull(creator, "creator");
     checkNotNull(ref, "ref");
     return mutate(ref.project(), creator, "resource.registered", ref, m -> {
       m.requireProject(ref.project(), Capability.CREATE_CONTENT);
@@ -62,11 +63,15 @@ public final class ResourceService implements Resources {
 
   @Override
   public Resource get(Principal actor, ResourceRef ref) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     return read(actor, ref, (state, r) -> r.resource());
   }
 
   @Override
   public AccessLevel level(Principal actor, ResourceRef ref) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     return read(actor, ref, (state, r) -> engine.decider().level(state.members().get(actor.userId()),
         state.projects().get(ref.project()), r, Trace.NONE));
   }
@@ -89,6 +94,7 @@ public final class ResourceService implements Resources {
 
   @Override
   public void remove(Principal actor, ResourceRef ref) {
+    checkNotNull(actor, "actor");
     checkNotNull(ref, "ref");
     mutate(ref.project(), actor, "resource.removed", ref, m -> {
       ResourceState r = m.requireResource(ref, AccessLevel.MANAGER);
@@ -100,6 +106,9 @@ public final class ResourceService implements Resources {
 
   @Override
   public void setKindRule(Principal actor, ProjectId project, String kind, AccessLevel level) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    checkNotNull(kind, "kind");
     ResourceRef.requireKind(kind);
     checkNotNull(level, "level");
     mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
@@ -111,6 +120,9 @@ public final class ResourceService implements Resources {
 
   @Override
   public void clearKindRule(Principal actor, ProjectId project, String kind) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    checkNotNull(kind, "kind");
     ResourceRef.requireKind(kind);
     mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
@@ -121,18 +133,24 @@ public final class ResourceService implements Resources {
 
   @Override
   public void setEveryoneRule(Principal actor, ResourceRef ref, AccessLevel level) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     checkNotNull(level, "level");
     manage(actor, ref, AccessLevel.MANAGER, (m, r) -> writeRule(m, ResourceRule.forEveryone(ref, level), r.everyoneRule()));
   }
 
   @Override
   public void clearEveryoneRule(Principal actor, ResourceRef ref) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     manage(actor, ref, AccessLevel.MANAGER,
         (m, r) -> deleteRule(m, ResourceRule.forEveryone(ref, AccessLevel.NONE), r.everyoneRule()));
   }
 
   @Override
   public void setMemberRule(Principal actor, ResourceRef ref, UserId user, AccessLevel level) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     checkNotNull(user, "user");
     checkNotNull(level, "level");
     manage(actor, ref, AccessLevel.MANAGER, (m, r) -> {
@@ -143,6 +161,8 @@ public final class ResourceService implements Resources {
 
   @Override
   public void clearMemberRule(Principal actor, ResourceRef ref, UserId user) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     checkNotNull(user, "user");
     manage(actor, ref, AccessLevel.MANAGER,
         (m, r) -> deleteRule(m, ResourceRule.forMember(ref, user, AccessLevel.NONE), r.memberRules().get(user)));
@@ -150,6 +170,8 @@ public final class ResourceService implements Resources {
 
   @Override
   public List<ResourceRule> rules(Principal actor, ResourceRef ref) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
     return read(actor, ref, (state, r) -> rules(actor, ref, state, r));
   }
 
@@ -175,10 +197,11 @@ public final class ResourceService implements Resources {
       PageRequest page) {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
-    ResourceRef.requireKind(kind);
+    checkNotNull(kind, "kind");
     checkNotNull(atLeast, "atLeast");
-    checkArgument(atLeast != AccessLevel.NONE, "atLeast must be VIEWER or above");
     checkNotNull(page, "page");
+    ResourceRef.requireKind(kind);
+    checkArgument(atLeast != AccessLevel.NONE, "atLeast must be VIEWER or above");
     CreationCursor after = page.cursor().map(CreationCursor::parse).orElse(null);
     OrgState state = engine.cache().forProject(project);
     ProjectState p = state == null ? null : state.projects().get(project);
@@ -213,8 +236,10 @@ public final class ResourceService implements Resources {
 
   @Override
   public void restrictDashboard(Principal actor, ResourceRef dashboard, DashboardRestriction restriction) {
-    requireDashboard(dashboard);
+    checkNotNull(actor, "actor");
+    checkNotNull(dashboard, "dashboard");
     checkNotNull(restriction, "restriction");
+    requireDashboard(dashboard);
     manage(actor, dashboard, AccessLevel.MANAGER, (m, r) -> {
       if (restriction == DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT) {
         writeRule(m, ResourceRule.forEveryone(dashboard, AccessLevel.VIEWER), r.everyoneRule());
@@ -226,6 +251,8 @@ public final class ResourceService implements Resources {
 
   @Override
   public DashboardRestriction restriction(Principal actor, ResourceRef dashboard) {
+    checkNotNull(actor, "actor");
+    checkNotNull(dashboard, "dashboard");
     requireDashboard(dashboard);
     return read(actor, dashboard, (state, r) -> restrictionOf(r));
   }
@@ -237,8 +264,10 @@ public final class ResourceService implements Resources {
 
   @Override
   public void addCollaborator(Principal actor, ResourceRef dashboard, UserId user) {
-    requireDashboard(dashboard);
+    checkNotNull(actor, "actor");
+    checkNotNull(dashboard, "dashboard");
     checkNotNull(user, "user");
+    requireDashboard(dashboard);
     manage(actor, dashboard, AccessLevel.EDITOR, (m, r) -> {
       if (restrictionOf(r) != DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT) {
         throw Errors.rule(ErrorCode.RESOURCE_NOT_RESTRICTED,
@@ -256,14 +285,18 @@ public final class ResourceService implements Resources {
 
   @Override
   public void removeCollaborator(Principal actor, ResourceRef dashboard, UserId user) {
-    requireDashboard(dashboard);
+    checkNotNull(actor, "actor");
+    checkNotNull(dashboard, "dashboard");
     checkNotNull(user, "user");
+    requireDashboard(dashboard);
     manage(actor, dashboard, AccessLevel.EDITOR,
         (m, r) -> deleteRule(m, ResourceRule.forMember(dashboard, user, AccessLevel.NONE), r.memberRules().get(user)));
   }
 
   @Override
   public List<UserId> collaborators(Principal actor, ResourceRef dashboard) {
+    checkNotNull(actor, "actor");
+    checkNotNull(dashboard, "dashboard");
     requireDashboard(dashboard);
     return read(actor, dashboard, (state, r) -> r.memberRules().entrySet().stream()
         .filter(e -> e.getValue().atLeast(AccessLevel.EDITOR))

@@ -43,7 +43,9 @@ public final class StateCache implements AutoCloseable {
   public StateCache(Store store, Duration stalenessBound) {
     this.store = store;
     this.shared = store.shared();
-    this.boundNanos = stalenessBound.toNanos();
+    // A bound too long to count in nanoseconds (about 292 years) saturates instead of overflowing.
+    this.boundNanos = stalenessBound.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
+        : stalenessBound.toNanos();
     if (shared) {
       refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "warden-snapshot-refresher");

@@ -50,7 +50,10 @@ public interface Members {
   /**
    * Makes a membership end at {@code expiresAt} (exclusive), for external collaborators. Follows the
    * level-change rules; refused for Owners ({@code OWNER_CANNOT_EXPIRE}) and for instants at or before
-   * now ({@code EXPIRY_IN_PAST}).
+   * now once truncated to the microseconds a store keeps ({@code EXPIRY_IN_PAST}).
+   *
+   * @throws IllegalArgumentException if {@code expiresAt} is outside {@link dev.warden.Limits#MIN_INSTANT} ..
+   *     {@link dev.warden.Limits#MAX_INSTANT}
    */
   Membership setExpiry(Principal actor, OrgId organization, UserId user, Instant expiresAt);
 
@@ -69,7 +72,10 @@ public interface Members {
 
   /**
    * Sets the note shown in the access registry, such as "CTO" ({@code MANAGE_MEMBERS}, target's level at
-   * most the actor's); an empty note clears it.
+   * most the actor's); an empty (or blank) note clears it.
+   *
+   * @throws NullPointerException if any argument is null, {@code note} included: clear it with {@code ""}
+   * @throws IllegalArgumentException if the note breaks a {@link dev.warden.Limits#note} rule
    */
   Membership setNote(Principal actor, OrgId organization, UserId user, String note);
 }

@@ -17,7 +17,13 @@ public interface Grants {
   /** Grants {@code role} on {@code project} to {@code user}, without expiry. */
   ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role);
 
-  /** Grants {@code role} on {@code project} to {@code user} until {@code expiresAt} (exclusive). */
+  /**
+   * Grants {@code role} on {@code project} to {@code user} until {@code expiresAt} (exclusive). The expiry
+   * is kept to the microsecond; one at or before now once truncated is {@code EXPIRY_IN_PAST}.
+   *
+   * @throws IllegalArgumentException if {@code expiresAt} is outside {@link dev.warden.Limits#MIN_INSTANT} ..
+   *     {@link dev.warden.Limits#MAX_INSTANT}
+   */
   ProjectGrant grant(Principal actor, ProjectId project, UserId user, ProjectRole role, Instant expiresAt);
 
   /**

@@ -3,6 +3,7 @@ package dev.warden.project;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.internal.Names;
 import dev.warden.organization.OrgId;
 import dev.warden.internal.Instants;
@@ -30,7 +31,8 @@ public record Project(
     name = Names.name(name, "project name");
     checkNotNull(visibility, "visibility");
     checkNotNull(defaultRole, "defaultRole");
-    checkArgument(token != null && token.startsWith("phc_") && token.length() > 4, "project token must start with phc_");
+    checkArgument(Limits.text(token, Limits.MAX_TOKEN_LENGTH, "project token").startsWith("phc_") && token.length() > 4,
+        "project token must start with phc_");
     createdAt = Instants.micros(createdAt, "createdAt");
   }
 

@@ -3,6 +3,7 @@ package dev.warden.resource;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.internal.Ids;
 import dev.warden.project.ProjectId;
 
@@ -13,6 +14,9 @@ import dev.warden.project.ProjectId;
 public record ResourceRef(ProjectId project, String kind, String id) {
   /** The kind of dashboards, which get collaborators and restriction levels. */
   public static final String DASHBOARD = "dashboard";
+
+  private static final java.util.regex.Pattern KIND =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0," + (Limits.MAX_KIND_LENGTH - 1) + "}");
 
   public ResourceRef {
     checkNotNull(project, "project");
@@ -30,13 +34,17 @@ public record ResourceRef(ProjectId project, String kind, String id) {
   }
 
   /**
-   * Checks a resource kind: 1–64 lower-case letters, digits and underscores, starting with a letter.
+   * Checks a resource kind: 1–64 ({@link dev.warden.Limits#MAX_KIND_LENGTH}) lower-case letters, digits
+   * and underscores, starting with a letter.
    *
+   * @throws NullPointerException if it is null
    * @throws IllegalArgumentException naming the kind otherwise
    */
   public static String requireKind(String kind) {
-    checkArgument(kind != null && kind.matches("[a-z][a-z0-9_]{0,63}"),
-        "resource kind must be lower-case letters, digits and underscores, but was '%s'", kind);
+    checkNotNull(kind, "resource kind");
+    checkArgument(KIND.matcher(kind).matches(),
+        "resource kind must be 1-%s lower-case letters, digits and underscores, starting with a letter, but was '%s'",
+        Limits.MAX_KIND_LENGTH, kind);
     return kind;
   }
 

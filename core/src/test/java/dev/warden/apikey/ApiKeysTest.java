@@ -391,7 +391,8 @@ class ApiKeysTest {
     for (String value : bad) {
       assertThat(policy.apiKeys().authenticate(value)).as("authenticate(%s)", value).isEmpty();
     }
-    assertThat(policy.apiKeys().authenticate(null)).isEmpty();
+    assertThatThrownBy(() -> policy.apiKeys().authenticate(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("value");
     assertThat(policy.apiKeys().authenticate(v)).isPresent();
   }
 

@@ -496,7 +496,7 @@ class AccessRegistryTest {
 
     clock.advance(Duration.ofDays(90));
     Instant second = clock.instant();
-    policy.reports().recordReview(admin, org, null);
+    policy.reports().recordReview(admin, org, "");
     assertThat(policy.reports().review(owner, org, DAY, DAY).lastReview()).contains(second);
   }
 

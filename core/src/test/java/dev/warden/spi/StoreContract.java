@@ -3,8 +3,10 @@ package dev.warden.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.warden.Limits;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
+import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.ApiScope;
 import dev.warden.audit.Actor;
 import dev.warden.audit.AuditCursor;
@@ -45,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The contract every {@link Store} must pass, shipped in core's test-jar. Implement {@link #newStore()}
@@ -893,5 +897,203 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.resources().find(added))).isEmpty();
     assertThat(tx((Transaction t) -> t.resources().find(OTHER_BOARD)).orElseThrow().creator()).isEqualTo(BOB);
     assertThat(tx((Transaction t) -> t.projects().find(DEV))).isPresent();
+  }
+
+  // ------------------------------------------------------------------------------- limits (issue 12)
+
+  /**
+   * One rule of {@link Limits}, the schema's column sizes made rules of the value types: a store keeps
+   * the longest allowed value exactly, and the value type refuses one character more, so no store ever
+   * sees it.
+   */
+  protected enum LengthRule {
+    ORGANIZATION_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return OrgId.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.organizations().insert(org(OrgId.of(v), "Acme", T0)));
+        return c.tx((Transaction t) -> t.organizations().find(OrgId.of(v))).orElseThrow().id().value();
+      }
+    },
+    USER_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return UserId.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.memberships().insert(member(ORG, UserId.of(v), OrgLevel.MEMBER)));
+        return c.tx((Transaction t) -> t.memberships().listByUser(UserId.of(v))).get(0).user().value();
+      }
+    },
+    PROJECT_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return ProjectId.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.projects().insert(new Project(ProjectId.of(v), ORG, "P", Visibility.OPEN, ProjectRole.MEMBER,
+            "phc_long_id", T0)));
+        return c.tx((Transaction t) -> t.projects().find(ProjectId.of(v))).orElseThrow().id().value();
+      }
+    },
+    INVITE_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return InviteId.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.invites().insertReplacingUnused(invite(v, ORG, "dan@acme.com", T0), "hash_long_id"));
+        return c.tx((Transaction t) -> t.invites().find(InviteId.of(v))).orElseThrow().id().value();
+      }
+    },
+    API_KEY_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return ApiKeyId.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.tx((Transaction t) -> t.apiKeys().insertIfFewer(new ApiKey(ApiKeyId.of(v), BOB, "CI",
+            Set.of(ApiScope.ALL), Set.of(), Set.of(), "abcd", T0, Optional.empty(), Optional.empty()), "hash_long_id", 10));
+        return c.tx((Transaction t) -> t.apiKeys().find(ApiKeyId.of(v))).orElseThrow().id().value();
+      }
+    },
+    RESOURCE_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return ResourceRef.of(PROD, "insight", v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.resources().insert(resource(ResourceRef.of(PROD, "insight", v), BOB, T0)));
+        return c.tx((Transaction t) -> t.resources().listByOrganization(ORG)).get(0).ref().id();
+      }
+    },
+    RESOURCE_KIND(Limits.MAX_KIND_LENGTH) {
+      @Override String longest(int max) { return "k" + "_9z".repeat(max).substring(0, max - 1); }
+      @Override Object make(String v) { return ResourceRef.of(PROD, v, "r1"); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.resources().insert(resource(ResourceRef.of(PROD, v, "r1"), BOB, T0)));
+        return c.tx((Transaction t) -> t.resources().listByOrganization(ORG)).get(0).ref().kind();
+      }
+    },
+    ORGANIZATION_NAME(Limits.MAX_NAME_LENGTH) {
+      @Override Object make(String v) { return org(OTHER, v, T0); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.organizations().insert(org(OTHER, v, T0)));
+        return c.tx((Transaction t) -> t.organizations().find(OTHER)).orElseThrow().name();
+      }
+    },
+    PROJECT_NAME(Limits.MAX_NAME_LENGTH) {
+      @Override Object make(String v) { return project(ORG, ProjectId.of("prj_named"), "phc_named", T0).withName(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.projects().insert(project(ORG, ProjectId.of("prj_named"), "phc_named", T0).withName(v)));
+        return c.tx((Transaction t) -> t.projects().find(ProjectId.of("prj_named"))).orElseThrow().name();
+      }
+    },
+    API_KEY_LABEL(Limits.MAX_NAME_LENGTH) {
+      @Override Object make(String v) { return ApiKeyRequest.labeled(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.tx((Transaction t) -> t.apiKeys().insertIfFewer(new ApiKey(ApiKeyId.of("key_label"), BOB, v,
+            Set.of(ApiScope.ALL), Set.of(), Set.of(), "abcd", T0, Optional.empty(), Optional.empty()), "hash_label", 10));
+        return c.tx((Transaction t) -> t.apiKeys().find(ApiKeyId.of("key_label"))).orElseThrow().label();
+      }
+    },
+    NOTE(Limits.MAX_NOTE_LENGTH) {
+      @Override Object make(String v) { return member(ORG, CAROL, OrgLevel.MEMBER).withNote(Optional.of(v)); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.memberships().insert(member(ORG, CAROL, OrgLevel.MEMBER).withNote(Optional.of(v))));
+        return c.tx((Transaction t) -> t.memberships().find(ORG, CAROL)).orElseThrow().note().orElseThrow();
+      }
+    },
+    EMAIL(Limits.MAX_EMAIL_LENGTH) {
+      @Override String longest(int max) { return super.longest(max - "@acme.com".length()) + "@acme.com"; }
+      @Override String longer(String longest) { return "x" + longest; }
+      @Override Object make(String v) { return EmailAddress.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> {
+          t.memberships().insert(new Membership(ORG, CAROL, Optional.of(EmailAddress.of(v)), OrgLevel.MEMBER,
+              Optional.empty(), Optional.empty(), T0, Optional.empty()));
+          t.invites().insertReplacingUnused(invite("inv_email", ORG, v, T0), "hash_email");
+        });
+        assertThat(c.tx((Transaction t) -> t.invites().find(InviteId.of("inv_email"))).orElseThrow().email().value())
+            .isEqualTo(v);
+        return c.tx((Transaction t) -> t.memberships().find(ORG, CAROL)).orElseThrow().email().orElseThrow().value();
+      }
+    },
+    PROJECT_TOKEN(Limits.MAX_TOKEN_LENGTH) {
+      @Override String longest(int max) { return "phc_" + super.longest(max - 4); }
+      @Override Object make(String v) { return project(ORG, ProjectId.of("prj_token"), v, T0); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.projects().insert(project(ORG, ProjectId.of("prj_token"), v, T0)));
+        return c.tx((Transaction t) -> t.projects().findByToken(v)).orElseThrow().token();
+      }
+    },
+    AUDIT_ENTRY_ID(Limits.MAX_TOKEN_LENGTH) {
+      @Override Object make(String v) { return entry(v, ORG, null, ALICE, "member.invited", T0); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.audit().append(entry(v, ORG, null, ALICE, "member.invited", T0)));
+        return c.tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10)).get(0).id();
+      }
+    },
+    AUDIT_ACTION(Limits.MAX_TOKEN_LENGTH) {
+      @Override String longest(int max) { return "member." + "x".repeat(max - 7); }
+      @Override Object make(String v) { return entry("aud_action", ORG, null, ALICE, v, T0); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.audit().append(entry("aud_action", ORG, null, ALICE, v, T0)));
+        return c.tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG).action(v), Optional.empty(), 10))
+            .get(0).action();
+      }
+    };
+
+    final int max;
+
+    LengthRule(int max) {
+      this.max = max;
+    }
+
+    /**
+     * The longest allowed value: {@code max} UTF-16 code units mixing ASCII, a Latin-1 letter and a
+     * character outside the basic plane (a surrogate pair), never cut in the middle of a pair.
+     */
+    String longest(int max) {
+      StringBuilder b = new StringBuilder("v");
+      while (b.length() < max) {
+        b.append(b.length() + 2 <= max && b.length() % 5 == 1 ? "\ud83d\ude00" : b.length() % 5 == 3 ? "\u00e9" : "x");
+      }
+      return b.toString();
+    }
+
+    /** A value one character longer than {@code longest}. */
+    String longer(String longest) {
+      return longest + "x";
+    }
+
+    /** Builds the value type from {@code v}. */
+    abstract Object make(String v);
+
+    /** Stores a record holding {@code v} (after {@link #seed()}) and returns it as read back. */
+    abstract String keep(StoreContract c, String v);
+  }
+
+  @ParameterizedTest
+  @EnumSource(LengthRule.class)
+  void limits_longestAllowedValue_isKeptExactly_andOneMoreIsRefusedByTheValueType(LengthRule rule) {
+    seed();
+    String longest = rule.longest(rule.max);
+    assertThat(longest).hasSize(rule.max);
+    assertThat(rule.keep(this, longest)).as("%s of %s characters", rule, rule.max).isEqualTo(longest);
+    String longer = rule.longer(longest);
+    assertThat(longer).hasSize(rule.max + 1);
+    assertThatThrownBy(() -> rule.make(longer)).as(rule.name()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(String.valueOf(rule.max));
+  }
+
+  @Test
+  void limits_firstAndLastSupportedInstants_areKeptExactly_andOneMicrosecondBeyondIsRefused() {
+    seed();
+    Membership early = new Membership(ORG, CAROL, Optional.empty(), OrgLevel.MEMBER, Optional.empty(),
+        Optional.of(Limits.MAX_INSTANT), Limits.MIN_INSTANT, Optional.empty());
+    run(t -> t.memberships().insert(early));
+    assertThat(tx((Transaction t) -> t.memberships().find(ORG, CAROL))).contains(early);
+    assertThatThrownBy(() -> early.withExpiresAt(Optional.of(Limits.MAX_INSTANT.plusNanos(1_000))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expiresAt");
+    assertThatThrownBy(() -> new ProjectGrant(PROD, CAROL, ProjectRole.VIEWER, Optional.empty(), ALICE,
+        Limits.MIN_INSTANT.minusNanos(1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grantedAt");
+  }
+
+  @Test
+  void limits_textEveryStoreKeeps_malformedUtf16AndNulAreRefused() {
+    for (String bad : List.of("a\ud800", "\udc00a", "a\u0000b")) {
+      assertThatThrownBy(() -> UserId.of(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user id");
+      assertThatThrownBy(() -> EmailAddress.of("a" + bad + "@acme.com")).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("email");
+      assertThatThrownBy(() -> member(ORG, CAROL, OrgLevel.MEMBER).withNote(Optional.of(bad)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("note");
+      assertThatThrownBy(() -> org(OTHER, bad, T0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("organization name");
+    }
   }
 }

@@ -220,8 +220,12 @@ public final class JdbcStore implements Store, AutoCloseable {
     return true;
   }
 
-  /** Whether the store currently listens for notifications (for tests). */
-  boolean listening() {
+  /**
+   * Whether the store currently listens for notifications: {@code true} once a policy subscribed to a
+   * {@link ChangeFeed#LISTEN_NOTIFY} store and while its listening connection is up (for health checks;
+   * while it is down, changes are found by polling within the staleness bound).
+   */
+  public boolean listening() {
     synchronized (lifecycle) {
       return listener != null && listener.listening();
     }

@@ -12,6 +12,7 @@ import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -39,7 +40,8 @@ class OrganizationController {
 
   record NameBody(String name) {}
 
-  record LevelBody(OrgLevel level) {}
+  /** One change per request: {@code level}, {@code expiresAt} or {@code clearExpiry: true}, or {@code note}. */
+  record MemberChange(OrgLevel level, Instant expiresAt, Boolean clearExpiry, String note) {}
 
   record InviteGrantBody(String project, ProjectRole role) {}
 
@@ -70,10 +72,25 @@ class OrganizationController {
     return Map.of("members", policy.members().list(caller, OrgId.of(org)).stream().map(MembershipView::of).toList());
   }
 
+  /**
+   * Each change is its own audited Warden change, so combining them could leave the first applied when
+   * the second is refused; refusing the combination keeps every request all-or-nothing.
+   */
   @PatchMapping("/organizations/{org}/members/{user}")
-  MembershipView changeLevel(@AuthenticationPrincipal Principal caller, @PathVariable String org,
-      @PathVariable String user, @RequestBody LevelBody body) {
-    return MembershipView.of(policy.members().changeLevel(caller, OrgId.of(org), UserId.of(user), body.level()));
+  MembershipView changeMember(@AuthenticationPrincipal Principal caller, @PathVariable String org,
+      @PathVariable String user, @RequestBody MemberChange body) {
+    OrgId o = OrgId.of(org);
+    UserId u = UserId.of(user);
+    boolean clear = Boolean.TRUE.equals(body.clearExpiry());
+    int changes = (body.level() == null ? 0 : 1) + (body.expiresAt() == null ? 0 : 1) + (clear ? 1 : 0)
+        + (body.note() == null ? 0 : 1);
+    if (changes != 1) {
+      throw new BadRequestException("send exactly one of 'level', 'expiresAt', 'clearExpiry' or 'note'");
+    }
+    return MembershipView.of(body.level() != null ? policy.members().changeLevel(caller, o, u, body.level())
+        : body.expiresAt() != null ? policy.members().setExpiry(caller, o, u, body.expiresAt())
+        : clear ? policy.members().clearExpiry(caller, o, u)
+        : policy.members().setNote(caller, o, u, body.note()));
   }
 
   @DeleteMapping("/organizations/{org}/members/{user}")

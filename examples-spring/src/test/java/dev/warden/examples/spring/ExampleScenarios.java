@@ -1,6 +1,7 @@
 package dev.warden.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,19 @@ abstract class ExampleScenarios {
         .isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(call("alice", HttpMethod.PATCH, "/projects/" + prod, Map.of("visibility", "SECRET")).getStatusCode())
         .isEqualTo(HttpStatus.BAD_REQUEST);
+  }
+
+  @Test
+  void contractor_expiryEndsAccessWithoutASweep() {
+    call("alice", HttpMethod.PUT, "/projects/" + prod + "/grants/bob", Map.of("role", "VIEWER"));
+    String soon = java.time.Instant.now().plusSeconds(2).toString();
+    assertThat(call("alice", HttpMethod.PATCH, "/organizations/" + org + "/members/bob", Map.of("expiresAt", soon))
+        .getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(call("bob", HttpMethod.GET, "/projects/" + prod + "/data", null).getStatusCode()).isEqualTo(HttpStatus.OK);
+
+    await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(call("bob", HttpMethod.GET, "/projects/" + prod + "/data", null).getStatusCode())
+            .isEqualTo(HttpStatus.NOT_FOUND));
   }
 
   @Test

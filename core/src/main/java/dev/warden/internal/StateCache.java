@@ -1,5 +1,7 @@
 package dev.warden.internal;
 
+import dev.warden.observe.StoreFailure;
+import dev.warden.observe.WardenListener;
 import dev.warden.organization.OrgId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
@@ -36,12 +38,14 @@ public final class StateCache implements AutoCloseable {
   private final Map<OrgId, Entry> entries = new ConcurrentHashMap<>();
   private final Map<ProjectId, OrgId> projectOrgs = new ConcurrentHashMap<>();
   private final ScheduledExecutorService refresher;
+  private final WardenListener listener;
 
   /** A snapshot and when ({@link System#nanoTime()}) its revision was last confirmed. */
   private record Entry(OrgState state, long confirmedAt) {}
 
-  public StateCache(Store store, Duration stalenessBound) {
+  public StateCache(Store store, Duration stalenessBound, WardenListener listener) {
     this.store = store;
+    this.listener = listener;
     this.shared = store.shared();
     // A bound too long to count in nanoseconds (about 292 years) saturates instead of overflowing.
     this.boundNanos = stalenessBound.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
@@ -109,6 +113,7 @@ public final class StateCache implements AutoCloseable {
       evict(org);
       return null;
     }
+    tell(() -> listener.snapshotRevalidated(System.nanoTime() - started));
     if (revision.getAsLong() == e.state.revision()) {
       entries.replace(org, e, new Entry(e.state, started));
       return e.state;
@@ -126,6 +131,7 @@ public final class StateCache implements AutoCloseable {
       evict(org);
       return null;
     }
+    tell(() -> listener.snapshotLoaded(System.nanoTime() - started));
     publish(loaded, started);
     return loaded;
   }
@@ -201,6 +207,16 @@ public final class StateCache implements AutoCloseable {
       }
     } catch (RuntimeException ex) {
       LOG.warn("could not refresh cached snapshots; checks fail closed once they are older than the bound", ex);
+      tell(() -> listener.storeFailed(StoreFailure.REFRESH));
+    }
+  }
+
+  /** Calls the listener; a failing one is logged and changes nothing. */
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("listener failed", e);
     }
   }
 

@@ -68,7 +68,16 @@ public final class OrganizationService implements Organizations {
   @Override
   public Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings) {
     checkNotNull(settings, "settings");
-    return update(actor, organization, "settings.changed", org -> org.withSettings(settings));
+    return updateSettings(actor, organization, current -> settings);
+  }
+
+  @Override
+  public Organization updateSettings(Principal actor, OrgId organization,
+      java.util.function.UnaryOperator<OrganizationSettings> change) {
+    checkNotNull(change, "change");
+    // Applied to the settings of the snapshot taken under the organization's lock: no lost update.
+    return update(actor, organization, "settings.changed",
+        org -> org.withSettings(checkNotNull(change.apply(org.settings()), "the settings change returned null")));
   }
 
   private Organization update(Principal actor, OrgId organization, String action,

@@ -2,6 +2,7 @@ package dev.warden.organization;
 
 import dev.warden.Principal;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Creates, renames and deletes organizations. Obtain it from {@code AccessPolicy.organizations()}.
@@ -31,8 +32,23 @@ public interface Organizations {
   /** Renames the organization ({@code MANAGE_ORG_SETTINGS}). */
   Organization rename(Principal actor, OrgId organization, String name);
 
-  /** Replaces the organization's settings ({@code MANAGE_ORG_SETTINGS}). */
+  /**
+   * Replaces all of the organization's settings ({@code MANAGE_ORG_SETTINGS}). Settings read earlier
+   * and written back whole overwrite whatever changed in between; to change some settings, use
+   * {@link #updateSettings(Principal, OrgId, UnaryOperator)}, which cannot lose a concurrent change.
+   */
   Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings);
+
+  /**
+   * Changes the organization's settings ({@code MANAGE_ORG_SETTINGS}) by applying {@code change} to
+   * the current settings under the organization's lock, e.g. {@code s -> s.withRequire2fa(true)}; so
+   * two admins changing two different settings at once both get their change. {@code change} must be
+   * quick and free of side effects: a store may run it again when it retries a transaction. Audited as
+   * {@code settings.changed} when the result differs.
+   *
+   * @throws NullPointerException if {@code change} returns null
+   */
+  Organization updateSettings(Principal actor, OrgId organization, UnaryOperator<OrganizationSettings> change);
 
   /**
    * Deletes the organization with its projects, memberships, grants and invites

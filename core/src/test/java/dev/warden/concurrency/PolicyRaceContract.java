@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.AccessPolicy;
 import dev.warden.ErrorCode;
+import dev.warden.PageRequest;
+import dev.warden.audit.AuditQuery;
+import dev.warden.organization.Organization;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
 import dev.warden.Principal;
 import dev.warden.WardenException;
 import dev.warden.invite.InviteRequest;
@@ -106,6 +112,31 @@ public abstract class PolicyRaceContract {
       assertThat(policy.grants().list(alice, prod)).singleElement()
           .satisfies(g -> assertThat(g.user()).isEqualTo(bob.userId()));
       assertThat(policy.invites().listPending(alice, org)).isEmpty();
+    }
+  }
+
+  /**
+   * Issue 12, defect 9: eight admins each add a different SSO domain at the same moment, through the
+   * settings change that applies to the current settings under the organization's lock. None is lost.
+   */
+  @Test
+  void updateSettings_eightConcurrentChanges_noneLost() throws Exception {
+    Principal alice = user("alice");
+    for (int round = 0; round < rounds(); round++) {
+      AccessPolicy policy = newPolicy();
+      OrgId org = policy.organizations().create(alice, "Acme").id();
+
+      List<Object> results = race(i -> () -> policy.organizations().updateSettings(alice, org, s -> {
+        Set<String> domains = new LinkedHashSet<>(s.ssoEnforcedDomains());
+        domains.add("d" + i + ".example");
+        return s.withSsoEnforcedDomains(domains);
+      }));
+
+      assertThat(results).as("round %s", round).allMatch(r -> r instanceof Organization);
+      assertThat(policy.organizations().get(alice, org).settings().ssoEnforcedDomains()).as("round %s", round)
+          .containsExactlyInAnyOrder(IntStream.range(0, THREADS).mapToObj(i -> "d" + i + ".example").toArray(String[]::new));
+      assertThat(policy.audit().query(alice, AuditQuery.organization(org).action("settings.changed"),
+          PageRequest.first(100)).items()).as("round %s", round).hasSize(THREADS);
     }
   }
 

@@ -120,6 +120,16 @@ public final class StateCache implements AutoCloseable {
     return org == null ? null : getConsistent(org);
   }
 
+  /**
+   * The organization owning {@code project}, looked up in the store when the index lacks it (for
+   * mutations, which go to the store anyway: a project created elsewhere moments ago is found); null
+   * if there is none.
+   */
+  public OrgId organizationOf(ProjectId project) {
+    OrgId org = projectOrgs.get(project);
+    return org != null ? org : lookUp(project);
+  }
+
   private OrgId lookUp(ProjectId project) {
     Optional<Project> found = store.inTransaction(tx -> tx.projects().find(project));
     return found.map(Project::organization).orElse(null);

@@ -1,5 +1,6 @@
 package dev.warden.internal;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.Principal;
@@ -31,6 +32,9 @@ public final class OrganizationService implements Organizations {
   @Override
   public Organization create(Principal creator, String name) {
     checkNotNull(creator, "creator");
+    // The Owner's membership keeps the address, so that inviting it is refused with ALREADY_MEMBER.
+    checkArgument(creator.email().isPresent(),
+        "creator must carry the user's email (Principal.user(id, email) or withEmail), but has none");
     Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
         engine.now(), OrganizationSettings.defaults());
     return engine.create(org, creator, m -> {

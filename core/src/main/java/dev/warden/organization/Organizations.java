@@ -13,9 +13,11 @@ public interface Organizations {
 
   /**
    * Creates an organization with {@code creator} as its Owner and a project named "Default Project",
-   * atomically. Notifies nobody.
+   * atomically. Notifies nobody. The creator's email becomes that of the Owner's membership (so that
+   * inviting it is refused with {@code ALREADY_MEMBER}); a principal without one is refused.
    *
-   * @throws IllegalArgumentException if the name is not 1–64 characters after stripping
+   * @throws IllegalArgumentException if the name is not 1–64 characters after stripping, or
+   *     {@code creator} carries no email
    */
   Organization create(Principal creator, String name);
 

@@ -9,6 +9,7 @@ import dev.warden.audit.AuditLog;
 import dev.warden.internal.ApiKeyService;
 import dev.warden.internal.AuditService;
 import dev.warden.internal.CreationCursor;
+import dev.warden.internal.DirectoryService;
 import dev.warden.internal.Decider;
 import dev.warden.internal.Engine;
 import dev.warden.internal.Errors;
@@ -30,6 +31,7 @@ import dev.warden.matrix.PermissionMatrix;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.observe.StoreFailure;
 import dev.warden.observe.WardenListener;
+import dev.warden.organization.Directory;
 import dev.warden.organization.Members;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -93,6 +95,7 @@ public final class AccessPolicy implements AutoCloseable {
   private final ResourceService resources;
   private final ReportService reports;
   private final WardenListener listener;
+  private final DirectoryService directory;
 
   private AccessPolicy(Builder b) {
     this.decider = new Decider(b.matrix, b.clock);
@@ -109,6 +112,7 @@ public final class AccessPolicy implements AutoCloseable {
     this.audit = new AuditService(engine, reads);
     this.resources = new ResourceService(engine);
     this.reports = new ReportService(engine, reads);
+    this.directory = new DirectoryService(engine);
   }
 
   /** A policy over a new in-memory store with the {@link PermissionMatrix#posthog()} matrix. */
@@ -159,6 +163,14 @@ public final class AccessPolicy implements AutoCloseable {
   /** Access reports: the access registry and the access review. */
   public Reports reports() {
     return reports;
+  }
+
+  /**
+   * The host's own audited reads of an organization (members, levels, projects, grants), for back
+   * offices, support tools and provisioning jobs; never for answering a user. See {@link Directory}.
+   */
+  public Directory directory() {
+    return directory;
   }
 
   public PermissionMatrix matrix() {

@@ -207,11 +207,11 @@ public final class Engine {
 
   /** The organization owning {@code project}. @throws dev.warden.NotFoundException if there is none */
   public OrgId organizationOf(ProjectId project) {
-    OrgState state = cache.forProject(checkNotNull(project, "project"));
-    if (state == null) {
+    OrgId org = cache.organizationOf(checkNotNull(project, "project"));
+    if (org == null) {
       throw Errors.notFound("project");
     }
-    return state.id();
+    return org;
   }
 
   private record Outcome<T>(T value, OrgState after, boolean deleted, List<Runnable> afterCommit) {}

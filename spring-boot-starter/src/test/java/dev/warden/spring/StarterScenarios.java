@@ -41,8 +41,8 @@ abstract class StarterScenarios {
   @Autowired JdbcTemplate jdbc;
   @Autowired TestRestTemplate http;
 
-  private final Principal alice = Principal.user("alice");
-  private final Principal bob = Principal.user("bob");
+  private final Principal alice = Principal.user("alice").withEmail("alice@acme.com");
+  private final Principal bob = Principal.user("bob").withEmail("bob@acme.com");
   private Project prod;
   private Project staging;
 

@@ -71,8 +71,8 @@ class WardenAutoConfigurationTest {
       assertThat(store.dialect()).isEqualTo(Dialect.H2);
       assertThat(store.changeFeed()).isEqualTo(dev.warden.jdbc.ChangeFeed.POLLING);
       AccessPolicy policy = context.getBean(AccessPolicy.class);
-      OrgId org = policy.organizations().create(Principal.user("alice"), "Acme").id();
-      assertThat(policy.check(Principal.user("alice"), Capability.MANAGE_BILLING, org).allowed()).isTrue();
+      OrgId org = policy.organizations().create(Principal.user("alice").withEmail("alice@acme.com"), "Acme").id();
+      assertThat(policy.check(Principal.user("alice").withEmail("alice@acme.com"), Capability.MANAGE_BILLING, org).allowed()).isTrue();
     });
   }
 
@@ -106,7 +106,7 @@ class WardenAutoConfigurationTest {
   void listenerBeans_allHearDecisions_besideTheMeters() {
     runner.withUserConfiguration(TwoListeners.class).run(context -> {
       AccessPolicy policy = context.getBean(AccessPolicy.class);
-      policy.check(Principal.user("alice"), Capability.VIEW_ORGANIZATION, OrgId.of("org_missing"));
+      policy.check(Principal.user("alice").withEmail("alice@acme.com"), Capability.VIEW_ORGANIZATION, OrgId.of("org_missing"));
       assertThat(TwoListeners.heard).containsExactly("first NOT_FOUND", "second NOT_FOUND");
     });
   }
@@ -141,7 +141,7 @@ class WardenAutoConfigurationTest {
     JdbcStore.migrate(h2, Dialect.H2);
     jdbcRunner.withPropertyValues("spring.datasource.url=" + url, "warden.jdbc.migrate=false").run(context -> {
       assertThat(context).hasNotFailed().hasSingleBean(JdbcStore.class);
-      assertThat(context.getBean(AccessPolicy.class).organizations().create(Principal.user("alice"), "Acme")).isNotNull();
+      assertThat(context.getBean(AccessPolicy.class).organizations().create(Principal.user("alice").withEmail("alice@acme.com"), "Acme")).isNotNull();
     });
   }
 

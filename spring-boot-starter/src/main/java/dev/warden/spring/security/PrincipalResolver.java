@@ -16,7 +16,8 @@ public interface PrincipalResolver {
    * Warden {@link Principal} (an API key authenticated by {@code policy.apiKeys().authenticate}, or one
    * your filter built) is used as it is; any other becomes a user principal named
    * {@link Authentication#getName()}, without email, signed in by password, without MFA, authenticated
-   * just now. Declare your own resolver to pass email, SSO, MFA and the authentication time.
+   * just now. Declare your own resolver to pass email, SSO, MFA and the authentication time: without
+   * an email, a user cannot create an organization or accept an invite.
    */
   PrincipalResolver DEFAULT = authentication -> authentication.getPrincipal() instanceof Principal p
       ? p : Principal.user(authentication.getName());

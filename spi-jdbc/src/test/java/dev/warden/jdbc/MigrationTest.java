@@ -32,9 +32,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -58,18 +56,8 @@ class MigrationTest {
   /** PostgreSQL's and H2's SQLState for a foreign key naming a missing row. */
   private static final List<String> FOREIGN_KEY_VIOLATION = List.of("23503", "23506");
 
-  private static EmbeddedPostgresServer postgres;
+  private static final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
   private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() {
-    postgres = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    postgres.close();
-  }
 
   @AfterEach
   void closeDatabases() throws Exception {

@@ -14,19 +14,38 @@ import dev.warden.project.ProjectId;
 import dev.warden.spi.ApiKeyRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code warden_api_key} and {@code warden_api_key_owner}. {@link #insertIfFewer} locks the user's
- * owner row before counting, so two concurrent creations for one user serialize there and the second
- * counts the first one's key.
+ * {@code warden_api_key} and {@code warden_api_key_owner}, with a key's scopes and limits in
+ * {@code warden_api_key_scope}, {@code warden_api_key_org_limit} and {@code warden_api_key_project_limit}
+ * (one row per element, in the key's order). {@link #insertIfFewer} locks the user's owner row before
+ * counting, so two concurrent creations for one user serialize there and the second counts the first
+ * one's key.
  */
 final class JdbcApiKeyRepository implements ApiKeyRepository {
-  private static final String COLUMNS = "id, user_id, label, scopes, org_limits, project_limits, last_four,"
-      + " created_at, last_used_at, last_rolled_at";
+  private static final String COLUMNS = "id, user_id, label, last_four, created_at, last_used_at, last_rolled_at";
+
+  static final String INSERT_SCOPE = "INSERT INTO warden_api_key_scope (key_id, seq, scope) VALUES (?, ?, ?)";
+  static final String INSERT_ORG_LIMIT =
+      "INSERT INTO warden_api_key_org_limit (key_id, seq, org_id) VALUES (?, ?, ?)";
+  static final String INSERT_PROJECT_LIMIT =
+      "INSERT INTO warden_api_key_project_limit (key_id, seq, project_id) VALUES (?, ?, ?)";
+
+  /**
+   * The three lists of the keys {@code condition} selects (on {@code key_id}), in one statement: list
+   * (1 scopes, 2 organizations, 3 projects), key id and value, in each key's order.
+   */
+  private static final String LISTS = "SELECT 1 AS list, key_id, seq, scope AS item FROM warden_api_key_scope WHERE %1$s"
+      + " UNION ALL SELECT 2, key_id, seq, org_id FROM warden_api_key_org_limit WHERE %1$s"
+      + " UNION ALL SELECT 3, key_id, seq, project_id FROM warden_api_key_project_limit WHERE %1$s"
+      + " ORDER BY 1, 2, 3";
 
   /** Creates the owner row unless it exists; waits for (and then skips) a concurrent uncommitted one. */
   private static final String OWNER_POSTGRES =
@@ -72,34 +91,42 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
       return false;
     }
     jdbc.update("inserting api key " + key.id(),
-        "INSERT INTO warden_api_key (" + COLUMNS + ", value_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        key.id().value(), user, key.label(), scopes(key), orgLimits(key), projectLimits(key), key.lastFour(),
-        key.createdAt(),
+        "INSERT INTO warden_api_key (" + COLUMNS + ", value_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        key.id().value(), user, key.label(), key.lastFour(), key.createdAt(),
         Jdbc.instant(key.lastUsedAt()), Jdbc.instant(key.lastRolledAt()), valueHash);
+    insertLists(jdbc, key);
     return true;
   }
 
   @Override
   public Optional<ApiKey> find(ApiKeyId id) {
     checkNotNull(id, "id");
-    return tx.jdbc().first("reading api key " + id, "SELECT " + COLUMNS + " FROM warden_api_key WHERE id = ?",
-        JdbcApiKeyRepository::key, id.value());
+    Optional<Row> row = tx.jdbc().first("reading api key " + id,
+        "SELECT " + COLUMNS + " FROM warden_api_key WHERE id = ?", Row::read, id.value());
+    return row.map(r -> withLists("key_id = ?", List.of(r), id.value()).get(0));
   }
 
   @Override
   public Optional<HashedApiKey> findByValueHash(String valueHash) {
     checkNotNull(valueHash, "valueHash");
     // The hash is not a secret, but it is not logged or put in messages either.
-    return tx.jdbc().first("resolving an api key",
+    record Hashed(Row row, String valueHash) {}
+    Optional<Hashed> found = tx.jdbc().first("resolving an api key",
         "SELECT " + COLUMNS + ", value_hash FROM warden_api_key WHERE value_hash = ?",
-        rs -> new HashedApiKey(key(rs), rs.getString("value_hash")), valueHash);
+        rs -> new Hashed(Row.read(rs), rs.getString("value_hash")), valueHash);
+    return found.map(h -> new HashedApiKey(withLists("key_id = ?", List.of(h.row()), h.row().id()).get(0),
+        h.valueHash()));
   }
 
   @Override
   public List<ApiKey> listByUser(UserId user) {
     checkNotNull(user, "user");
-    return tx.jdbc().list("listing a user's api keys", "SELECT " + COLUMNS + " FROM warden_api_key WHERE user_id = ?",
-            JdbcApiKeyRepository::key, user.value())
+    List<Row> rows = tx.jdbc().list("listing a user's api keys",
+        "SELECT " + COLUMNS + " FROM warden_api_key WHERE user_id = ?", Row::read, user.value());
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    return withLists("key_id IN (SELECT id FROM warden_api_key WHERE user_id = ?)", rows, user.value())
         .stream()
         // Sorted here, not in SQL: the database's collation may order ids differently from Java.
         .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
@@ -110,17 +137,23 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
   public void update(ApiKey key, Optional<String> newValueHash) {
     checkNotNull(key, "key");
     checkNotNull(newValueHash, "newValueHash");
-    String sql = "UPDATE warden_api_key SET label = ?, scopes = ?, org_limits = ?, project_limits = ?, last_four = ?,"
-        + " created_at = ?, last_used_at = ?, last_rolled_at = ?"
+    String sql = "UPDATE warden_api_key SET label = ?, last_four = ?, created_at = ?, last_used_at = ?,"
+        + " last_rolled_at = ?"
         + (newValueHash.isPresent() ? ", value_hash = ?" : "")
         + " WHERE id = ? AND user_id = ?";
-    List<Object> params = new ArrayList<>(List.of(key.label(), scopes(key), orgLimits(key), projectLimits(key),
-        key.lastFour(), key.createdAt(), Jdbc.instant(key.lastUsedAt()), Jdbc.instant(key.lastRolledAt())));
+    List<Object> params = new ArrayList<>(List.of(key.label(), key.lastFour(), key.createdAt(),
+        Jdbc.instant(key.lastUsedAt()), Jdbc.instant(key.lastRolledAt())));
     newValueHash.ifPresent(params::add);
     params.add(key.id().value());
     params.add(key.user().value());
-    int updated = tx.jdbc().update("updating api key " + key.id(), sql, params.toArray());
+    Jdbc jdbc = tx.jdbc();
+    int updated = jdbc.update("updating api key " + key.id(), sql, params.toArray());
     checkArgument(updated == 1, "api key %s of user %s does not exist", key.id(), key.user());
+    // Replaced whole: a key has a handful of scopes and limits, and one statement per table beats a diff.
+    for (String table : List.of("warden_api_key_scope", "warden_api_key_org_limit", "warden_api_key_project_limit")) {
+      jdbc.update("updating api key " + key.id(), "DELETE FROM " + table + " WHERE key_id = ?", key.id().value());
+    }
+    insertLists(jdbc, key);
   }
 
   @Override
@@ -129,29 +162,48 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
     return tx.jdbc().update("deleting api key " + id, "DELETE FROM warden_api_key WHERE id = ?", id.value()) > 0;
   }
 
-  private static String scopes(ApiKey key) {
-    return JsonText.strings(key.scopes().stream().map(ApiScope::toString).toList());
+  private static void insertLists(Jdbc jdbc, ApiKey key) {
+    String id = key.id().value();
+    String doing = "writing the scopes and limits of api key " + key.id();
+    jdbc.batch(doing, INSERT_SCOPE, Jdbc.listRows(id, key.scopes().stream().map(ApiScope::toString).toList()));
+    jdbc.batch(doing, INSERT_ORG_LIMIT, Jdbc.listRows(id, key.organizations().stream().map(OrgId::value).toList()));
+    jdbc.batch(doing, INSERT_PROJECT_LIMIT, Jdbc.listRows(id, key.projects().stream().map(ProjectId::value).toList()));
   }
 
-  private static String orgLimits(ApiKey key) {
-    return JsonText.strings(key.organizations().stream().map(OrgId::value).toList());
+  /** {@code rows} as keys, with the lists {@code condition} (with {@code param}) selects for them. */
+  private List<ApiKey> withLists(String condition, List<Row> rows, String param) {
+    record Item(int list, String key, String value) {}
+    List<Item> items = tx.jdbc().list("reading the scopes and limits of api keys", String.format(LISTS, condition),
+        rs -> new Item(rs.getInt("list"), rs.getString("key_id"), rs.getString("item")), param, param, param);
+    Map<String, List<List<String>>> lists = new HashMap<>();
+    for (Row row : rows) {
+      lists.put(row.id(), List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+    }
+    for (Item item : items) {
+      List<List<String>> of = lists.get(item.key());
+      if (of != null) { // a key created since the rows were read (not in this transaction's snapshot)
+        of.get(item.list() - 1).add(item.value());
+      }
+    }
+    return rows.stream().map(r -> r.key(lists.get(r.id()))).toList();
   }
 
-  private static String projectLimits(ApiKey key) {
-    return JsonText.strings(key.projects().stream().map(ProjectId::value).toList());
-  }
+  /** A key's own columns, before its lists are read. */
+  private record Row(String id, String user, String label, String lastFour, Instant createdAt,
+      Optional<Instant> lastUsedAt, Optional<Instant> lastRolledAt) {
 
-  private static ApiKey key(ResultSet rs) throws SQLException {
-    return new ApiKey(
-        ApiKeyId.of(rs.getString("id")),
-        UserId.of(rs.getString("user_id")),
-        rs.getString("label"),
-        JsonText.parseStrings(rs.getString("scopes")).stream().map(ApiScope::parse).collect(toImmutableSet()),
-        JsonText.parseStrings(rs.getString("org_limits")).stream().map(OrgId::of).collect(toImmutableSet()),
-        JsonText.parseStrings(rs.getString("project_limits")).stream().map(ProjectId::of).collect(toImmutableSet()),
-        rs.getString("last_four"),
-        Jdbc.instant(rs, "created_at"),
-        Jdbc.optionalInstant(rs, "last_used_at"),
-        Jdbc.optionalInstant(rs, "last_rolled_at"));
+    static Row read(ResultSet rs) throws SQLException {
+      return new Row(rs.getString("id"), rs.getString("user_id"), rs.getString("label"), rs.getString("last_four"),
+          Jdbc.instant(rs, "created_at"), Jdbc.optionalInstant(rs, "last_used_at"),
+          Jdbc.optionalInstant(rs, "last_rolled_at"));
+    }
+
+    ApiKey key(List<List<String>> lists) {
+      return new ApiKey(ApiKeyId.of(id), UserId.of(user), label,
+          lists.get(0).stream().map(ApiScope::parse).collect(toImmutableSet()),
+          lists.get(1).stream().map(OrgId::of).collect(toImmutableSet()),
+          lists.get(2).stream().map(ProjectId::of).collect(toImmutableSet()),
+          lastFour, createdAt, lastUsedAt, lastRolledAt);
+    }
   }
 }

@@ -20,14 +20,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** {@code warden_organization}: organizations, their settings and revision counters. */
+/**
+ * {@code warden_organization}: organizations, their settings and revision counters; the SSO-enforced
+ * domains are in {@code warden_organization_sso_domain}, one row per domain in the settings' order.
+ */
 final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRepository {
   /** How many ids go into one {@code IN (…)} list when reading revisions in bulk. */
   private static final int IN_LIST = 100;
 
   /** The settings columns, in the order {@link #organization} reads and {@link #insert} writes them. */
-  private static final String SETTINGS = "member_joined_notifications, require_2fa, sso_enforced_domains,"
-      + " members_can_invite, members_can_create_projects, members_can_use_api_keys, recent_authentication";
+  private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite, members_can_create_projects, members_can_use_api_keys, recent_authentication";
 
   private final JdbcTransaction tx;
 
@@ -35,24 +37,36 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     this.tx = tx;
   }
 
+  static final String INSERT_SSO_DOMAIN =
+      "INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES (?, ?, ?)";
+
   @Override
   public void insert(Organization organization) {
     checkNotNull(organization, "organization");
     OrganizationSettings s = organization.settings();
     tx.jdbc().update("inserting organization " + organization.id(),
         "INSERT INTO warden_organization (id, name, created_at, " + SETTINGS + ", revision)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         organization.id().value(), organization.name(), organization.createdAt(), s.memberJoinedNotifications(),
-        s.require2fa(), JsonText.strings(s.ssoEnforcedDomains()), bool(s.membersCanInvite()),
-        bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString());
+        s.require2fa(), bool(s.membersCanInvite()), bool(s.membersCanCreateProjects()),
+        s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString());
+    insertSsoDomains(organization);
   }
 
   @Override
   public Optional<Organization> find(OrgId id) {
     checkNotNull(id, "organization");
-    return tx.jdbc().first("reading organization " + id,
+    Optional<Organization> found = tx.jdbc().first("reading organization " + id,
         "SELECT id, name, created_at, " + SETTINGS + " FROM warden_organization WHERE id = ?",
         JdbcOrganizationRepository::organization, id.value());
+    if (found.isEmpty()) {
+      return found;
+    }
+    List<String> domains = tx.jdbc().list("reading the SSO domains of organization " + id,
+        "SELECT domain FROM warden_organization_sso_domain WHERE org_id = ? ORDER BY seq", rs -> rs.getString(1),
+        id.value());
+    Organization org = found.get();
+    return Optional.of(org.withSettings(org.settings().withSsoEnforcedDomains(ImmutableSet.copyOf(domains))));
   }
 
   @Override
@@ -127,12 +141,20 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings s = organization.settings();
     int updated = tx.jdbc().update("updating organization " + organization.id(),
         "UPDATE warden_organization SET name = ?, member_joined_notifications = ?, require_2fa = ?,"
-            + " sso_enforced_domains = ?, members_can_invite = ?, members_can_create_projects = ?,"
-            + " members_can_use_api_keys = ?, recent_authentication = ? WHERE id = ?",
-        organization.name(), s.memberJoinedNotifications(), s.require2fa(), JsonText.strings(s.ssoEnforcedDomains()),
-        bool(s.membersCanInvite()), bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(),
-        s.recentAuthentication().toString(), organization.id().value());
+            + " members_can_invite = ?, members_can_create_projects = ?, members_can_use_api_keys = ?,"
+            + " recent_authentication = ? WHERE id = ?",
+        organization.name(), s.memberJoinedNotifications(), s.require2fa(), bool(s.membersCanInvite()),
+        bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString(),
+        organization.id().value());
     checkArgument(updated == 1, "organization %s does not exist", organization.id());
+    tx.jdbc().update("updating the SSO domains of organization " + organization.id(),
+        "DELETE FROM warden_organization_sso_domain WHERE org_id = ?", organization.id().value());
+    insertSsoDomains(organization);
+  }
+
+  private void insertSsoDomains(Organization organization) {
+    tx.jdbc().batch("writing the SSO domains of organization " + organization.id(), INSERT_SSO_DOMAIN,
+        Jdbc.listRows(organization.id().value(), organization.settings().ssoEnforcedDomains()));
   }
 
   @Override
@@ -150,7 +172,7 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings settings = new OrganizationSettings(
         rs.getBoolean("member_joined_notifications"),
         rs.getBoolean("require_2fa"),
-        ImmutableSet.copyOf(JsonText.parseStrings(rs.getString("sso_enforced_domains"))),
+        ImmutableSet.of(), // read by find, from their own table
         optionalBoolean(rs, "members_can_invite"),
         optionalBoolean(rs, "members_can_create_projects"),
         rs.getBoolean("members_can_use_api_keys"),

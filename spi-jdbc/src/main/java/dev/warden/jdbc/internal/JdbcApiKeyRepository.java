@@ -17,7 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,13 +39,17 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
       "INSERT INTO warden_api_key_project_limit (key_id, seq, project_id) VALUES (?, ?, ?)";
 
   /**
-   * The three lists of the keys {@code condition} selects (on {@code key_id}), in one statement: list
-   * (1 scopes, 2 organizations, 3 projects), key id and value, in each key's order.
+   * Keys with their lists, in one statement so the lists are those of the rows read, even while another
+   * transaction replaces or deletes them: one row per list element (list 1 scopes, 2 organizations, 3
+   * projects), or one without an element for a key whose lists are all empty. {@code %s} is the condition
+   * on {@code k}.
    */
-  private static final String LISTS = "SELECT 1 AS list, key_id, seq, scope AS item FROM warden_api_key_scope WHERE %1$s"
-      + " UNION ALL SELECT 2, key_id, seq, org_id FROM warden_api_key_org_limit WHERE %1$s"
-      + " UNION ALL SELECT 3, key_id, seq, project_id FROM warden_api_key_project_limit WHERE %1$s"
-      + " ORDER BY 1, 2, 3";
+  private static final String SELECT = "SELECT k.id, k.user_id, k.label, k.last_four, k.created_at, k.last_used_at,"
+      + " k.last_rolled_at, k.value_hash, l.list, l.item FROM warden_api_key k LEFT JOIN ("
+      + "SELECT 1 AS list, key_id, seq, scope AS item FROM warden_api_key_scope"
+      + " UNION ALL SELECT 2, key_id, seq, org_id FROM warden_api_key_org_limit"
+      + " UNION ALL SELECT 3, key_id, seq, project_id FROM warden_api_key_project_limit) l ON l.key_id = k.id"
+      + " WHERE %s ORDER BY k.id, l.list, l.seq";
 
   /** Creates the owner row unless it exists; waits for (and then skips) a concurrent uncommitted one. */
   private static final String OWNER_POSTGRES =
@@ -101,33 +105,21 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
   @Override
   public Optional<ApiKey> find(ApiKeyId id) {
     checkNotNull(id, "id");
-    Optional<Row> row = tx.jdbc().first("reading api key " + id,
-        "SELECT " + COLUMNS + " FROM warden_api_key WHERE id = ?", Row::read, id.value());
-    return row.map(r -> withLists("key_id = ?", List.of(r), id.value()).get(0));
+    return select("reading api key " + id, "k.id = ?", id.value()).stream().findFirst().map(HashedApiKey::key);
   }
 
   @Override
   public Optional<HashedApiKey> findByValueHash(String valueHash) {
     checkNotNull(valueHash, "valueHash");
     // The hash is not a secret, but it is not logged or put in messages either.
-    record Hashed(Row row, String valueHash) {}
-    Optional<Hashed> found = tx.jdbc().first("resolving an api key",
-        "SELECT " + COLUMNS + ", value_hash FROM warden_api_key WHERE value_hash = ?",
-        rs -> new Hashed(Row.read(rs), rs.getString("value_hash")), valueHash);
-    return found.map(h -> new HashedApiKey(withLists("key_id = ?", List.of(h.row()), h.row().id()).get(0),
-        h.valueHash()));
+    return select("resolving an api key", "k.value_hash = ?", valueHash).stream().findFirst();
   }
 
   @Override
   public List<ApiKey> listByUser(UserId user) {
     checkNotNull(user, "user");
-    List<Row> rows = tx.jdbc().list("listing a user's api keys",
-        "SELECT " + COLUMNS + " FROM warden_api_key WHERE user_id = ?", Row::read, user.value());
-    if (rows.isEmpty()) {
-      return List.of();
-    }
-    return withLists("key_id IN (SELECT id FROM warden_api_key WHERE user_id = ?)", rows, user.value())
-        .stream()
+    return select("listing a user's api keys", "k.user_id = ?", user.value()).stream()
+        .map(HashedApiKey::key)
         // Sorted here, not in SQL: the database's collation may order ids differently from Java.
         .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
         .toList();
@@ -170,32 +162,33 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
     jdbc.batch(doing, INSERT_PROJECT_LIMIT, Jdbc.listRows(id, key.projects().stream().map(ProjectId::value).toList()));
   }
 
-  /** {@code rows} as keys, with the lists {@code condition} (with {@code param}) selects for them. */
-  private List<ApiKey> withLists(String condition, List<Row> rows, String param) {
-    record Item(int list, String key, String value) {}
-    List<Item> items = tx.jdbc().list("reading the scopes and limits of api keys", String.format(LISTS, condition),
-        rs -> new Item(rs.getInt("list"), rs.getString("key_id"), rs.getString("item")), param, param, param);
-    Map<String, List<List<String>>> lists = new HashMap<>();
-    for (Row row : rows) {
-      lists.put(row.id(), List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-    }
+  /** The keys {@code condition} selects, with their hashes, in no particular order. */
+  private List<HashedApiKey> select(String doing, String condition, String param) {
+    record Item(Row key, int list, String value) {}
+    List<Item> items = tx.jdbc().list(doing, String.format(SELECT, condition),
+        rs -> new Item(Row.read(rs), rs.getInt("list"), rs.getString("item")), param);
+    // The rows of one key are adjacent (ordered by id); each key's lists come in order.
+    Map<Row, List<List<String>>> keys = new LinkedHashMap<>();
     for (Item item : items) {
-      List<List<String>> of = lists.get(item.key());
-      if (of != null) { // a key created since the rows were read (not in this transaction's snapshot)
-        of.get(item.list() - 1).add(item.value());
+      List<List<String>> lists =
+          keys.computeIfAbsent(item.key(), k -> List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+      if (item.value() != null) {
+        lists.get(item.list() - 1).add(item.value());
       }
     }
-    return rows.stream().map(r -> r.key(lists.get(r.id()))).toList();
+    return keys.entrySet().stream()
+        .map(e -> new HashedApiKey(e.getKey().key(e.getValue()), e.getKey().valueHash()))
+        .toList();
   }
 
-  /** A key's own columns, before its lists are read. */
+  /** A key's own columns. */
   private record Row(String id, String user, String label, String lastFour, Instant createdAt,
-      Optional<Instant> lastUsedAt, Optional<Instant> lastRolledAt) {
+      Optional<Instant> lastUsedAt, Optional<Instant> lastRolledAt, String valueHash) {
 
     static Row read(ResultSet rs) throws SQLException {
       return new Row(rs.getString("id"), rs.getString("user_id"), rs.getString("label"), rs.getString("last_four"),
           Jdbc.instant(rs, "created_at"), Jdbc.optionalInstant(rs, "last_used_at"),
-          Jdbc.optionalInstant(rs, "last_rolled_at"));
+          Jdbc.optionalInstant(rs, "last_rolled_at"), rs.getString("value_hash"));
     }
 
     ApiKey key(List<List<String>> lists) {

@@ -119,7 +119,10 @@ final class JdbcAuditRepository implements AuditRepository {
     return withChanges(entries);
   }
 
-  /** {@code entries} (read without their changes) with their changes. */
+  /**
+   * {@code entries} (read without their changes) with their changes. A second statement is safe here
+   * where it would not be for keys: an entry and its changes are committed together and never change.
+   */
   private List<AuditEntry> withChanges(List<AuditEntry> entries) {
     Map<String, List<Change>> changes = new HashMap<>();
     for (int from = 0; from < entries.size(); from += IN_LIST) {

@@ -3,6 +3,7 @@ package dev.warden.jdbc.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 
 import com.google.common.collect.ImmutableSet;
 import dev.warden.organization.OrgId;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * {@code warden_organization}: organizations, their settings and revision counters; the SSO-enforced
@@ -29,7 +31,8 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   private static final int IN_LIST = 100;
 
   /** The settings columns, in the order {@link #organization} reads and {@link #insert} writes them. */
-  private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite, members_can_create_projects, members_can_use_api_keys, recent_authentication";
+  private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite,"
+      + " members_can_create_projects, members_can_use_api_keys, recent_authentication";
 
   private final JdbcTransaction tx;
 
@@ -56,17 +59,23 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   @Override
   public Optional<Organization> find(OrgId id) {
     checkNotNull(id, "organization");
-    Optional<Organization> found = tx.jdbc().first("reading organization " + id,
-        "SELECT id, name, created_at, " + SETTINGS + " FROM warden_organization WHERE id = ?",
-        JdbcOrganizationRepository::organization, id.value());
-    if (found.isEmpty()) {
-      return found;
+    // One statement, so the domains are those of the row read, even while another transaction changes them.
+    record Row(Organization organization, Optional<String> domain) {}
+    List<Row> rows = tx.jdbc().list("reading organization " + id,
+        "SELECT o.id, o.name, o.created_at, " + prefixed("o.", SETTINGS) + ", d.domain"
+            + " FROM warden_organization o LEFT JOIN warden_organization_sso_domain d ON d.org_id = o.id"
+            + " WHERE o.id = ? ORDER BY d.seq",
+        rs -> new Row(organization(rs), Jdbc.optionalText(rs, "domain")), id.value());
+    if (rows.isEmpty()) {
+      return Optional.empty();
     }
-    List<String> domains = tx.jdbc().list("reading the SSO domains of organization " + id,
-        "SELECT domain FROM warden_organization_sso_domain WHERE org_id = ? ORDER BY seq", rs -> rs.getString(1),
-        id.value());
-    Organization org = found.get();
-    return Optional.of(org.withSettings(org.settings().withSsoEnforcedDomains(ImmutableSet.copyOf(domains))));
+    Organization org = rows.get(0).organization();
+    Set<String> domains = rows.stream().flatMap(r -> r.domain().stream()).collect(toImmutableSet());
+    return Optional.of(org.withSettings(org.settings().withSsoEnforcedDomains(domains)));
+  }
+
+  private static String prefixed(String prefix, String columns) {
+    return prefix + columns.replace(", ", ", " + prefix);
   }
 
   @Override
@@ -172,7 +181,7 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings settings = new OrganizationSettings(
         rs.getBoolean("member_joined_notifications"),
         rs.getBoolean("require_2fa"),
-        ImmutableSet.of(), // read by find, from their own table
+        ImmutableSet.of(), // joined in by find
         optionalBoolean(rs, "members_can_invite"),
         optionalBoolean(rs, "members_can_create_projects"),
         rs.getBoolean("members_can_use_api_keys"),

@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * {@code warden_audit_entry}: appended, never updated; no foreign key, so entries outlive their
  * organization. Each entry's changes are rows of {@code warden_audit_change}, in order; values the
- * database cannot hold as they are go through {@link StoredText}. A query is one statement: the {@link AuditQuery} conditions, the cursor as
- * {@code (occurred_at, id) < (cursor)}, {@code ORDER BY occurred_at DESC, id DESC}, and a row limit.
+ * database cannot hold as they are go through {@link StoredText}. A query is one statement for the
+ * entries (the {@link AuditQuery} conditions, the cursor as {@code (occurred_at, id) < (cursor)},
+ * {@code ORDER BY occurred_at DESC, id DESC}, and a row limit) and one for their changes.
  *
  * <p>Entries of the same microsecond are ordered by id in the database's collation; the cursor
  * condition uses the same comparison, so pages never skip or repeat an entry. Warden's own ids

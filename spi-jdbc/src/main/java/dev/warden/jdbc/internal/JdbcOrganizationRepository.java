@@ -34,14 +34,14 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite,"
       + " members_can_create_projects, members_can_use_api_keys, recent_authentication";
 
+  static final String INSERT_SSO_DOMAIN =
+      "INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES (?, ?, ?)";
+
   private final JdbcTransaction tx;
 
   JdbcOrganizationRepository(JdbcTransaction tx) {
     this.tx = tx;
   }
-
-  static final String INSERT_SSO_DOMAIN =
-      "INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES (?, ?, ?)";
 
   @Override
   public void insert(Organization organization) {

@@ -11,14 +11,13 @@ import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Creates and upgrades the {@code warden_…} tables with Flyway, from this library's own classpath
  * location and in its own history table, so it never touches the host's migrations. Thread-safe.
  */
 public final class SchemaMigration {
-  /** Where the versioned scripts live ({@code V1__baseline.sql}, …); see also {@link #javaMigrations()}. */
+  /** Where the versioned migrations live: scripts ({@code V1__baseline.sql}, …) and Java classes. */
   public static final String LOCATION = "classpath:dev/warden/jdbc/migration";
 
   /** Flyway's history table for this library's migrations. */
@@ -40,8 +39,6 @@ public final class SchemaMigration {
     Flyway flyway = Flyway.configure(SchemaMigration.class.getClassLoader())
         .dataSource(dataSource)
         .locations(LOCATION)
-        // Java migrations are listed here rather than found by scanning, so they stay package-private.
-        .javaMigrations(javaMigrations())
         .table(HISTORY_TABLE)
         // The host's schema usually holds the host's tables already. Flyway calls a schema with tables
         // but without this history "non-empty" and would refuse; a baseline at version 0 lets V1 run.
@@ -62,11 +59,6 @@ public final class SchemaMigration {
           : ErrorCode.INTERNAL_ERROR;
       throw new StorageException(code, "could not migrate the Warden schema: " + e.getMessage(), e);
     }
-  }
-
-  /** The migrations written in Java, to be given to Flyway beside {@link #LOCATION}'s scripts. */
-  public static JavaMigration[] javaMigrations() {
-    return new JavaMigration[] {new V5_1__Lists_from_json()};
   }
 
   private static void checkProduct(DataSource dataSource, Dialect dialect) {

@@ -12,12 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
 
 /**
- * Schema version 5.1: copies the JSON list columns (added in version 2) into the tables of version 5, in
- * order; version 5.2 then drops the columns. Java rather than SQL because H2 cannot split a JSON array
+ * Schema version 5.1 ({@code dev.warden.jdbc.migration.V5_1__Lists_from_json}): copies the JSON list
+ * columns (added in version 2) into the tables of version 5, in order; version 5.2 then drops the columns. Java rather than SQL because H2 cannot split a JSON array
  * in SQL, and neither database can undo a JSON {@code \}{@code uXXXX} escape portably.
  *
  * <p>The store only ever wrote arrays of strings and arrays of {@code {"field","before","after"}}
@@ -25,15 +23,16 @@ import org.flywaydb.core.api.migration.Context;
  * order), so a value edited by hand since is copied too. Anything else fails the migration, which then
  * changes nothing: it runs in one transaction, and the columns stay until it succeeds.
  *
- * <p>Registered with Flyway by {@link SchemaMigration}; the class name gives the version.
+ * <p>Public for that migration class only; not API. Stateless; thread-safe.
  */
-final class V5_1__Lists_from_json extends BaseJavaMigration {
+public final class JsonListsMigration {
   /** How many rows go into one batch. */
   private static final int BATCH = 500;
 
-  @Override
-  public void migrate(Context context) throws SQLException {
-    Connection c = context.getConnection();
+  private JsonListsMigration() {}
+
+  /** Copies every JSON list on {@code c}, in the caller's transaction. */
+  public static void copy(Connection c) throws SQLException {
     copy(c, "SELECT id, sso_enforced_domains FROM warden_organization",
         JdbcOrganizationRepository.INSERT_SSO_DOMAIN, (id, json) -> Jdbc.listRows(id, Json.strings(json)));
     copy(c, "SELECT id, scopes FROM warden_api_key",

@@ -34,9 +34,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,18 +50,8 @@ class ListMigrationTest {
   private static final String AWKWARD = "quote\" backslash\\ comma, [bracket] {brace}: colon \u00e9 \u65e5\u672c"
       + " \ud83d\ude00 newline\n tab\t nul\u0000 lone\ud800 low\udc00 end\u2028 \\u0041 null";
 
-  private static EmbeddedPostgresServer postgres;
+  private static final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
   private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() {
-    postgres = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    postgres.close();
-  }
 
   @AfterEach
   void close() throws Exception {

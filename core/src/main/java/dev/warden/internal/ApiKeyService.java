@@ -167,13 +167,9 @@ public final class ApiKeyService implements ApiKeys {
     Instant now = engine.now();
     if (key.lastUsedAt().isEmpty() || !now.isBefore(key.lastUsedAt().get().plus(LAST_USED_GRANULARITY))) {
       key = key.usedAt(now);
-      ApiKey used = key;
-      engine.store().inTransaction(tx -> {
-        if (tx.apiKeys().find(used.id()).isPresent()) {
-          tx.apiKeys().update(used, Optional.empty());
-        }
-        return null;
-      });
+      ApiKeyId id = key.id();
+      // Only the instant: writing the whole key read above could undo a concurrent narrowing.
+      engine.store().inTransaction(tx -> tx.apiKeys().markUsed(id, now));
     }
     return Optional.of(Principal.apiKey(key, Optional.empty()));
   }

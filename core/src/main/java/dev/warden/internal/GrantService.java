@@ -62,7 +62,7 @@ public final class GrantService implements Grants {
       }
       ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt.map(m::requireFuture), actor.userId(), m.now());
       ProjectGrant old = p.grants().get(user);
-      m.write().grants().upsert(grant);
+      m.apply(new Write.UpsertGrant(grant));
       m.audit("grant.changed", project, user,
           Change.of("role", old == null ? null : old.role(), role),
           Change.of("expiresAt", old == null ? null : old.expiresAt().orElse(null), expiresAt.orElse(null)));
@@ -83,7 +83,7 @@ public final class GrantService implements Grants {
       if (!p.grants().containsKey(user)) {
         throw new NotFoundException(ErrorCode.GRANT_NOT_FOUND, "user " + user + " has no grant on this project");
       }
-      m.write().grants().delete(project, user);
+      m.apply(new Write.DeleteGrant(project, user));
       m.audit("grant.revoked", project, user, Change.of("role", p.grants().get(user).role(), null));
       return null;
     });

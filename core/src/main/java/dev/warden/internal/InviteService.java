@@ -25,7 +25,6 @@ import dev.warden.organization.OwnershipRule;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.spi.MemberJoined;
-import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +71,7 @@ public final class InviteService implements Invites {
       String token = Secrets.token(TOKEN_PREFIX, 32);
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
           request.inviteGrants(), me.user(), m.now(), Limits.plus(m.now(), engine.inviteValidity()), Optional.empty());
-      m.write().invites().insertReplacingUnused(invite, Secrets.sha256(token));
+      m.apply(new Write.InsertInvite(invite, Secrets.sha256(token)));
       m.audit("member.invited", null, invite.id(), Change.of("email", null, invite.email()),
           Change.of("level", null, invite.level()), Change.of("grants", null, invite.grants()), Change.secret("token"));
       return new IssuedInvite(invite, token);
@@ -114,7 +113,7 @@ public final class InviteService implements Invites {
       if (found.isEmpty()) {
         throw inviteNotFound();
       }
-      m.write().invites().delete(invite);
+      m.apply(new Write.DeleteInvite(invite));
       m.audit("invite.revoked", null, invite, Change.of("email", found.get().email(), null));
       return null;
     });
@@ -160,8 +159,7 @@ public final class InviteService implements Invites {
     if (existing != null && existing.activeAt(m.now())) {
       throw Errors.rule(ErrorCode.ALREADY_MEMBER, "user " + existing.user() + " is already a member");
     }
-    Transaction tx = m.write();
-    if (!tx.invites().consume(invite.id(), m.now())) {
+    if (!m.apply(new Write.ConsumeInvite(invite.id(), m.now()))) {
       throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
     if (existing != null) {
@@ -169,17 +167,17 @@ public final class InviteService implements Invites {
     }
     Membership joined = new Membership(org, m.actor().userId(), Optional.of(email), invite.level(), Optional.empty(),
         Optional.empty(), m.now(), Optional.of(invite.invitedBy()));
-    tx.memberships().insert(joined);
+    m.apply(new Write.InsertMember(joined));
     m.audit("member.joined", null, joined.user(), Change.of("level", null, joined.level()),
         Change.of("invite", null, invite.id()));
     for (InviteGrant grant : invite.grants()) {
       if (m.state().projects().containsKey(grant.project())) {
-        tx.grants().upsert(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
-            invite.invitedBy(), m.now()));
+        m.apply(new Write.UpsertGrant(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
+            invite.invitedBy(), m.now())));
         m.audit("grant.changed", grant.project(), joined.user(), Change.of("role", null, grant.role()));
       }
     }
-    tx.invites().deleteUnused(org, email);
+    m.apply(new Write.DeleteUnusedInvites(org, email));
     if (m.state().organization().settings().memberJoinedNotifications()) {
       List<Membership> recipients = m.state().members().values().stream()
           .filter(x -> x.activeAt(m.now()) && !x.user().equals(joined.user()))

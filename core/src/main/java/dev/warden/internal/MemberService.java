@@ -215,14 +215,14 @@ public final class MemberService implements Members {
         throw levelAboveOwn(me, target);
       }
       m.activeMember(transferTo);
-      Removed removed = delete(m, "member.removed", target);
+      Write.Removed removed = delete(m, "member.removed", target);
       List<ApiKeyId> revoked = new ArrayList<>();
       List<ApiKeyId> narrowed = new ArrayList<>();
       offboardKeys(m, user, revoked, narrowed);
       int transferred = 0;
       for (OrgState.ResourceState r : m.state().resources().values()) {
         if (r.resource().creator().equals(user)) {
-          m.write().resources().update(r.resource().withCreator(transferTo));
+          m.apply(new Write.UpdateResource(r.resource().withCreator(transferTo)));
           transferred++;
         }
       }
@@ -248,12 +248,12 @@ public final class MemberService implements Members {
           .collect(ImmutableSet.toImmutableSet());
       boolean reachesOnlyThis = key.organizations().isEmpty() ? !otherOrgs : orgs.isEmpty();
       if (reachesOnlyThis || (!key.projects().isEmpty() && projects.isEmpty())) {
-        m.write().apiKeys().delete(key.id());
+        m.apply(new Write.DeleteApiKey(key.id()));
         m.audit("api_key.revoked", null, key.id(), Change.of("label", key.label(), null));
         m.afterCommit(() -> m.decider().revocations().revoked(key.id()));
         revoked.add(key.id());
       } else if (orgs.size() != key.organizations().size() || projects.size() != key.projects().size()) {
-        m.write().apiKeys().update(key.withLimits(orgs, projects), Optional.empty());
+        m.apply(new Write.UpdateApiKey(key.withLimits(orgs, projects), Optional.empty()));
         m.audit("api_key.narrowed", null, key.id(), Change.of("organizations", key.organizations(), orgs),
             Change.of("projects", key.projects(), projects));
         narrowed.add(key.id());
@@ -279,7 +279,7 @@ public final class MemberService implements Members {
         for (dev.warden.project.ProjectGrant g : p.grants().values()) {
           Membership holder = m.state().members().get(g.user());
           if (!g.activeAt(m.now()) && holder != null && holder.activeAt(m.now())) {
-            m.write().grants().delete(g.project(), g.user());
+            m.apply(new Write.DeleteGrant(g.project(), g.user()));
             m.audit("grant.expired", g.project(), g.user(), Change.of("role", g.role(), null));
             grants++;
           }
@@ -322,7 +322,7 @@ public final class MemberService implements Members {
 
   /** Replaces a membership (compare-and-set) and audits the fields that changed. */
   private static Membership replace(Mutation m, String action, Membership current, Membership next) {
-    if (!m.write().memberships().update(current, next)) {
+    if (!m.apply(new Write.ReplaceMember(current, next))) {
       throw next.level() != OrgLevel.OWNER && current.level() == OrgLevel.OWNER
           ? lastOwner()
           : new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
@@ -335,25 +335,21 @@ public final class MemberService implements Members {
     return next;
   }
 
-  /** What deleting a membership took with it. */
-  record Removed(int grants, int resourceRules) {}
-
   /**
    * Deletes a membership with the member's project grants and resource rules in the organization, and
    * audits it as {@code action}.
    */
-  static Removed delete(Mutation m, String action, Membership member) {
-    int grants = m.write().grants().deleteByMember(member.organization(), member.user());
-    int rules = m.write().resources().deleteRulesByMember(member.organization(), member.user());
-    if (!m.write().memberships().delete(member.organization(), member.user())) {
+  static Write.Removed delete(Mutation m, String action, Membership member) {
+    Write.Removed removed = m.apply(new Write.RemoveMember(member.organization(), member.user()));
+    if (!removed.removed()) {
       throw new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
     }
     m.audit(action, null, member.user(), Changes.diff()
         .field("level", member.level(), null)
-        .field("grants", grants, 0)
-        .field("resourceRules", rules, 0)
+        .field("grants", removed.grants(), 0)
+        .field("resourceRules", removed.resourceRules(), 0)
         .toArray());
-    return new Removed(grants, rules);
+    return removed;
   }
 
   private static dev.warden.RuleViolationException notAMember(UserId user) {

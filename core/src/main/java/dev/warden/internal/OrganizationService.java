@@ -35,8 +35,8 @@ public final class OrganizationService implements Organizations {
     Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
         engine.now(), OrganizationSettings.defaults());
     return engine.create(org, creator, m -> {
-      m.write().memberships().insert(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
-          Optional.empty(), Optional.empty(), m.now(), Optional.empty()));
+      m.apply(new Write.InsertMember(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
+          Optional.empty(), Optional.empty(), m.now(), Optional.empty())));
       m.audit("organization.created", null, org.id(), Change.of("name", null, org.name()));
       ProjectService.insertNew(m, org.id(), DEFAULT_PROJECT);
       return org;
@@ -86,7 +86,7 @@ public final class OrganizationService implements Organizations {
       Organization before = m.state().organization();
       Organization next = change.apply(before);
       if (!next.equals(before)) {
-        m.write().organizations().update(next);
+        m.apply(new Write.UpdateOrganization(next));
         m.audit(action, null, organization, Changes.diff()
             .field("name", before.name(), next.name())
             .field("settings", before.settings(), next.settings())
@@ -104,8 +104,7 @@ public final class OrganizationService implements Organizations {
       m.requireOrg(Capability.DELETE_ORGANIZATION);
       m.requireRecentAuthentication();
       m.audit("organization.deleted", null, organization, Change.of("name", m.state().organization().name(), null));
-      m.write().organizations().delete(organization);
-      m.organizationDeleted();
+      m.apply(new Write.DeleteOrganization(organization));
       return null;
     });
   }

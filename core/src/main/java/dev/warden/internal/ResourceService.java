@@ -55,7 +55,7 @@ public final class ResourceService implements Resources {
         throw new IllegalArgumentException("resource " + ref + " is already registered");
       }
       Resource resource = new Resource(ref, creator.userId(), m.now());
-      m.write().resources().insert(resource);
+      m.apply(new Write.InsertResource(resource));
       m.audit("resource.registered", ref.project(), ref, Change.of("creator", null, creator.userId()));
       return resource;
     });
@@ -98,7 +98,7 @@ public final class ResourceService implements Resources {
     checkNotNull(ref, "ref");
     mutate(ref.project(), actor, "resource.removed", ref, m -> {
       ResourceState r = m.requireResource(ref, AccessLevel.MANAGER);
-      m.write().resources().delete(ref);
+      m.apply(new Write.DeleteResource(ref));
       m.audit("resource.removed", ref.project(), ref, Change.of("creator", r.resource().creator(), null));
       return null;
     });
@@ -326,7 +326,7 @@ public final class ResourceService implements Resources {
 
   private static void writeRule(Mutation m, ResourceRule rule, AccessLevel before) {
     if (rule.level() != before) {
-      m.write().resources().upsertRule(rule);
+      m.apply(new Write.UpsertRule(rule));
       m.audit("resource.rule_changed", rule.project(), ruleTarget(rule), Change.of("level", before, rule.level()));
     }
   }
@@ -335,7 +335,7 @@ public final class ResourceService implements Resources {
     if (before == null) {
       throw new NotFoundException(ErrorCode.NOT_FOUND, "resource rule not found");
     }
-    m.write().resources().deleteRule(rule);
+    m.apply(new Write.DeleteRule(rule));
     m.audit("resource.rule_changed", rule.project(), ruleTarget(rule), Change.of("level", before, null));
   }
 

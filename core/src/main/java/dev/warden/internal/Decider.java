@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import dev.warden.AuthMethod;
 import dev.warden.Decision;
+import dev.warden.Expiry;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
@@ -273,7 +274,7 @@ public final class Decider {
       trace.step("%s is not a member of an organization with this id", user);
       return null;
     }
-    if (m.expiresAt().isPresent() && !now().isBefore(m.expiresAt().get())) {
+    if (m.expiresAt().isPresent() && Expiry.endedAt(m.expiresAt().get(), now())) {
       trace.step("membership expired at %s", m.expiresAt().get());
       return null;
     }
@@ -297,7 +298,7 @@ public final class Decider {
     }
     ProjectGrant grant = project.grants().get(member.user());
     if (grant != null) {
-      if (grant.expiresAt().isEmpty() || now().isBefore(grant.expiresAt().get())) {
+      if (grant.expiresAt().isEmpty() || !Expiry.endedAt(grant.expiresAt().get(), now())) {
         trace.step("explicit grant %s", grant.role());
         return Reason.EXPLICIT_GRANT;
       }

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Expiry;
 import dev.warden.Limits;
 import dev.warden.NotFoundException;
 import dev.warden.AuthMethod;
@@ -144,7 +145,7 @@ public final class InviteService implements Invites {
     if (!invite.email().equals(email)) {
       throw Errors.rule(ErrorCode.INVITE_WRONG_RECIPIENT, "this invite was issued to another email address");
     }
-    if (!m.now().isBefore(invite.expiresAt())) {
+    if (Expiry.endedAt(invite.expiresAt(), m.now())) {
       throw Errors.rule(ErrorCode.INVITE_EXPIRED, "this invite expired at " + invite.expiresAt() + "; ask for a new one");
     }
     if (invite.acceptedAt().isPresent()) {

@@ -179,7 +179,7 @@ public final class MemberService implements Members {
     checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     checkNotNull(user, "user");
-    Optional<String> normalized = Names.note(Optional.of(checkNotNull(note, "note")));
+    Optional<String> normalized = Optional.of(Limits.note(note, "note")).filter(s -> !s.isEmpty());
     return mutate(organization, actor, "member.note_changed", user, m -> {
       Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
       Membership target = m.activeMember(user);

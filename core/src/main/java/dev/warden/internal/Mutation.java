@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
+import dev.warden.Expiry;
 import dev.warden.Limits;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
@@ -216,20 +217,12 @@ public final class Mutation {
   }
 
   /**
-   * Refuses an expiry that is at or before now as stored: the comparison is made after truncating to
-   * the microseconds a store keeps, so an expiry that would be stored as now (or earlier) is refused
-   * rather than stored dead on arrival. Every expiry Warden accepts goes through here.
+   * An expiry set in this mutation, by {@link Expiry#requireAfter}: after now as stored.
    *
-   * @return the expiry as it will be stored
    * @throws IllegalArgumentException if {@code expiresAt} is outside the {@link Limits} range
    * @throws dev.warden.RuleViolationException {@code EXPIRY_IN_PAST}
    */
   public Instant requireFuture(Instant expiresAt) {
-    Instant stored = Limits.instant(expiresAt, "expiresAt");
-    if (!stored.isAfter(now)) {
-      throw Errors.rule(ErrorCode.EXPIRY_IN_PAST,
-          "expiry must be after now (" + now + "), but was " + expiresAt + "; remove the access to end it now");
-    }
-    return stored;
+    return Expiry.requireAfter(expiresAt, now);
   }
 }

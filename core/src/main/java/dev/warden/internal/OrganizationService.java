@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
 import dev.warden.matrix.Capability;
@@ -32,7 +33,7 @@ public final class OrganizationService implements Organizations {
   public Organization create(Principal creator, String name) {
     checkNotNull(name, "name");
     checkNotNull(creator, "creator");
-    Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
+    Organization org = new Organization(OrgId.of(Ids.next("org")), Limits.name(name, "organization name"),
         engine.now(), OrganizationSettings.defaults());
     return engine.create(org, creator, m -> {
       m.apply(new Write.InsertMember(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
@@ -67,7 +68,7 @@ public final class OrganizationService implements Organizations {
     checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     checkNotNull(name, "name");
-    String stripped = Names.name(name, "organization name");
+    String stripped = Limits.name(name, "organization name");
     return update(actor, organization, "organization.renamed", org -> org.withName(stripped));
   }
 

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
@@ -45,7 +46,7 @@ public final class ProjectService implements Projects {
     checkNotNull(actor, "actor");
     checkNotNull(name, "name");
     checkNotNull(organization, "organization");
-    String stripped = Names.name(name, "project name");
+    String stripped = Limits.name(name, "project name");
     return engine.mutate(organization, actor, "project.created", null, m -> {
       m.requireOrg(Capability.CREATE_PROJECT);
       return insertNew(m, organization, stripped);
@@ -64,7 +65,7 @@ public final class ProjectService implements Projects {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     checkNotNull(name, "name");
-    String stripped = Names.name(name, "project name");
+    String stripped = Limits.name(name, "project name");
     return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, "project.renamed", p -> p.withName(stripped));
   }
 

@@ -165,7 +165,7 @@ public final class ReportService implements Reports {
   public void recordReview(Principal actor, OrgId organization, String note) {
     checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
-    Optional<String> text = Names.note(Optional.of(checkNotNull(note, "note")));
+    Optional<String> text = Optional.of(Limits.note(note, "note")).filter(s -> !s.isEmpty());
     engine.mutate(organization, actor, "access_review.recorded", organization, m -> {
       m.requireOrg(Capability.MANAGE_MEMBERS);
       m.audit("access_review.recorded", null, organization, Change.of("note", null, text.orElse(null)));

@@ -9,6 +9,7 @@ import dev.warden.audit.AuditLog;
 import dev.warden.internal.ApiKeyService;
 import dev.warden.internal.AuditService;
 import dev.warden.internal.CreationCursor;
+import dev.warden.internal.DirectoryService;
 import dev.warden.internal.Decider;
 import dev.warden.internal.Engine;
 import dev.warden.internal.Errors;
@@ -28,6 +29,9 @@ import dev.warden.matrix.Capability;
 import dev.warden.matrix.Capability.Scope;
 import dev.warden.matrix.PermissionMatrix;
 import dev.warden.memory.InMemoryStore;
+import dev.warden.observe.StoreFailure;
+import dev.warden.observe.WardenListener;
+import dev.warden.organization.Directory;
 import dev.warden.organization.Members;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -90,10 +94,14 @@ public final class AccessPolicy implements AutoCloseable {
   private final AuditService audit;
   private final ResourceService resources;
   private final ReportService reports;
+  private final WardenListener listener;
+  private final DirectoryService directory;
 
   private AccessPolicy(Builder b) {
     this.decider = new Decider(b.matrix, b.clock);
-    this.engine = new Engine(b.store, decider, b.notifier, b.auditSink, b.clock, b.inviteValidity, b.stalenessBound);
+    this.listener = b.listener;
+    this.engine = new Engine(b.store, decider, b.notifier, b.auditSink, b.clock, b.inviteValidity, b.stalenessBound,
+        b.listener);
     Reads reads = new Reads(engine);
     this.organizations = new OrganizationService(engine, reads);
     this.members = new MemberService(engine, reads);
@@ -104,6 +112,7 @@ public final class AccessPolicy implements AutoCloseable {
     this.audit = new AuditService(engine, reads);
     this.resources = new ResourceService(engine);
     this.reports = new ReportService(engine, reads);
+    this.directory = new DirectoryService(engine);
   }
 
   /** A policy over a new in-memory store with the {@link PermissionMatrix#posthog()} matrix. */
@@ -156,6 +165,14 @@ public final class AccessPolicy implements AutoCloseable {
     return reports;
   }
 
+  /**
+   * The host's own audited reads of an organization (members, levels, projects, grants), for back
+   * offices, support tools and provisioning jobs; never for answering a user. See {@link Directory}.
+   */
+  public Directory directory() {
+    return directory;
+  }
+
   public PermissionMatrix matrix() {
     return decider.matrix();
   }
@@ -170,7 +187,7 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Decision check(Principal principal, Capability capability, OrgId organization) {
     requireTarget(principal, capability, organization, Scope.ORGANIZATION);
-    return decideOrg(principal, capability, organization, Trace.NONE, false);
+    return observed(capability, decideOrg(principal, capability, organization, Trace.NONE, false));
   }
 
   /**
@@ -180,7 +197,7 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Decision checkConsistent(Principal principal, Capability capability, OrgId organization) {
     requireTarget(principal, capability, organization, Scope.ORGANIZATION);
-    return decideOrg(principal, capability, organization, Trace.NONE, true);
+    return observed(capability, decideOrg(principal, capability, organization, Trace.NONE, true));
   }
 
   /**
@@ -189,7 +206,7 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Decision checkConsistent(Principal principal, Capability capability, ProjectId project) {
     requireTarget(principal, capability, project, Scope.PROJECT);
-    return decideProject(principal, capability, project, Trace.NONE, true);
+    return observed(capability, decideProject(principal, capability, project, Trace.NONE, true));
   }
 
   /**
@@ -199,7 +216,7 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Decision check(Principal principal, Capability capability, ProjectId project) {
     requireTarget(principal, capability, project, Scope.PROJECT);
-    return decideProject(principal, capability, project, Trace.NONE, false);
+    return observed(capability, decideProject(principal, capability, project, Trace.NONE, false));
   }
 
   /**
@@ -211,7 +228,7 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Decision check(Principal principal, Capability capability, ResourceRef resource) {
     requireTarget(principal, capability, resource, Scope.PROJECT);
-    return decideResource(principal, capability, resource, Trace.NONE);
+    return observed(capability, decideResource(principal, capability, resource, Trace.NONE));
   }
 
   /**
@@ -327,7 +344,24 @@ public final class AccessPolicy implements AutoCloseable {
     }
   }
 
-  private static Decision failClosed(RuntimeException e, Trace trace) {
+  /** Tells the listener of a check's decision; allocation-free, and a failing listener changes nothing. */
+  private Decision observed(Capability capability, Decision decision) {
+    try {
+      listener.decision(capability, decision);
+    } catch (RuntimeException e) {
+      LOG.warn("listener failed on a decision; the decision stands", e);
+    }
+    return decision;
+  }
+
+  private Decision failClosed(RuntimeException e, Trace trace) {
+    if (e instanceof StorageException) {
+      try {
+        listener.storeFailed(StoreFailure.CHECK);
+      } catch (RuntimeException listenerFailure) {
+        LOG.warn("listener failed", listenerFailure);
+      }
+    }
     boolean unavailable = e instanceof StorageException s && s.code() == ErrorCode.STORE_UNAVAILABLE;
     if (unavailable) {
       // Expected during an outage, once per check: no stack trace, so the log stays readable.
@@ -520,6 +554,7 @@ public final class AccessPolicy implements AutoCloseable {
     private AuditSink auditSink = AuditSink.NONE;
     private Duration inviteValidity = Duration.ofDays(3);
     private Duration stalenessBound = Duration.ofSeconds(1);
+    private WardenListener listener = WardenListener.NONE;
     private boolean built;
 
     private Builder() {}
@@ -579,6 +614,16 @@ public final class AccessPolicy implements AutoCloseable {
       checkNotNull(bound, "stalenessBound");
       checkArgument(!bound.isNegative() && !bound.isZero(), "stalenessBound must be positive, but was %s", bound);
       this.stalenessBound = bound;
+      return this;
+    }
+
+    /**
+     * Hears decisions, mutations, snapshot loads and store failures (for metrics); default
+     * {@link WardenListener#NONE}, which costs nothing. Checks stay allocation-free with a listener as
+     * long as the listener allocates nothing itself.
+     */
+    public Builder listener(WardenListener listener) {
+      this.listener = checkNotNull(listener, "listener");
       return this;
     }
 

@@ -51,6 +51,11 @@ public enum ErrorCode {
   NO_PROJECT_ACCESS,
   /** The user already manages the resource (its creator or a project Admin). */
   ALREADY_HAS_ACCESS,
+  /**
+   * The resource is already registered, and the caller can see it. (One the caller cannot see answers
+   * {@link #NOT_FOUND}, like any refusal of a hidden target.)
+   */
+  RESOURCE_ALREADY_REGISTERED,
   /** The user already has the maximum number of personal API keys (10). */
   TOO_MANY_API_KEYS,
   /** The caller must sign in again before this sensitive operation. */

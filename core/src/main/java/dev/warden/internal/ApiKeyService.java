@@ -48,7 +48,7 @@ public final class ApiKeyService implements ApiKeys {
   /** Runs a key operation, recording a refusal on a key the user may see as {@code <action>.denied}. */
   private <T> T recorded(Principal user, String action, Object target, Supplier<T> operation) {
     try {
-      return operation.get();
+      return engine.observed(action, operation);
     } catch (PermissionDeniedException e) {
       engine.recordDenied(null, user, action, target);
       throw e;

@@ -2,13 +2,17 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.ErrorCode;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
+import dev.warden.WardenException;
 import dev.warden.audit.Actor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.spi.AuditSink;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
+import dev.warden.observe.StoreFailure;
+import dev.warden.observe.WardenListener;
 import dev.warden.project.ProjectId;
 import dev.warden.spi.Notifier;
 import dev.warden.spi.Store;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +50,20 @@ public final class Engine {
   private final Clock clock;
   private final Duration inviteValidity;
   private final AuditSink sink;
+  private final WardenListener listener;
 
   public Engine(Store store, Decider decider, Notifier notifier, AuditSink sink, Clock clock,
       Duration inviteValidity, Duration stalenessBound) {
+    this(store, decider, notifier, sink, clock, inviteValidity, stalenessBound, WardenListener.NONE);
+  }
+
+  public Engine(Store store, Decider decider, Notifier notifier, AuditSink sink, Clock clock,
+      Duration inviteValidity, Duration stalenessBound, WardenListener listener) {
     this.store = store;
     this.sink = sink;
     this.decider = decider;
-    this.cache = new StateCache(store, stalenessBound);
+    this.listener = listener;
+    this.cache = new StateCache(store, stalenessBound, listener);
     this.notifier = notifier;
     this.clock = clock;
     this.inviteValidity = inviteValidity;
@@ -93,6 +105,39 @@ public final class Engine {
     return sink;
   }
 
+  public WardenListener listener() {
+    return listener;
+  }
+
+  /**
+   * Runs {@code operation} and tells the listener how long it took and how it ended. A failing
+   * listener is logged; it never changes the outcome.
+   */
+  public <T> T observed(String action, Supplier<T> operation) {
+    long started = System.nanoTime();
+    T value;
+    try {
+      value = operation.get();
+    } catch (RuntimeException e) {
+      ErrorCode code = e instanceof WardenException w ? w.code() : ErrorCode.INTERNAL_ERROR;
+      try {
+        listener.mutationFailed(action, System.nanoTime() - started, code);
+        if (code == ErrorCode.STORE_UNAVAILABLE || code == ErrorCode.CONCURRENT_MODIFICATION) {
+          listener.storeFailed(StoreFailure.MUTATION);
+        }
+      } catch (RuntimeException listenerFailure) {
+        LOG.warn("listener failed", listenerFailure);
+      }
+      throw e;
+    }
+    try {
+      listener.mutationSucceeded(action, System.nanoTime() - started);
+    } catch (RuntimeException listenerFailure) {
+      LOG.warn("listener failed", listenerFailure);
+    }
+    return value;
+  }
+
   /**
    * Runs {@code work} on an existing organization. If the actor is refused on a target it can see
    * ({@code PERMISSION_DENIED} and the gate denials), nothing changes but an {@code <action>.denied}
@@ -105,7 +150,7 @@ public final class Engine {
   public <T> T mutate(OrgId org, Principal actor, String action, Object target, Function<Mutation, T> work) {
     checkNotNull(actor, "actor");
     try {
-      return run(org, actor, null, work);
+      return observed(action, () -> run(org, actor, null, work));
     } catch (PermissionDeniedException e) {
       // Only attempts on targets the actor can see: recording NOT_FOUND ones would tell, in the
       // actor's own audit trail, a hidden target from a missing one.
@@ -116,12 +161,12 @@ public final class Engine {
 
   /** Runs {@code work} on an existing organization as the system (no principal). */
   public <T> T mutateAsSystem(OrgId org, Function<Mutation, T> work) {
-    return run(org, null, null, work);
+    return observed("expired.swept", () -> run(org, null, null, work));
   }
 
   /** Inserts {@code organization} and runs {@code work} on it, in one transaction. */
   public <T> T create(Organization organization, Principal actor, Function<Mutation, T> work) {
-    return run(organization.id(), actor, organization, work);
+    return observed("organization.created", () -> run(organization.id(), actor, organization, work));
   }
 
   /**
@@ -162,11 +207,11 @@ public final class Engine {
 
   /** The organization owning {@code project}. @throws dev.warden.NotFoundException if there is none */
   public OrgId organizationOf(ProjectId project) {
-    OrgState state = cache.forProject(checkNotNull(project, "project"));
-    if (state == null) {
+    OrgId org = cache.organizationOf(checkNotNull(project, "project"));
+    if (org == null) {
       throw Errors.notFound("project");
     }
-    return state.id();
+    return org;
   }
 
   private record Outcome<T>(T value, OrgState after, boolean deleted, List<Runnable> afterCommit) {}

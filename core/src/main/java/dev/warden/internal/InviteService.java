@@ -148,7 +148,12 @@ public final class InviteService implements Invites {
     if (Expiry.endedAt(invite.expiresAt(), m.now())) {
       throw Errors.rule(ErrorCode.INVITE_EXPIRED, "this invite expired at " + invite.expiresAt() + "; ask for a new one");
     }
-    if (invite.acceptedAt().isPresent()) {
+    // Used or not is decided by the store's compare-and-set, here, before anything the snapshot says:
+    // the snapshot is at the revision read under the organization's lock, and on H2 a plain read of
+    // the invite row after that lock can still miss the consume committed with that very revision, so
+    // a loser saw the winner's membership without its used invite (ALREADY_MEMBER instead of
+    // INVITE_ALREADY_USED, issue 12). A refusal below rolls the consume back with everything else.
+    if (invite.acceptedAt().isPresent() || !m.apply(new Write.ConsumeInvite(invite.id(), m.now()))) {
       throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
     if (m.state().organization().settings().ssoEnforcedFor(email) && m.actor().method() != AuthMethod.SSO) {
@@ -159,9 +164,6 @@ public final class InviteService implements Invites {
     Membership existing = m.state().members().get(m.actor().userId());
     if (existing != null && existing.activeAt(m.now())) {
       throw Errors.rule(ErrorCode.ALREADY_MEMBER, "user " + existing.user() + " is already a member");
-    }
-    if (!m.apply(new Write.ConsumeInvite(invite.id(), m.now()))) {
-      throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
     if (existing != null) {
       MemberService.delete(m, "member.expired", existing); // an expired, unswept membership and its stale grants

@@ -114,10 +114,19 @@ public final class Mutation {
     requireRecentAuthentication(actor, window, now);
   }
 
-  /** The rule of {@link #requireRecentAuthentication()} for changes outside an organization. */
+  /**
+   * The rule of {@link #requireRecentAuthentication()} for changes outside an organization: an
+   * authentication time counts if it lies in {@code (now - window, now + skew]}, where the skew is
+   * {@link OrganizationSettings#AUTHENTICATION_CLOCK_SKEW}; one further in the future is not trusted.
+   */
   static void requireRecentAuthentication(Principal actor, Duration window, Instant now) {
-    if (actor != null && actor.authenticatedAtInstant().isPresent()
-        && !now.isBefore(Limits.plus(actor.authenticatedAtInstant().get(), window))) {
+    if (actor == null || actor.authenticatedAtInstant().isEmpty()) {
+      return;
+    }
+    Instant at = actor.authenticatedAtInstant().get();
+    // Compared as durations from now, so no instant is shifted past Instant.MIN/MAX.
+    Duration age = Duration.between(at, now);
+    if (age.compareTo(OrganizationSettings.AUTHENTICATION_CLOCK_SKEW.negated()) < 0 || age.compareTo(window) >= 0) {
       throw new PermissionDeniedException(ErrorCode.REAUTHENTICATION_REQUIRED,
           "this change needs an authentication within the last " + window + "; sign in again");
     }

@@ -1,5 +1,6 @@
 package dev.warden.internal;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.Limits;
@@ -33,6 +34,9 @@ public final class OrganizationService implements Organizations {
   public Organization create(Principal creator, String name) {
     checkNotNull(name, "name");
     checkNotNull(creator, "creator");
+    // The Owner's membership keeps the address, so that inviting it is refused with ALREADY_MEMBER.
+    checkArgument(creator.email().isPresent(),
+        "creator must carry the user's email (Principal.user(id, email) or withEmail), but has none");
     Organization org = new Organization(OrgId.of(Ids.next("org")), Limits.name(name, "organization name"),
         engine.now(), OrganizationSettings.defaults());
     return engine.create(org, creator, m -> {
@@ -76,7 +80,16 @@ public final class OrganizationService implements Organizations {
   public Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings) {
     checkNotNull(actor, "actor");
     checkNotNull(settings, "settings");
-    return update(actor, organization, "settings.changed", org -> org.withSettings(settings));
+    return updateSettings(actor, organization, current -> settings);
+  }
+
+  @Override
+  public Organization updateSettings(Principal actor, OrgId organization,
+      java.util.function.UnaryOperator<OrganizationSettings> change) {
+    checkNotNull(change, "change");
+    // Applied to the settings of the snapshot taken under the organization's lock: no lost update.
+    return update(actor, organization, "settings.changed",
+        org -> org.withSettings(checkNotNull(change.apply(org.settings()), "the settings change returned null")));
   }
 
   private Organization update(Principal actor, OrgId organization, String action,

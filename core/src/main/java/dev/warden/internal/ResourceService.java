@@ -50,9 +50,14 @@ public final class ResourceService implements Resources {
     checkNotNull(creator, "creator");
     checkNotNull(ref, "ref");
     return mutate(ref.project(), creator, "resource.registered", ref, m -> {
-      m.requireProject(ref.project(), Capability.CREATE_CONTENT);
-      if (m.state().resources().containsKey(ref)) {
-        throw new IllegalArgumentException("resource " + ref + " is already registered");
+      ProjectState project = m.requireProject(ref.project(), Capability.CREATE_CONTENT);
+      ResourceState existing = m.state().resources().get(ref);
+      if (existing != null) {
+        // One the creator cannot see must be refused like every other hidden target (issue 12).
+        if (engine.decider().level(m.actorMember(), project, existing, Trace.NONE) == AccessLevel.NONE) {
+          throw Errors.notFound("resource");
+        }
+        throw Errors.rule(ErrorCode.RESOURCE_ALREADY_REGISTERED, "resource " + ref + " is already registered");
       }
       Resource resource = new Resource(ref, creator.userId(), m.now());
       m.apply(new Write.InsertResource(resource));

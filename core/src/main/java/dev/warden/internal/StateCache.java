@@ -1,5 +1,7 @@
 package dev.warden.internal;
 
+import dev.warden.observe.StoreFailure;
+import dev.warden.observe.WardenListener;
 import dev.warden.organization.OrgId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +28,15 @@ import org.slf4j.LoggerFactory;
  * was last confirmed. A background refresher confirms (or reloads) snapshots older than half the
  * staleness bound, and the store's change feed marks changed organizations stale at once. A read that
  * finds a snapshot older than the bound revalidates it synchronously; if that fails, the store error
- * propagates and checks fail closed. Thread-safe. Not API.
+ * propagates and checks fail closed.
+ *
+ * <p>For a shared store the cache also keeps an index of every organization id (with the revision it
+ * last saw) and every project id, confirmed within the bound by the same refresher: one query for all
+ * revisions, and the project ids of the organizations whose revision moved (creating a project bumps
+ * its organization's revision). An id the index lacks is answered from memory, as fast as a hidden
+ * one, so random ids cannot make the database work and timing does not tell hidden from missing
+ * (issue 12). A stale index is refreshed once, synchronously, by whichever read finds it stale.
+ * Thread-safe. Not API.
  */
 public final class StateCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateCache.class);
@@ -35,13 +46,21 @@ public final class StateCache implements AutoCloseable {
   private final long boundNanos;
   private final Map<OrgId, Entry> entries = new ConcurrentHashMap<>();
   private final Map<ProjectId, OrgId> projectOrgs = new ConcurrentHashMap<>();
+  /** Shared stores: every organization id, with the revision the index last saw it at. */
+  private final Map<OrgId, Long> knownOrgs = new ConcurrentHashMap<>();
+  /** When ({@link System#nanoTime()}) the index was last confirmed; valid once {@link #indexed}. */
+  private volatile long indexConfirmedAt;
+  private volatile boolean indexed;
+  private final Object indexLock = new Object();
   private final ScheduledExecutorService refresher;
+  private final WardenListener listener;
 
   /** A snapshot and when ({@link System#nanoTime()}) its revision was last confirmed. */
   private record Entry(OrgState state, long confirmedAt) {}
 
-  public StateCache(Store store, Duration stalenessBound) {
+  public StateCache(Store store, Duration stalenessBound, WardenListener listener) {
     this.store = store;
+    this.listener = listener;
     this.shared = store.shared();
     // A bound too long to count in nanoseconds (about 292 years) saturates instead of overflowing.
     this.boundNanos = stalenessBound.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
@@ -66,6 +85,12 @@ public final class StateCache implements AutoCloseable {
     if (e != null && (!shared || System.nanoTime() - e.confirmedAt <= boundNanos)) {
       return e.state;
     }
+    if (e == null && shared && !knownOrgs.containsKey(org)) {
+      confirmIndex();
+      if (!knownOrgs.containsKey(org)) {
+        return null;
+      }
+    }
     return e == null ? load(org) : revalidate(org, e);
   }
 
@@ -75,25 +100,94 @@ public final class StateCache implements AutoCloseable {
     return e == null ? load(org) : revalidate(org, e);
   }
 
-  /** The snapshot of the organization owning {@code project}; null if the project does not exist. */
+  /**
+   * The snapshot of the organization owning {@code project}; null if the project does not exist. On
+   * a shared store an unknown project is answered from the index, within the bound.
+   */
   public OrgState forProject(ProjectId project) {
-    OrgId org = organizationOf(project);
+    OrgId org = projectOrgs.get(project);
+    if (org == null) {
+      if (shared) {
+        confirmIndex();
+        org = projectOrgs.get(project);
+      } else {
+        org = lookUp(project);
+      }
+    }
     return org == null ? null : get(org);
   }
 
-  /** Like {@link #forProject} after confirming the revision with the store. */
+  /** Like {@link #forProject} after confirming with the store (an unknown project costs a query). */
   public OrgState forProjectConsistent(ProjectId project) {
-    OrgId org = organizationOf(project);
+    OrgId org = projectOrgs.get(project);
+    if (org == null) {
+      org = lookUp(project);
+    }
     return org == null ? null : getConsistent(org);
   }
 
-  private OrgId organizationOf(ProjectId project) {
+  /**
+   * The organization owning {@code project}, looked up in the store when the index lacks it (for
+   * mutations, which go to the store anyway: a project created elsewhere moments ago is found); null
+   * if there is none.
+   */
+  public OrgId organizationOf(ProjectId project) {
     OrgId org = projectOrgs.get(project);
-    if (org == null) {
-      Optional<Project> found = store.inTransaction(tx -> tx.projects().find(project));
-      org = found.map(Project::organization).orElse(null);
+    return org != null ? org : lookUp(project);
+  }
+
+  private OrgId lookUp(ProjectId project) {
+    Optional<Project> found = store.inTransaction(tx -> tx.projects().find(project));
+    return found.map(Project::organization).orElse(null);
+  }
+
+  /** Makes sure the index is confirmed within the bound, refreshing it first if it is not. */
+  private void confirmIndex() {
+    if (!indexed || System.nanoTime() - indexConfirmedAt > boundNanos) {
+      refreshIndex(boundNanos);
     }
-    return org;
+  }
+
+  /**
+   * Brings the index up to date unless it was confirmed within {@code maxAgeNanos}; one caller at a
+   * time, so concurrent readers of a stale index wait for one refresh instead of each querying.
+   * A store failure propagates (checks fail closed).
+   */
+  private void refreshIndex(long maxAgeNanos) {
+    synchronized (indexLock) {
+      long started = System.nanoTime();
+      if (indexed && started - indexConfirmedAt <= maxAgeNanos) {
+        return;
+      }
+      Set<OrgId> before = Set.copyOf(knownOrgs.keySet());
+      boolean full = !indexed;
+      record Found(Map<OrgId, Long> revisions, Map<ProjectId, OrgId> projects) {}
+      Found found = store.inTransaction(tx -> {
+        Map<OrgId, Long> revisions = tx.organizations().allRevisions();
+        List<OrgId> moved = new ArrayList<>();
+        revisions.forEach((org, revision) -> {
+          if (full || !revision.equals(knownOrgs.get(org))) {
+            moved.add(org);
+          }
+        });
+        return new Found(revisions, tx.projects().idsByOrganization(moved));
+      });
+      projectOrgs.putAll(found.projects());
+      knownOrgs.putAll(found.revisions());
+      for (OrgId org : before) {
+        if (!found.revisions().containsKey(org)) {
+          forget(org); // deleted elsewhere
+        }
+      }
+      indexConfirmedAt = started;
+      indexed = true;
+    }
+  }
+
+  /** Drops a deleted organization from the index. */
+  private void forget(OrgId org) {
+    knownOrgs.remove(org);
+    projectOrgs.values().removeIf(org::equals);
   }
 
   /** The cached snapshot if it is at {@code revision}, else null. */
@@ -109,6 +203,7 @@ public final class StateCache implements AutoCloseable {
       evict(org);
       return null;
     }
+    tell(() -> listener.snapshotRevalidated(System.nanoTime() - started));
     if (revision.getAsLong() == e.state.revision()) {
       entries.replace(org, e, new Entry(e.state, started));
       return e.state;
@@ -126,6 +221,7 @@ public final class StateCache implements AutoCloseable {
       evict(org);
       return null;
     }
+    tell(() -> listener.snapshotLoaded(System.nanoTime() - started));
     publish(loaded, started);
     return loaded;
   }
@@ -146,6 +242,9 @@ public final class StateCache implements AutoCloseable {
       for (ProjectId p : state.projects().keySet()) {
         projectOrgs.put(p, state.id());
       }
+      if (shared) {
+        knownOrgs.merge(state.id(), state.revision(), Math::max);
+      }
       if (previous[0] != null) {
         for (ProjectId p : previous[0].state.projects().keySet()) {
           if (!state.projects().containsKey(p)) {
@@ -164,6 +263,9 @@ public final class StateCache implements AutoCloseable {
         projectOrgs.remove(p, org);
       }
     }
+    if (shared) {
+      forget(org);
+    }
   }
 
   /** Forces the next read of {@code org} to revalidate (a change feed said it changed). */
@@ -171,8 +273,16 @@ public final class StateCache implements AutoCloseable {
     entries.computeIfPresent(org, (id, e) -> new Entry(e.state, Long.MIN_VALUE / 2));
   }
 
-  /** Confirms or reloads every snapshot older than half the bound, in one revision query. */
+  /**
+   * Confirms the index if it is older than half the bound, then confirms or reloads every snapshot
+   * older than half the bound, in one revision query.
+   */
   private void refresh() {
+    try {
+      refreshIndex(boundNanos / 2);
+    } catch (RuntimeException ex) {
+      LOG.warn("could not refresh the index of ids; unknown ids are looked up once it is older than the bound", ex);
+    }
     try {
       long now = System.nanoTime();
       List<OrgId> due = new ArrayList<>();
@@ -201,6 +311,16 @@ public final class StateCache implements AutoCloseable {
       }
     } catch (RuntimeException ex) {
       LOG.warn("could not refresh cached snapshots; checks fail closed once they are older than the bound", ex);
+      tell(() -> listener.storeFailed(StoreFailure.REFRESH));
+    }
+  }
+
+  /** Calls the listener; a failing one is logged and changes nothing. */
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("listener failed", e);
     }
   }
 

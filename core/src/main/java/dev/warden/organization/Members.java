@@ -65,8 +65,10 @@ public interface Members {
    * a recent authentication, the same rules as {@link #remove}): removes the membership with its
    * grants and resource rules, revokes the user's API keys that reach only this organization and takes
    * it out of the limits of their other keys, and makes {@code transferTo} (an active member) the
-   * creator of every resource the user created here. Each step is audited. Either all of it happens or
-   * nothing does.
+   * creator of every resource the user created here. A key with no organization limit is limited to
+   * the user's other active organizations at this moment ({@code api_key.narrowed}), or revoked if
+   * there are none, so no key that existed before reaches this organization again, even after the user
+   * rejoins. Each step is audited. Either all of it happens or nothing does.
    */
   OffboardingReport offboard(Principal actor, OrgId organization, UserId user, UserId transferTo);
 

@@ -12,7 +12,9 @@ import java.util.Optional;
  * A user's place in one organization. A membership with an {@code expiresAt} grants nothing from that
  * instant on, swept or not; an Owner's membership never expires. Immutable.
  *
- * @param email the address the user joined with, when known (the creator's, or the invite's)
+ * @param email the address the user joined with: the creator's, or the invite's. Warden always sets it
+ *     (creating an organization needs a principal with an email); it is optional only for memberships a
+ *     store kept from before that rule, which an invite to the same address cannot recognize
  * @param note free text shown in the access registry, such as "CTO"
  * @param invitedBy who sent the invite the user accepted; empty for an organization's creator
  */

@@ -38,6 +38,13 @@ public record OrganizationSettings(
   /** The default recent-authentication window. */
   public static final Duration DEFAULT_RECENT_AUTHENTICATION = Duration.ofHours(2);
 
+  /**
+   * How far in the future a principal's authentication time may lie and still count as recent (one
+   * minute): hosts' clocks differ a little, but an authentication after now plus this skew is not a
+   * recent one, however long the window (issue 12).
+   */
+  public static final Duration AUTHENTICATION_CLOCK_SKEW = Duration.ofMinutes(1);
+
   public OrganizationSettings {
     ssoEnforcedDomains = normalizeDomains(ssoEnforcedDomains);
     checkNotNull(membersCanInvite, "membersCanInvite");

@@ -2,6 +2,7 @@ package dev.warden.organization;
 
 import dev.warden.Principal;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Creates, renames and deletes organizations. Obtain it from {@code AccessPolicy.organizations()}.
@@ -12,9 +13,11 @@ public interface Organizations {
 
   /**
    * Creates an organization with {@code creator} as its Owner and a project named "Default Project",
-   * atomically. Notifies nobody.
+   * atomically. Notifies nobody. The creator's email becomes that of the Owner's membership (so that
+   * inviting it is refused with {@code ALREADY_MEMBER}); a principal without one is refused.
    *
-   * @throws IllegalArgumentException if the name is not 1–64 characters after stripping
+   * @throws IllegalArgumentException if the name is not 1–64 characters after stripping, or
+   *     {@code creator} carries no email
    */
   Organization create(Principal creator, String name);
 
@@ -31,8 +34,23 @@ public interface Organizations {
   /** Renames the organization ({@code MANAGE_ORG_SETTINGS}). */
   Organization rename(Principal actor, OrgId organization, String name);
 
-  /** Replaces the organization's settings ({@code MANAGE_ORG_SETTINGS}). */
+  /**
+   * Replaces all of the organization's settings ({@code MANAGE_ORG_SETTINGS}). Settings read earlier
+   * and written back whole overwrite whatever changed in between; to change some settings, use
+   * {@link #updateSettings(Principal, OrgId, UnaryOperator)}, which cannot lose a concurrent change.
+   */
   Organization updateSettings(Principal actor, OrgId organization, OrganizationSettings settings);
+
+  /**
+   * Changes the organization's settings ({@code MANAGE_ORG_SETTINGS}) by applying {@code change} to
+   * the current settings under the organization's lock, e.g. {@code s -> s.withRequire2fa(true)}; so
+   * two admins changing two different settings at once both get their change. {@code change} must be
+   * quick and free of side effects: a store may run it again when it retries a transaction. Audited as
+   * {@code settings.changed} when the result differs.
+   *
+   * @throws NullPointerException if {@code change} returns null
+   */
+  Organization updateSettings(Principal actor, OrgId organization, UnaryOperator<OrganizationSettings> change);
 
   /**
    * Deletes the organization with its projects, memberships, grants and invites

@@ -15,7 +15,14 @@ import java.util.List;
  */
 public interface Resources {
 
-  /** Registers a resource created by {@code creator} ({@code CREATE_CONTENT} on the project). */
+  /**
+   * Registers a resource created by {@code creator} ({@code CREATE_CONTENT} on the project). A ref
+   * that is already registered is refused: with {@code RESOURCE_ALREADY_REGISTERED} if the creator can
+   * see it, else with the {@code NOT_FOUND} every call on a hidden resource answers.
+   *
+   * @throws dev.warden.NotFoundException if the project, or the registered resource, is hidden
+   * @throws dev.warden.RuleViolationException {@code RESOURCE_ALREADY_REGISTERED}
+   */
   Resource register(Principal creator, ResourceRef ref);
 
   /** The resource, if the actor can see it. */

@@ -46,6 +46,16 @@ public interface OrganizationRepository {
     return revisions;
   }
 
+  /**
+   * The committed revision of every organization, without locking. A policy on a
+   * {@linkplain Store#shared() shared} store reads it within every staleness bound to keep its index
+   * of existing ids fresh, so that checks of unknown ids are answered from memory. Stores override
+   * this with one query.
+   */
+  default Map<OrgId, Long> allRevisions() {
+    return revisions(listIds());
+  }
+
   /** Replaces the organization's name and settings. */
   void update(Organization organization);
 

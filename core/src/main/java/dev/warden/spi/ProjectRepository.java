@@ -3,7 +3,10 @@ package dev.warden.spi;
 import dev.warden.organization.OrgId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Stores projects. Tokens are unique; finding a project by token is an index lookup. */
@@ -19,6 +22,20 @@ public interface ProjectRepository {
 
   /** The organization's projects in creation order ({@code createdAt}, then id). */
   List<Project> listByOrganization(OrgId organization);
+
+  /**
+   * The ids of the projects of {@code organizations}, each with its organization (for a policy's index
+   * of existing ids). Stores override this with few queries.
+   */
+  default Map<ProjectId, OrgId> idsByOrganization(Collection<OrgId> organizations) {
+    Map<ProjectId, OrgId> ids = new HashMap<>();
+    for (OrgId org : organizations) {
+      for (Project p : listByOrganization(org)) {
+        ids.put(p.id(), org);
+      }
+    }
+    return ids;
+  }
 
   /** Replaces the project's name, visibility, default role and token. */
   void update(Project project);

@@ -327,7 +327,7 @@ class ApiKeysTest {
 
   @Test
   void limits_requireAccess_organizationOfWhichTheUserIsNoMember_notFound() {
-    OrgId other = policy.organizations().create(Principal.user("zed"), "Other").id();
+    OrgId other = policy.organizations().create(Principal.user(UserId.of("zed"), "zed@other.com"), "Other").id();
 
     String foreign = catchNotFound(() -> policy.apiKeys().create(bob,
         ApiKeyRequest.labeled("k").scopes("*").limitToOrganizations(other)));
@@ -344,7 +344,7 @@ class ApiKeysTest {
     Project secret = policy.projects().create(alice, org, "Secret");
     policy.projects().setVisibility(alice, secret.id(), Visibility.PRIVATE);
     ProjectId foreign = policy.visibleProjects(Principal.user("zed"),
-        policy.organizations().create(Principal.user("zed"), "Other").id()).get(0).project().id();
+        policy.organizations().create(Principal.user(UserId.of("zed"), "zed@other.com"), "Other").id()).get(0).project().id();
 
     String hidden = catchNotFound(() -> policy.apiKeys().create(bob,
         ApiKeyRequest.labeled("k").scopes("*").limitToProjects(secret.id())));

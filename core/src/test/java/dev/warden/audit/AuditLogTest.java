@@ -720,7 +720,7 @@ class AuditLogTest {
       policy.members().changeLevel(alice, org, bob.userId(), OrgLevel.ADMIN);
       policy.apiKeys().create(bob, ApiKeyRequest.labeled("k").scopes("*"));
       refuse(() -> policy.organizations().delete(carol, org));
-      policy.organizations().create(Principal.user("dave"), "Dave's");
+      policy.organizations().create(Principal.user(UserId.of("dave"), "dave@acme.com"), "Dave's");
     });
 
     assertThat(problems).isEmpty();
@@ -737,7 +737,7 @@ class AuditLogTest {
       policy.members().changeLevel(alice, org, bob.userId(), OrgLevel.ADMIN);
       policy.apiKeys().create(bob, ApiKeyRequest.labeled("k").scopes("*"));
       refuse(() -> policy.organizations().delete(carol, org));
-      policy.organizations().create(Principal.user("dave"), "Dave's");
+      policy.organizations().create(Principal.user(UserId.of("dave"), "dave@acme.com"), "Dave's");
     });
 
     assertThat(policy.members().get(alice, org, bob.userId()).level()).isEqualTo(OrgLevel.ADMIN);

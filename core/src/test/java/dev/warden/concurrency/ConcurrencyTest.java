@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Real threads racing on one {@link AccessPolicy} over the in-memory store (spec §4 "exactly one of
  * two concurrent accepts succeeds", §3 "always at least one Owner", §13 "a revocation is visible to the
- * very next check"). Each scenario is repeated {@value #ROUNDS} times on a fresh policy; the threads of a
+ * very next check"). The race of one user accepting one invite on eight threads is in
+ * {@link PolicyRaceContract}, which every store runs. Each scenario is repeated {@value #ROUNDS} times on a fresh policy; the threads of a
  * round wait at a start gate so that they really start together.
  */
 class ConcurrencyTest {
@@ -72,31 +73,6 @@ class ConcurrencyTest {
   }
 
   // ------------------------------------------------------------------------------------- invites
-
-  @Test
-  void accept_sameInviteBySameUserOnEightThreads_exactlyOneSucceeds() throws Exception {
-    for (int round = 0; round < ROUNDS; round++) {
-      AccessPolicy policy = policy(PermissionMatrix.posthog());
-      OrgId org = policy.organizations().create(alice, "Acme").id();
-      ProjectId prod = policy.projects().create(alice, org, "Production").id();
-      String token = policy.invites().create(alice, org,
-          InviteRequest.to("bob@acme.test").grant(prod, ProjectRole.VIEWER)).token();
-
-      List<Result<Membership>> results = race(THREADS, i -> () -> policy.invites().accept(token, bob, "bob@acme.test"));
-
-      assertThat(successes(results)).as("round %s: successful accepts %s", round, results).hasSize(1);
-      assertThat(failureCodes(results)).as("round %s", round)
-          .hasSize(THREADS - 1)
-          .allMatch(c -> c == ErrorCode.INVITE_ALREADY_USED || c == ErrorCode.ALREADY_MEMBER);
-      assertThat(policy.members().list(alice, org)).extracting(Membership::user)
-          .containsExactly(alice.userId(), bob.userId());
-      assertThat(policy.grants().list(alice, prod)).singleElement()
-          .satisfies(g -> assertThat(g.user()).isEqualTo(bob.userId()));
-      assertThat(policy.invites().listPending(alice, org)).isEmpty();
-      assertThat(codeOf(() -> policy.invites().accept(token, bob, "bob@acme.test")))
-          .isEqualTo(ErrorCode.INVITE_ALREADY_USED);
-    }
-  }
 
   /**
    * Eight different accounts present the same invite and the same verified email (a host that breaks

@@ -23,6 +23,7 @@ import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
+import dev.warden.organization.EmailAddress;
 import dev.warden.organization.UserId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
@@ -195,6 +196,26 @@ class InviteLifecycleTest {
     assertRefused(() -> policy.invites().create(bob, org, InviteRequest.to("alice@acme.com")),
         RuleViolationException.class, ErrorCode.ALREADY_MEMBER);
     assertThat(policy.invites().listPending(alice, org)).isEmpty();
+  }
+
+  /**
+   * Issue 12 ("membership email"): the creator's membership must carry an email, or inviting the
+   * creator's own address would not be recognized; a creator without one is refused.
+   */
+  @Test
+  void createOrganization_creatorWithoutEmail_refused_soTheOwnersAddressIsAlwaysKnown() {
+    AccessPolicy policy = policy(PermissionMatrix.posthog());
+    Principal noEmail = Principal.user(UserId.of("founder"));
+
+    assertThatThrownBy(() -> policy.organizations().create(noEmail, "Acme Corp"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("creator").hasMessageContaining("email");
+    assertThat(policy.organizations().list(noEmail)).isEmpty();
+
+    Principal founder = noEmail.withEmail("founder@acme.com");
+    OrgId org = policy.organizations().create(founder, "Acme Corp").id();
+    assertThat(policy.members().get(founder, org, founder.userId()).email()).contains(EmailAddress.of("founder@acme.com"));
+    assertRefused(() -> policy.invites().create(founder, org, InviteRequest.to("Founder@acme.com")),
+        RuleViolationException.class, ErrorCode.ALREADY_MEMBER);
   }
 
   @Test

@@ -465,6 +465,33 @@ class GatesTest {
         .allSatisfy(e -> assertThat(e.action()).endsWith(".denied"));
   }
 
+  /** Issue 12, defect 10: an authentication time in the future is not a recent one. */
+  @Test
+  void sensitiveMutations_authenticatedInTheFuture_reauthenticationRequired() {
+    Project spare = policy.projects().create(alice, org, "Spare");
+    Principal fromTheFuture = alice.authenticatedAt(clock.instant().plus(Duration.ofDays(3650)));
+    Principal justPastTheSkew = alice.authenticatedAt(
+        clock.instant().plus(OrganizationSettings.AUTHENTICATION_CLOCK_SKEW).plusMillis(1));
+
+    for (Principal p : List.of(fromTheFuture, justPastTheSkew)) {
+      for (Consumer<Principal> mutation : sensitiveMutations(spare)) {
+        assertRefused(() -> mutation.accept(p), ErrorCode.REAUTHENTICATION_REQUIRED);
+      }
+    }
+    assertThat(policy.members().get(alice, org, bob.userId()).level()).isEqualTo(OrgLevel.MEMBER);
+    assertThat(policy.apiKeys().list(alice)).isEmpty();
+  }
+
+  /** Issue 12, defect 10: a clock a little ahead (up to the documented skew) still counts. */
+  @Test
+  void sensitiveMutations_authenticatedWithinTheClockSkew_allowed() {
+    Principal slightlyAhead = alice.authenticatedAt(clock.instant().plus(OrganizationSettings.AUTHENTICATION_CLOCK_SKEW));
+
+    policy.members().changeLevel(slightlyAhead, org, bob.userId(), OrgLevel.ADMIN);
+
+    assertThat(policy.members().get(alice, org, bob.userId()).level()).isEqualTo(OrgLevel.ADMIN);
+  }
+
   @Test
   void sensitiveMutations_leaving_reauthenticationRequired() {
     Principal staleBob = bob.authenticatedAt(clock.instant().minus(Duration.ofHours(3)));

@@ -49,6 +49,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
@@ -200,12 +201,12 @@ class OffboardingTest {
 
     assertThat(report.keysRevoked()).containsExactly(
         keyId("acme only"), keyId("both orgs, acme project"), keyId("acme project"));
-    assertThat(report.keysNarrowed()).containsExactly(keyId("both orgs"), keyId("mixed projects"));
+    assertThat(report.keysNarrowed()).containsExactly(keyId("unlimited"), keyId("both orgs"), keyId("mixed projects"));
     List<ApiKey> left = policy.apiKeys().list(carol);
     assertThat(left).extracting(ApiKey::label, ApiKey::organizations, ApiKey::projects).containsExactly(
-        tuple("unlimited", Set.of(), Set.of()),
+        tuple("unlimited", Set.of(agency), Set.of()),
         tuple("both orgs", Set.of(agency), Set.of()),
-        tuple("mixed projects", Set.of(), Set.of(agencyProject)),
+        tuple("mixed projects", Set.of(agency), Set.of(agencyProject)),
         tuple("agency only", Set.of(agency), Set.of()));
     for (String revoked : List.of("acme only", "both orgs, acme project", "acme project")) {
       assertThat(policy.apiKeys().authenticate(keys.get(revoked).value())).as(revoked).isEmpty();
@@ -213,6 +214,30 @@ class OffboardingTest {
     Principal narrowed = policy.apiKeys().authenticate(keys.get("mixed projects").value()).orElseThrow();
     assertThat(policy.check(narrowed, Capability.VIEW_DATA, agencyProject).allowed()).isTrue();
     assertThat(policy.check(narrowed, Capability.VIEW_DATA, prod)).isSameAs(Decision.notFound());
+  }
+
+  /**
+   * Issue 12, defect 11: a key with no organization limit is limited to the user's other organizations
+   * at offboarding, so it does not come back when the user is invited back.
+   */
+  @Test
+  void offboard_unlimitedKey_narrowedToTheOtherOrganizations_staysOutWhenTheUserRejoins() {
+    policy.members().offboard(bob, acme, carol.userId(), dave.userId());
+    join(policy, alice, acme, carol, OrgLevel.MEMBER);
+    assertThat(policy.check(carol, Capability.VIEW_DATA, prod).allowed()).as("carol herself is back").isTrue();
+
+    Principal unlimited = policy.apiKeys().authenticate(keys.get("unlimited").value()).orElseThrow();
+    assertThat(policy.check(unlimited, Capability.VIEW_DATA, prod)).isSameAs(Decision.notFound());
+    assertThat(policy.check(unlimited, Capability.VIEW_ORGANIZATION, acme)).isSameAs(Decision.notFound());
+    assertThat(policy.check(unlimited, Capability.VIEW_DATA, agencyProject).allowed()).isTrue();
+    for (IssuedApiKey k : keys.values()) {
+      policy.apiKeys().authenticate(k.value()).ifPresent(p -> assertThat(policy.check(p, Capability.VIEW_DATA, prod))
+          .as(k.key().label()).isSameAs(Decision.notFound()));
+    }
+    AuditEntry narrowing = audit().stream()
+        .filter(e -> e.action().equals("api_key.narrowed") && e.target().equals(Optional.of(keyId("unlimited").toString())))
+        .findFirst().orElseThrow();
+    assertThat(narrowing.changes()).contains(Change.of("organizations", Set.of(), Set.of(agency)));
   }
 
   @Test
@@ -282,6 +307,7 @@ class OffboardingTest {
     List<AuditEntry> entries = audit().subList(before, audit().size());
     assertThat(entries).extracting(AuditEntry::action, e -> e.target().orElse("")).containsExactly(
         tuple("member.removed", "carol"),
+        tuple("api_key.narrowed", keyId("unlimited").toString()),
         tuple("api_key.revoked", keyId("acme only").toString()),
         tuple("api_key.narrowed", keyId("both orgs").toString()),
         tuple("api_key.revoked", keyId("both orgs, acme project").toString()),

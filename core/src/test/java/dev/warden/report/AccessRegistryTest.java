@@ -210,15 +210,25 @@ class AccessRegistryTest {
         .containsExactly("bea@acme.com", "carl@acme.com", "yann@acme.com");
   }
 
+  /** A membership a store kept from before creators needed an email has none: listed by user id. */
   @Test
   void registry_memberWithoutKnownEmail_listedByUserId() {
-    newOrg(PermissionMatrix.posthog(), Principal.user("founder"), "Acme Corp");
-
-    assertThat(policy.reports().registry(owner, org).owners()).singleElement().satisfies(e -> {
-      assertThat(e.email()).isEmpty();
-      assertThat(e.name()).isEqualTo("founder");
+    dev.warden.memory.InMemoryStore store = dev.warden.memory.InMemoryStore.create();
+    owner = Principal.user(UserId.of("founder"), "founder@acme.com");
+    org = AccessPolicy.builder().store(store).clock(clock).build().organizations().create(owner, "Acme Corp").id();
+    store.inTransaction(tx -> {
+      tx.organizations().lock(org);
+      tx.memberships().insert(new Membership(org, UserId.of("legacy"), java.util.Optional.empty(), OrgLevel.MEMBER,
+          java.util.Optional.empty(), java.util.Optional.empty(), clock.instant(), java.util.Optional.empty()));
+      return tx.organizations().bumpRevision(org);
     });
-    assertThat(lines()).contains("- founder");
+    policy = AccessPolicy.builder().store(store).clock(clock).build();
+
+    assertThat(policy.reports().registry(owner, org).members()).singleElement().satisfies(e -> {
+      assertThat(e.email()).isEmpty();
+      assertThat(e.name()).isEqualTo("legacy");
+    });
+    assertThat(lines()).contains("- legacy");
   }
 
   @Test

@@ -149,6 +149,10 @@ class ResourcePermissionsTest {
     return store.inTransaction(tx -> tx.resources().listRulesByOrganization(org));
   }
 
+  private long auditCount() {
+    return policy.audit().query(alice, AuditQuery.organization(org), PageRequest.first(1000)).items().size();
+  }
+
   private List<AuditEntry> audit(String action) {
     return policy.audit().query(alice, AuditQuery.organization(org).action(action), PageRequest.first(500)).items();
   }
@@ -696,6 +700,45 @@ class ResourcePermissionsTest {
         .hasSize(3);
     assertThatThrownBy(() -> policy.resources().list(carol, prod, INSIGHT, AccessLevel.NONE, PageRequest.first(10)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // ======================================================================= registering twice
+
+  /**
+   * Issue 12, defect 6: registering over a resource the caller cannot see answers exactly what every
+   * other call on it answers, the {@code NOT_FOUND} of an unregistered one.
+   */
+  @Test
+  void register_resourceHiddenFromTheCaller_refusedLikeAMissingOne() {
+    policy.resources().setMemberRule(alice, insight, carol.userId(), AccessLevel.NONE);
+    ResourceRef missing = ResourceRef.of(prod, INSIGHT, "never-registered");
+    long entriesBefore = auditCount();
+
+    Throwable onHidden = thrown(() -> policy.resources().register(carol, insight));
+    Throwable getHidden = thrown(() -> policy.resources().get(carol, insight));
+    Throwable getMissing = thrown(() -> policy.resources().get(carol, missing));
+
+    assertThat(onHidden).isInstanceOf(NotFoundException.class);
+    for (Throwable other : List.of(getHidden, getMissing)) {
+      assertThat(onHidden).hasSameClassAs(other).hasMessage(other.getMessage());
+      assertThat(((WardenException) onHidden).code()).isEqualTo(((WardenException) other).code());
+    }
+    assertThat(onHidden.getMessage()).doesNotContain(insight.id());
+    assertThat(auditCount()).isEqualTo(entriesBefore);
+    assertThat(policy.resources().get(alice, insight).creator()).isEqualTo(erin.userId());
+  }
+
+  /** Issue 12, defect 6: registering a visible resource again is a rule violation with its own code. */
+  @Test
+  void register_resourceTheCallerCanSee_refusedAlreadyRegistered() {
+    long entriesBefore = auditCount();
+
+    for (Principal p : List.of(carol, erin, bob)) {
+      assertRefused(() -> policy.resources().register(p, insight), RuleViolationException.class,
+          ErrorCode.RESOURCE_ALREADY_REGISTERED);
+    }
+    assertThat(auditCount()).isEqualTo(entriesBefore);
+    assertThat(policy.resources().get(alice, insight).creator()).isEqualTo(erin.userId());
   }
 
   // ======================================================================= rules: who may change them

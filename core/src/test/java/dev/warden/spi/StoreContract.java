@@ -162,6 +162,32 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.organizations().lock(OTHER))).isEmpty();
   }
 
+  /** The index of ids a policy keeps on a shared store (issue 12): every revision, project ids by org. */
+  @Test
+  void organizations_allRevisions_andProjects_idsByOrganization() {
+    seed();
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, ProjectId.of("prj_other"), "phc_other", T0));
+    });
+    long revision = tx((Transaction t) -> t.organizations().revision(ORG)).orElseThrow();
+
+    assertThat(tx((Transaction t) -> t.organizations().allRevisions()))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(ORG, revision, OTHER, 0L));
+    assertThat(tx((Transaction t) -> t.projects().idsByOrganization(List.of(ORG))))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(PROD, ORG, DEV, ORG));
+    assertThat(tx((Transaction t) -> t.projects().idsByOrganization(List.of(ORG, OTHER, OrgId.of("org_none")))))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(PROD, ORG, DEV, ORG, ProjectId.of("prj_other"), OTHER));
+    assertThat(tx((Transaction t) -> t.projects().idsByOrganization(List.of()))).isEmpty();
+    List<OrgId> many = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      many.add(OrgId.of("org_absent_" + i));
+    }
+    many.add(OTHER);
+    assertThat(tx((Transaction t) -> t.projects().idsByOrganization(many)))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(ProjectId.of("prj_other"), OTHER));
+  }
+
   @Test
   void organizations_lock_serializesTransactions() throws Exception {
     seed();

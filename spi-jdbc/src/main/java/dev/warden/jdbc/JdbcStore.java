@@ -27,7 +27,9 @@ import javax.sql.DataSource;
  * ({@code warden_…}) go into the connection's default schema, and Flyway records this library's
  * migrations in {@code warden_schema_history}, apart from any history the host keeps there. A schema that
  * is already current is left alone, so creating a store on every start is cheap. The database user
- * needs the right to create tables the first time and after upgrades.
+ * needs the right to create tables the first time and after upgrades. To migrate elsewhere (a
+ * deployment pipeline), call {@link #migrate} there and create the store with
+ * {@link SchemaMode#VALIDATE}, which changes nothing and refuses a schema that is not current.
  *
  * <p><b>Transactions.</b> Each {@link #inTransaction} borrows one connection from the data source, runs
  * at {@code READ COMMITTED} without auto-commit, and commits or rolls back. Locking an organization is a
@@ -66,11 +68,15 @@ public final class JdbcStore implements Store, AutoCloseable {
   private ChangeListener listener; // guarded by lifecycle
   private boolean closed; // guarded by lifecycle
 
-  private JdbcStore(DataSource dataSource, Dialect dialect, ChangeFeed changeFeed) {
+  private JdbcStore(DataSource dataSource, Dialect dialect, ChangeFeed changeFeed, SchemaMode schema) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.changeFeed = changeFeed;
-    SchemaMigration.migrate(dataSource, dialect);
+    if (schema == SchemaMode.MIGRATE) {
+      SchemaMigration.migrate(dataSource, dialect);
+    } else {
+      SchemaMigration.validate(dataSource, dialect);
+    }
     if (changeFeed == ChangeFeed.LISTEN_NOTIFY) {
       ChangeListener.probe(dataSource);
     }
@@ -134,12 +140,39 @@ public final class JdbcStore implements Store, AutoCloseable {
    * @throws dev.warden.StorageException if the database cannot be reached or migrated
    */
   public static JdbcStore create(DataSource dataSource, Dialect dialect, ChangeFeed changeFeed) {
+    return create(dataSource, dialect, changeFeed, SchemaMode.MIGRATE);
+  }
+
+  /**
+   * A store on the database behind {@code dataSource}, spoken to in {@code dialect}, learning of other
+   * instances' changes through {@code changeFeed}, after migrating ({@link SchemaMode#MIGRATE}) or
+   * validating ({@link SchemaMode#VALIDATE}) its schema.
+   *
+   * @throws IllegalArgumentException if the database is not the one {@code dialect} names, or
+   *     {@code changeFeed} is {@link ChangeFeed#LISTEN_NOTIFY} and the database (H2, CockroachDB) lacks it
+   * @throws dev.warden.StorageException if the database cannot be reached or migrated, or (with
+   *     {@link SchemaMode#VALIDATE}) the schema is not current
+   */
+  public static JdbcStore create(DataSource dataSource, Dialect dialect, ChangeFeed changeFeed, SchemaMode schema) {
     checkNotNull(dataSource, "dataSource");
     checkNotNull(dialect, "dialect");
     checkNotNull(changeFeed, "changeFeed");
+    checkNotNull(schema, "schema");
     checkArgument(changeFeed == ChangeFeed.POLLING || dialect == Dialect.POSTGRES,
         "change feed %s needs PostgreSQL, but the dialect is %s", changeFeed, dialect);
-    return new JdbcStore(dataSource, dialect, changeFeed);
+    return new JdbcStore(dataSource, dialect, changeFeed, schema);
+  }
+
+  /**
+   * Applies Warden's pending migrations to the database behind {@code dataSource} without creating a
+   * store: for a deployment pipeline, when the application creates its store with
+   * {@link SchemaMode#VALIDATE}. Does nothing if the schema is current.
+   *
+   * @throws IllegalArgumentException if the database is not the one {@code dialect} names
+   * @throws dev.warden.StorageException if the database cannot be reached or migrated
+   */
+  public static void migrate(DataSource dataSource, Dialect dialect) {
+    SchemaMigration.migrate(dataSource, dialect);
   }
 
   /** The dialect this store speaks. */
@@ -187,8 +220,12 @@ public final class JdbcStore implements Store, AutoCloseable {
     return true;
   }
 
-  /** Whether the store currently listens for notifications (for tests). */
-  boolean listening() {
+  /**
+   * Whether the store currently listens for notifications: {@code true} once a policy subscribed to a
+   * {@link ChangeFeed#LISTEN_NOTIFY} store and while its listening connection is up (for health checks;
+   * while it is down, changes are found by polling within the staleness bound).
+   */
+  public boolean listening() {
     synchronized (lifecycle) {
       return listener != null && listener.listening();
     }

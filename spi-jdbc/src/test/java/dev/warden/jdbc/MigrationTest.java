@@ -132,6 +132,42 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
+  void validateMode_emptyDatabase_refusesAndCreatesNothing(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+
+    assertThatThrownBy(() -> JdbcStore.create(ds, dialect, ChangeFeed.POLLING, SchemaMode.VALIDATE))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("not current")
+        .extracting(e -> ((StorageException) e).code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    assertThat(tables(ds)).doesNotContainAnyElementsOf(TABLES).doesNotContain("warden_schema_history");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void validateMode_afterPipelineMigration_startsAndChangesNothing(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.migrate(ds, dialect);
+    List<String> before = historyWithChecksums(ds);
+
+    JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING, SchemaMode.VALIDATE);
+
+    assertThat(historyWithChecksums(ds)).isEqualTo(before);
+    assertThat(store.inTransaction((Transaction t) -> t.organizations().listIds())).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void validateMode_olderSchema_refuses(Dialect dialect) {
+    DataSource ds = newDatabase(dialect);
+    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
+        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("1").load().migrate();
+
+    assertThatThrownBy(() -> JdbcStore.create(ds, dialect, ChangeFeed.POLLING, SchemaMode.VALIDATE))
+        .isInstanceOf(StorageException.class).hasMessageContaining("not current");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
   void hostSchema_keepsItsTablesAndItsOwnFlywayHistory(Dialect dialect) throws SQLException {
     DataSource ds = newDatabase(dialect);
     execute(ds, "CREATE TABLE app_user (id INTEGER PRIMARY KEY, name VARCHAR(40))",

@@ -122,6 +122,16 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   }
 
   @Override
+  public Map<OrgId, Long> allRevisions() {
+    Map<OrgId, Long> revisions = new HashMap<>();
+    tx.jdbc().list("reading every revision", "SELECT id, revision FROM warden_organization", rs -> {
+      revisions.put(OrgId.of(rs.getString("id")), rs.getLong("revision"));
+      return null;
+    });
+    return revisions;
+  }
+
+  @Override
   public void update(Organization organization) {
     checkNotNull(organization, "organization");
     OrganizationSettings s = organization.settings();

@@ -33,10 +33,35 @@ public final class SchemaMigration {
    * @throws StorageException if the database cannot be reached or a migration fails
    */
   public static void migrate(DataSource dataSource, Dialect dialect) {
+    Flyway flyway = flyway(dataSource, dialect);
+    try {
+      flyway.migrate();
+    } catch (FlywayException e) {
+      throw failure("could not migrate the Warden schema: ", e, dialect);
+    }
+  }
+
+  /**
+   * Checks that {@code dataSource} leads to the database {@code dialect} names and that every migration
+   * is applied (none pending, none failed, none changed); changes nothing.
+   *
+   * @throws IllegalArgumentException if the database is not the one {@code dialect} names
+   * @throws StorageException if the database cannot be reached or the schema is not current
+   */
+  public static void validate(DataSource dataSource, Dialect dialect) {
+    Flyway flyway = flyway(dataSource, dialect);
+    try {
+      flyway.validate();
+    } catch (FlywayException e) {
+      throw failure("the Warden schema is not current (migrate it first, e.g. with JdbcStore.migrate): ", e, dialect);
+    }
+  }
+
+  private static Flyway flyway(DataSource dataSource, Dialect dialect) {
     checkNotNull(dataSource, "dataSource");
     checkNotNull(dialect, "dialect");
     checkProduct(dataSource, dialect);
-    Flyway flyway = Flyway.configure(SchemaMigration.class.getClassLoader())
+    return Flyway.configure(SchemaMigration.class.getClassLoader())
         .dataSource(dataSource)
         .locations(LOCATION)
         .table(HISTORY_TABLE)
@@ -50,15 +75,14 @@ public final class SchemaMigration {
         .validateMigrationNaming(true)
         .failOnMissingLocations(true)
         .load();
-    try {
-      flyway.migrate();
-    } catch (FlywayException e) {
-      SQLException sql = sqlCause(e);
-      ErrorCode code = sql != null && Failures.unavailable(sql, dialect)
-          ? ErrorCode.STORE_UNAVAILABLE
-          : ErrorCode.INTERNAL_ERROR;
-      throw new StorageException(code, "could not migrate the Warden schema: " + e.getMessage(), e);
-    }
+  }
+
+  private static StorageException failure(String what, FlywayException e, Dialect dialect) {
+    SQLException sql = sqlCause(e);
+    ErrorCode code = sql != null && Failures.unavailable(sql, dialect)
+        ? ErrorCode.STORE_UNAVAILABLE
+        : ErrorCode.INTERNAL_ERROR;
+    return new StorageException(code, what + e.getMessage(), e);
   }
 
   private static void checkProduct(DataSource dataSource, Dialect dialect) {

@@ -1,0 +1,13 @@
+package dev.warden.spring;
+
+import dev.warden.AccessPolicy;
+
+/**
+ * Adjusts the auto-configured {@link AccessPolicy.Builder} after the {@code warden.*} properties and the
+ * context's beans (store, listeners, clock, notifier, audit sink, matrix) are applied and before
+ * {@code build()}. Declare as many as you need as beans; they run in {@code @Order}.
+ */
+@FunctionalInterface
+public interface AccessPolicyCustomizer {
+  void customize(AccessPolicy.Builder builder);
+}

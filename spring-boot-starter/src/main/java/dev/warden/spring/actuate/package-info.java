@@ -1,0 +1,5 @@
+/**
+ * Observability: Warden's {@link dev.warden.observe.WardenListener} bound to Micrometer, and an
+ * Actuator health indicator for the store.
+ */
+package dev.warden.spring.actuate;

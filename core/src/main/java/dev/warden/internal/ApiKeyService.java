@@ -80,9 +80,7 @@ public final class ApiKeyService implements ApiKeys {
     for (ProjectId project : request.projects()) {
       OrgState state = engine.cache().forProject(project);
       var member = engine.decider().activeMember(state, user.userId(), Trace.NONE);
-      if (member == null || engine.decider().access(member, state.projects().get(project), Trace.NONE) == Reason.NOT_FOUND) {
-        throw Errors.notFound("project");
-      }
+      Hidden.requireRole(engine.decider(), member, state == null ? null : state.projects().get(project));
     }
     String value = Secrets.token(PREFIX, VALUE_BYTES);
     ApiKey key = new ApiKey(ApiKeyId.of(Ids.next("key")), user.userId(), request.label(), request.scopes(),

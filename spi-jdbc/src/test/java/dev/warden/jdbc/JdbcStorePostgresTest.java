@@ -9,8 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,17 +16,7 @@ import org.junit.jupiter.api.Test;
  * plus the change feed, which only PostgreSQL has.
  */
 class JdbcStorePostgresTest extends JdbcStoreContract {
-  private static EmbeddedPostgresServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  private static final EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
 
   @Override
   protected DataSource newDatabase() {

@@ -28,7 +28,6 @@ import dev.warden.project.VisibleProject;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,20 +76,17 @@ class MembershipStatefulPostgresTest {
       user("erin"));
   private static final int MAX_PROJECTS = 4;
 
-  private static EmbeddedPostgresServer postgres;
   private static HikariDataSource database;
   private static final List<Model> RUNNING = new ArrayList<>();
 
   @BeforeContainer
-  static void startServer() {
-    postgres = EmbeddedPostgresServer.start();
-    database = postgres.newDatabase();
+  static void newDatabase() {
+    database = EmbeddedPostgresServer.shared().newDatabase();
   }
 
   @AfterContainer
-  static void stopServer() throws IOException {
+  static void closeDatabase() {
     database.close();
-    postgres.close();
   }
 
   @AfterTry

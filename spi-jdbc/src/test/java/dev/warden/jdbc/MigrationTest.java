@@ -32,9 +32,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,10 +45,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MigrationTest {
   private static final List<String> TABLES = List.of("warden_organization", "warden_membership",
       "warden_project", "warden_grant", "warden_invite", "warden_invite_grant", "warden_api_key_owner",
-      "warden_api_key", "warden_audit_entry", "warden_resource", "warden_resource_rule");
+      "warden_api_key", "warden_audit_entry", "warden_resource", "warden_resource_rule",
+      "warden_organization_sso_domain", "warden_api_key_scope", "warden_api_key_org_limit",
+      "warden_api_key_project_limit", "warden_audit_change");
 
   /** The history of a fresh database: every migration, in order. */
-  private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true"};
+  private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true",
+      "5 list tables true", "5.1 Lists from json true", "5.2 drop json columns true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
@@ -58,18 +59,8 @@ class MigrationTest {
   /** PostgreSQL's and H2's SQLState for a foreign key naming a missing row. */
   private static final List<String> FOREIGN_KEY_VIOLATION = List.of("23503", "23506");
 
-  private static EmbeddedPostgresServer postgres;
+  private static final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
   private final List<AutoCloseable> resources = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() {
-    postgres = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    postgres.close();
-  }
 
   @AfterEach
   void closeDatabases() throws Exception {
@@ -220,6 +211,12 @@ class MigrationTest {
     assertIndex(ds, "warden_resource", false, "org_id");
     assertIndex(ds, "warden_resource_rule", true, "project_id", "kind", "resource_key", "user_key");
     assertIndex(ds, "warden_resource_rule", false, "org_id", "user_id");
+    // Lists, one row per element in order, read by their parent.
+    assertIndex(ds, "warden_organization_sso_domain", true, "org_id", "seq");
+    assertIndex(ds, "warden_api_key_scope", true, "key_id", "seq");
+    assertIndex(ds, "warden_api_key_org_limit", true, "key_id", "seq");
+    assertIndex(ds, "warden_api_key_project_limit", true, "key_id", "seq");
+    assertIndex(ds, "warden_audit_change", true, "entry_id", "seq");
   }
 
   @ParameterizedTest
@@ -273,7 +270,10 @@ class MigrationTest {
     execute(ds, ORGANIZATION, PROJECT,
         "INSERT INTO warden_grant (project_id, user_id, org_id, role, expires_at, granted_by, granted_at)"
             + " VALUES ('prj_1', 'bob', 'org_1', 'VIEWER', NULL, 'alice', " + AT + ")",
-        audit("aud_1", "'USER'", "'alice'", "NULL"));
+        // Before version 5, changes were a JSON column.
+        "INSERT INTO warden_audit_entry (id, org_id, project_id, actor_kind, actor_user, actor_key, action, target,"
+            + " changes, occurred_at) VALUES ('aud_1', 'org_gone', NULL, 'USER', 'alice', NULL, 'member.removed', 'bob',"
+            + " '[]', " + AT + ")");
 
     JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
 
@@ -380,8 +380,8 @@ class MigrationTest {
 
   private static String audit(String id, String kind, String user, String key) {
     return "INSERT INTO warden_audit_entry (id, org_id, project_id, actor_kind, actor_user, actor_key, action, target,"
-        + " changes, occurred_at) VALUES ('" + id + "', 'org_gone', NULL, " + kind + ", " + user + ", " + key
-        + ", 'member.removed', 'bob', '[]', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00')";
+        + " occurred_at) VALUES ('" + id + "', 'org_gone', NULL, " + kind + ", " + user + ", " + key
+        + ", 'member.removed', 'bob', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00')";
   }
 
   private static String invite(String id, String hash, String acceptedAt, String pendingEmail) {

@@ -34,9 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,20 +51,10 @@ class PolicyOnPostgresTest {
   private static final Principal CAROL = Principal.user(UserId.of("carol"), "carol@acme.com");
   private static final Principal DAN = Principal.user(UserId.of("dan"), "dan@acme.com");
 
-  private static EmbeddedPostgresServer postgres;
+  private static final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
   private final List<AccessPolicy> policies = new ArrayList<>();
   private final List<JdbcStore> stores = new ArrayList<>();
   private HikariDataSource dataSource;
-
-  @BeforeAll
-  static void startServer() {
-    postgres = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    postgres.close();
-  }
 
   @BeforeEach
   void newDatabase() {

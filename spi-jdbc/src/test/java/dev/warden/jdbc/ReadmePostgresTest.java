@@ -10,8 +10,6 @@ import dev.warden.Principal;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Organization;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,17 +17,7 @@ import org.junit.jupiter.api.Test;
  * README shows exactly the tagged code.
  */
 class ReadmePostgresTest {
-  private static EmbeddedPostgresServer postgres;
-
-  @BeforeAll
-  static void startServer() {
-    postgres = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    postgres.close();
-  }
+  private static final EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
 
   @Test
   void productionSetup_migratesAndDecides() {

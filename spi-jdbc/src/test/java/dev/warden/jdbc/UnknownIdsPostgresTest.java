@@ -1,22 +1,10 @@
 package dev.warden.jdbc;
 
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** Unknown ids answered from memory, on PostgreSQL (polling, so the bound is what is tested). */
 class UnknownIdsPostgresTest extends UnknownIdsContract {
-  private static EmbeddedPostgresServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = EmbeddedPostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  private static final EmbeddedPostgresServer server = EmbeddedPostgresServer.shared();
 
   @Override
   protected DataSource newDatabase() {

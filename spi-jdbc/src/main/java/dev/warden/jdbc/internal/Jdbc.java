@@ -148,6 +148,18 @@ final class Jdbc {
     return t.<Object>map(x -> x).orElse(Null.TIMESTAMP);
   }
 
+  /**
+   * The rows of a list table: for each of {@code values}, in order, {@code (parent, position from 0,
+   * value)}.
+   */
+  static List<Object[]> listRows(String parent, Iterable<String> values) {
+    List<Object[]> rows = new ArrayList<>();
+    for (String value : values) {
+      rows.add(new Object[] {parent, rows.size(), value});
+    }
+    return rows;
+  }
+
   /** The parameter for an optional string. */
   static Object text(Optional<String> s) {
     return s.<Object>map(x -> x).orElse(Null.VARCHAR);

@@ -14,19 +14,42 @@ import dev.warden.project.ProjectId;
 import dev.warden.spi.ApiKeyRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code warden_api_key} and {@code warden_api_key_owner}. {@link #insertIfFewer} locks the user's
- * owner row before counting, so two concurrent creations for one user serialize there and the second
- * counts the first one's key.
+ * {@code warden_api_key} and {@code warden_api_key_owner}, with a key's scopes and limits in
+ * {@code warden_api_key_scope}, {@code warden_api_key_org_limit} and {@code warden_api_key_project_limit}
+ * (one row per element, in the key's order). {@link #insertIfFewer} locks the user's owner row before
+ * counting, so two concurrent creations for one user serialize there and the second counts the first
+ * one's key.
  */
 final class JdbcApiKeyRepository implements ApiKeyRepository {
-  private static final String COLUMNS = "id, user_id, label, scopes, org_limits, project_limits, last_four,"
-      + " created_at, last_used_at, last_rolled_at";
+  private static final String COLUMNS = "id, user_id, label, last_four, created_at, last_used_at, last_rolled_at";
+
+  static final String INSERT_SCOPE = "INSERT INTO warden_api_key_scope (key_id, seq, scope) VALUES (?, ?, ?)";
+  static final String INSERT_ORG_LIMIT =
+      "INSERT INTO warden_api_key_org_limit (key_id, seq, org_id) VALUES (?, ?, ?)";
+  static final String INSERT_PROJECT_LIMIT =
+      "INSERT INTO warden_api_key_project_limit (key_id, seq, project_id) VALUES (?, ?, ?)";
+
+  /**
+   * Keys with their lists, in one statement so the lists are those of the rows read, even while another
+   * transaction replaces or deletes them: one row per list element (list 1 scopes, 2 organizations, 3
+   * projects), or one without an element for a key whose lists are all empty. {@code %s} is the condition
+   * on {@code k}.
+   */
+  private static final String SELECT = "SELECT k.id, k.user_id, k.label, k.last_four, k.created_at, k.last_used_at,"
+      + " k.last_rolled_at, k.value_hash, l.list, l.item FROM warden_api_key k LEFT JOIN ("
+      + "SELECT 1 AS list, key_id, seq, scope AS item FROM warden_api_key_scope"
+      + " UNION ALL SELECT 2, key_id, seq, org_id FROM warden_api_key_org_limit"
+      + " UNION ALL SELECT 3, key_id, seq, project_id FROM warden_api_key_project_limit) l ON l.key_id = k.id"
+      + " WHERE %s ORDER BY k.id, l.list, l.seq";
 
   /** Creates the owner row unless it exists; waits for (and then skips) a concurrent uncommitted one. */
   private static final String OWNER_POSTGRES =
@@ -72,35 +95,31 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
       return false;
     }
     jdbc.update("inserting api key " + key.id(),
-        "INSERT INTO warden_api_key (" + COLUMNS + ", value_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        key.id().value(), user, key.label(), scopes(key), orgLimits(key), projectLimits(key), key.lastFour(),
-        key.createdAt(),
+        "INSERT INTO warden_api_key (" + COLUMNS + ", value_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        key.id().value(), user, key.label(), key.lastFour(), key.createdAt(),
         Jdbc.instant(key.lastUsedAt()), Jdbc.instant(key.lastRolledAt()), valueHash);
+    insertLists(jdbc, key);
     return true;
   }
 
   @Override
   public Optional<ApiKey> find(ApiKeyId id) {
     checkNotNull(id, "id");
-    return tx.jdbc().first("reading api key " + id, "SELECT " + COLUMNS + " FROM warden_api_key WHERE id = ?",
-        JdbcApiKeyRepository::key, id.value());
+    return select("reading api key " + id, "k.id = ?", id.value()).stream().findFirst().map(HashedApiKey::key);
   }
 
   @Override
   public Optional<HashedApiKey> findByValueHash(String valueHash) {
     checkNotNull(valueHash, "valueHash");
     // The hash is not a secret, but it is not logged or put in messages either.
-    return tx.jdbc().first("resolving an api key",
-        "SELECT " + COLUMNS + ", value_hash FROM warden_api_key WHERE value_hash = ?",
-        rs -> new HashedApiKey(key(rs), rs.getString("value_hash")), valueHash);
+    return select("resolving an api key", "k.value_hash = ?", valueHash).stream().findFirst();
   }
 
   @Override
   public List<ApiKey> listByUser(UserId user) {
     checkNotNull(user, "user");
-    return tx.jdbc().list("listing a user's api keys", "SELECT " + COLUMNS + " FROM warden_api_key WHERE user_id = ?",
-            JdbcApiKeyRepository::key, user.value())
-        .stream()
+    return select("listing a user's api keys", "k.user_id = ?", user.value()).stream()
+        .map(HashedApiKey::key)
         // Sorted here, not in SQL: the database's collation may order ids differently from Java.
         .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
         .toList();
@@ -110,17 +129,23 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
   public void update(ApiKey key, Optional<String> newValueHash) {
     checkNotNull(key, "key");
     checkNotNull(newValueHash, "newValueHash");
-    String sql = "UPDATE warden_api_key SET label = ?, scopes = ?, org_limits = ?, project_limits = ?, last_four = ?,"
-        + " created_at = ?, last_used_at = ?, last_rolled_at = ?"
+    String sql = "UPDATE warden_api_key SET label = ?, last_four = ?, created_at = ?, last_used_at = ?,"
+        + " last_rolled_at = ?"
         + (newValueHash.isPresent() ? ", value_hash = ?" : "")
         + " WHERE id = ? AND user_id = ?";
-    List<Object> params = new ArrayList<>(List.of(key.label(), scopes(key), orgLimits(key), projectLimits(key),
-        key.lastFour(), key.createdAt(), Jdbc.instant(key.lastUsedAt()), Jdbc.instant(key.lastRolledAt())));
+    List<Object> params = new ArrayList<>(List.of(key.label(), key.lastFour(), key.createdAt(),
+        Jdbc.instant(key.lastUsedAt()), Jdbc.instant(key.lastRolledAt())));
     newValueHash.ifPresent(params::add);
     params.add(key.id().value());
     params.add(key.user().value());
-    int updated = tx.jdbc().update("updating api key " + key.id(), sql, params.toArray());
+    Jdbc jdbc = tx.jdbc();
+    int updated = jdbc.update("updating api key " + key.id(), sql, params.toArray());
     checkArgument(updated == 1, "api key %s of user %s does not exist", key.id(), key.user());
+    // Replaced whole: a key has a handful of scopes and limits, and one statement per table beats a diff.
+    for (String table : List.of("warden_api_key_scope", "warden_api_key_org_limit", "warden_api_key_project_limit")) {
+      jdbc.update("updating api key " + key.id(), "DELETE FROM " + table + " WHERE key_id = ?", key.id().value());
+    }
+    insertLists(jdbc, key);
   }
 
   @Override
@@ -129,29 +154,49 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
     return tx.jdbc().update("deleting api key " + id, "DELETE FROM warden_api_key WHERE id = ?", id.value()) > 0;
   }
 
-  private static String scopes(ApiKey key) {
-    return JsonText.strings(key.scopes().stream().map(ApiScope::toString).toList());
+  private static void insertLists(Jdbc jdbc, ApiKey key) {
+    String id = key.id().value();
+    String doing = "writing the scopes and limits of api key " + key.id();
+    jdbc.batch(doing, INSERT_SCOPE, Jdbc.listRows(id, key.scopes().stream().map(ApiScope::toString).toList()));
+    jdbc.batch(doing, INSERT_ORG_LIMIT, Jdbc.listRows(id, key.organizations().stream().map(OrgId::value).toList()));
+    jdbc.batch(doing, INSERT_PROJECT_LIMIT, Jdbc.listRows(id, key.projects().stream().map(ProjectId::value).toList()));
   }
 
-  private static String orgLimits(ApiKey key) {
-    return JsonText.strings(key.organizations().stream().map(OrgId::value).toList());
+  /** The keys {@code condition} selects, with their hashes, in no particular order. */
+  private List<HashedApiKey> select(String doing, String condition, String param) {
+    record Item(Row key, int list, String value) {}
+    List<Item> items = tx.jdbc().list(doing, String.format(SELECT, condition),
+        rs -> new Item(Row.read(rs), rs.getInt("list"), rs.getString("item")), param);
+    // The rows of one key are adjacent (ordered by id); each key's lists come in order.
+    Map<Row, List<List<String>>> keys = new LinkedHashMap<>();
+    for (Item item : items) {
+      List<List<String>> lists =
+          keys.computeIfAbsent(item.key(), k -> List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+      if (item.value() != null) {
+        lists.get(item.list() - 1).add(item.value());
+      }
+    }
+    return keys.entrySet().stream()
+        .map(e -> new HashedApiKey(e.getKey().key(e.getValue()), e.getKey().valueHash()))
+        .toList();
   }
 
-  private static String projectLimits(ApiKey key) {
-    return JsonText.strings(key.projects().stream().map(ProjectId::value).toList());
-  }
+  /** A key's own columns. */
+  private record Row(String id, String user, String label, String lastFour, Instant createdAt,
+      Optional<Instant> lastUsedAt, Optional<Instant> lastRolledAt, String valueHash) {
 
-  private static ApiKey key(ResultSet rs) throws SQLException {
-    return new ApiKey(
-        ApiKeyId.of(rs.getString("id")),
-        UserId.of(rs.getString("user_id")),
-        rs.getString("label"),
-        JsonText.parseStrings(rs.getString("scopes")).stream().map(ApiScope::parse).collect(toImmutableSet()),
-        JsonText.parseStrings(rs.getString("org_limits")).stream().map(OrgId::of).collect(toImmutableSet()),
-        JsonText.parseStrings(rs.getString("project_limits")).stream().map(ProjectId::of).collect(toImmutableSet()),
-        rs.getString("last_four"),
-        Jdbc.instant(rs, "created_at"),
-        Jdbc.optionalInstant(rs, "last_used_at"),
-        Jdbc.optionalInstant(rs, "last_rolled_at"));
+    static Row read(ResultSet rs) throws SQLException {
+      return new Row(rs.getString("id"), rs.getString("user_id"), rs.getString("label"), rs.getString("last_four"),
+          Jdbc.instant(rs, "created_at"), Jdbc.optionalInstant(rs, "last_used_at"),
+          Jdbc.optionalInstant(rs, "last_rolled_at"), rs.getString("value_hash"));
+    }
+
+    ApiKey key(List<List<String>> lists) {
+      return new ApiKey(ApiKeyId.of(id), UserId.of(user), label,
+          lists.get(0).stream().map(ApiScope::parse).collect(toImmutableSet()),
+          lists.get(1).stream().map(OrgId::of).collect(toImmutableSet()),
+          lists.get(2).stream().map(ProjectId::of).collect(toImmutableSet()),
+          lastFour, createdAt, lastUsedAt, lastRolledAt);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.warden.audit.Actor;
 import dev.warden.audit.AuditCursor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
+import dev.warden.audit.Change;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectId;
 import dev.warden.spi.AuditRepository;
@@ -14,13 +15,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code warden_audit_entry}: appended, never updated; no foreign key, so entries outlive their
- * organization. A query is one statement: the {@link AuditQuery} conditions, the cursor as
- * {@code (occurred_at, id) < (cursor)}, {@code ORDER BY occurred_at DESC, id DESC}, and a row limit.
+ * organization. Each entry's changes are rows of {@code warden_audit_change}, in order; values the
+ * database cannot hold as they are go through {@link StoredText}. A query is one statement for the
+ * entries (the {@link AuditQuery} conditions, the cursor as {@code (occurred_at, id) < (cursor)},
+ * {@code ORDER BY occurred_at DESC, id DESC}, and a row limit) and one for their changes.
  *
  * <p>Entries of the same microsecond are ordered by id in the database's collation; the cursor
  * condition uses the same comparison, so pages never skip or repeat an entry. Warden's own ids
@@ -28,7 +35,13 @@ import java.util.Optional;
  */
 final class JdbcAuditRepository implements AuditRepository {
   private static final String COLUMNS =
-      "id, org_id, project_id, actor_kind, actor_user, actor_key, action, target, changes, occurred_at";
+      "id, org_id, project_id, actor_kind, actor_user, actor_key, action, target, occurred_at";
+
+  static final String INSERT_CHANGE = "INSERT INTO warden_audit_change"
+      + " (entry_id, seq, field, before_value, after_value, escaped) VALUES (?, ?, ?, ?, ?, ?)";
+
+  /** How many entry ids go into one {@code IN (…)} list when reading changes. */
+  private static final int IN_LIST = 100;
 
   private final JdbcTransaction tx;
 
@@ -41,10 +54,25 @@ final class JdbcAuditRepository implements AuditRepository {
     checkNotNull(entry, "entry");
     Actor actor = entry.actor();
     tx.jdbc().update("appending an audit entry",
-        "INSERT INTO warden_audit_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO warden_audit_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         entry.id(), Jdbc.text(entry.organization().map(OrgId::value)), Jdbc.text(entry.project().map(ProjectId::value)),
         actor.kind().name(), Jdbc.text(actor.user()), Jdbc.text(actor.apiKey()), entry.action(),
-        Jdbc.text(entry.target()), JsonText.changes(entry.changes()), entry.at());
+        Jdbc.text(entry.target()), entry.at());
+    tx.jdbc().batch("appending an audit entry", INSERT_CHANGE, changeRows(entry.id(), entry.changes()));
+  }
+
+  /** The {@link #INSERT_CHANGE} parameters for {@code changes}, in order. */
+  static List<Object[]> changeRows(String entryId, List<Change> changes) {
+    List<Object[]> rows = new ArrayList<>(changes.size());
+    for (Change c : changes) {
+      boolean escaped = StoredText.needsEscaping(c.field())
+          || c.before().filter(StoredText::needsEscaping).isPresent()
+          || c.after().filter(StoredText::needsEscaping).isPresent();
+      Function<String, String> text = escaped ? StoredText::escape : Function.identity();
+      rows.add(new Object[] {entryId, rows.size(), text.apply(c.field()), Jdbc.text(c.before().map(text)),
+          Jdbc.text(c.after().map(text)), escaped});
+    }
+    return rows;
   }
 
   @Override
@@ -87,7 +115,37 @@ final class JdbcAuditRepository implements AuditRepository {
     });
     sql.append(" ORDER BY occurred_at DESC, id DESC FETCH FIRST ? ROWS ONLY");
     params.add(limit);
-    return tx.jdbc().list("querying the audit log", sql.toString(), JdbcAuditRepository::entry, params.toArray());
+    List<AuditEntry> entries =
+        tx.jdbc().list("querying the audit log", sql.toString(), JdbcAuditRepository::entry, params.toArray());
+    return withChanges(entries);
+  }
+
+  /**
+   * {@code entries} (read without their changes) with their changes. A second statement is safe here
+   * where it would not be for keys: an entry and its changes are committed together and never change.
+   */
+  private List<AuditEntry> withChanges(List<AuditEntry> entries) {
+    Map<String, List<Change>> changes = new HashMap<>();
+    for (int from = 0; from < entries.size(); from += IN_LIST) {
+      List<AuditEntry> chunk = entries.subList(from, Math.min(entries.size(), from + IN_LIST));
+      String sql = "SELECT entry_id, field, before_value, after_value, escaped FROM warden_audit_change"
+          + " WHERE entry_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")"
+          + " ORDER BY entry_id, seq";
+      tx.jdbc().list("reading audit changes", sql, rs -> {
+        changes.computeIfAbsent(rs.getString("entry_id"), id -> new ArrayList<>()).add(change(rs));
+        return null;
+      }, chunk.stream().map(AuditEntry::id).toArray());
+    }
+    return entries.stream()
+        .map(e -> new AuditEntry(e.id(), e.organization(), e.project(), e.actor(), e.action(), e.target(),
+            changes.getOrDefault(e.id(), List.of()), e.at()))
+        .toList();
+  }
+
+  private static Change change(ResultSet rs) throws SQLException {
+    Function<String, String> text = rs.getBoolean("escaped") ? StoredText::unescape : Function.identity();
+    return new Change(text.apply(rs.getString("field")), Jdbc.optionalText(rs, "before_value").map(text),
+        Jdbc.optionalText(rs, "after_value").map(text));
   }
 
   private static void condition(StringBuilder sql, List<Object> params, String condition, Object param) {
@@ -109,7 +167,7 @@ final class JdbcAuditRepository implements AuditRepository {
             Jdbc.optionalText(rs, "actor_key")),
         rs.getString("action"),
         Jdbc.optionalText(rs, "target"),
-        JsonText.parseChanges(rs.getString("changes")),
+        List.of(), // read by withChanges, from their own table
         Jdbc.instant(rs, "occurred_at"));
   }
 }

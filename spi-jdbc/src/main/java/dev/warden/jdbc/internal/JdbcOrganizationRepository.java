@@ -3,6 +3,7 @@ package dev.warden.jdbc.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
+import static com.google.common.collect.ImmutableSet.toImmutableSet;
 
 import com.google.common.collect.ImmutableSet;
 import dev.warden.organization.OrgId;
@@ -19,15 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
-/** {@code warden_organization}: organizations, their settings and revision counters. */
+/**
+ * {@code warden_organization}: organizations, their settings and revision counters; the SSO-enforced
+ * domains are in {@code warden_organization_sso_domain}, one row per domain in the settings' order.
+ */
 final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRepository {
   /** How many ids go into one {@code IN (…)} list when reading revisions in bulk. */
   private static final int IN_LIST = 100;
 
   /** The settings columns, in the order {@link #organization} reads and {@link #insert} writes them. */
-  private static final String SETTINGS = "member_joined_notifications, require_2fa, sso_enforced_domains,"
-      + " members_can_invite, members_can_create_projects, members_can_use_api_keys, recent_authentication";
+  private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite,"
+      + " members_can_create_projects, members_can_use_api_keys, recent_authentication";
+
+  static final String INSERT_SSO_DOMAIN =
+      "INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES (?, ?, ?)";
 
   private final JdbcTransaction tx;
 
@@ -41,18 +49,33 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings s = organization.settings();
     tx.jdbc().update("inserting organization " + organization.id(),
         "INSERT INTO warden_organization (id, name, created_at, " + SETTINGS + ", revision)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         organization.id().value(), organization.name(), organization.createdAt(), s.memberJoinedNotifications(),
-        s.require2fa(), JsonText.strings(s.ssoEnforcedDomains()), bool(s.membersCanInvite()),
-        bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString());
+        s.require2fa(), bool(s.membersCanInvite()), bool(s.membersCanCreateProjects()),
+        s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString());
+    insertSsoDomains(organization);
   }
 
   @Override
   public Optional<Organization> find(OrgId id) {
     checkNotNull(id, "organization");
-    return tx.jdbc().first("reading organization " + id,
-        "SELECT id, name, created_at, " + SETTINGS + " FROM warden_organization WHERE id = ?",
-        JdbcOrganizationRepository::organization, id.value());
+    // One statement, so the domains are those of the row read, even while another transaction changes them.
+    record Row(Organization organization, Optional<String> domain) {}
+    List<Row> rows = tx.jdbc().list("reading organization " + id,
+        "SELECT o.id, o.name, o.created_at, " + prefixed("o.", SETTINGS) + ", d.domain"
+            + " FROM warden_organization o LEFT JOIN warden_organization_sso_domain d ON d.org_id = o.id"
+            + " WHERE o.id = ? ORDER BY d.seq",
+        rs -> new Row(organization(rs), Jdbc.optionalText(rs, "domain")), id.value());
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Organization org = rows.get(0).organization();
+    Set<String> domains = rows.stream().flatMap(r -> r.domain().stream()).collect(toImmutableSet());
+    return Optional.of(org.withSettings(org.settings().withSsoEnforcedDomains(domains)));
+  }
+
+  private static String prefixed(String prefix, String columns) {
+    return prefix + columns.replace(", ", ", " + prefix);
   }
 
   @Override
@@ -137,12 +160,20 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings s = organization.settings();
     int updated = tx.jdbc().update("updating organization " + organization.id(),
         "UPDATE warden_organization SET name = ?, member_joined_notifications = ?, require_2fa = ?,"
-            + " sso_enforced_domains = ?, members_can_invite = ?, members_can_create_projects = ?,"
-            + " members_can_use_api_keys = ?, recent_authentication = ? WHERE id = ?",
-        organization.name(), s.memberJoinedNotifications(), s.require2fa(), JsonText.strings(s.ssoEnforcedDomains()),
-        bool(s.membersCanInvite()), bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(),
-        s.recentAuthentication().toString(), organization.id().value());
+            + " members_can_invite = ?, members_can_create_projects = ?, members_can_use_api_keys = ?,"
+            + " recent_authentication = ? WHERE id = ?",
+        organization.name(), s.memberJoinedNotifications(), s.require2fa(), bool(s.membersCanInvite()),
+        bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString(),
+        organization.id().value());
     checkArgument(updated == 1, "organization %s does not exist", organization.id());
+    tx.jdbc().update("updating the SSO domains of organization " + organization.id(),
+        "DELETE FROM warden_organization_sso_domain WHERE org_id = ?", organization.id().value());
+    insertSsoDomains(organization);
+  }
+
+  private void insertSsoDomains(Organization organization) {
+    tx.jdbc().batch("writing the SSO domains of organization " + organization.id(), INSERT_SSO_DOMAIN,
+        Jdbc.listRows(organization.id().value(), organization.settings().ssoEnforcedDomains()));
   }
 
   @Override
@@ -160,7 +191,7 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings settings = new OrganizationSettings(
         rs.getBoolean("member_joined_notifications"),
         rs.getBoolean("require_2fa"),
-        ImmutableSet.copyOf(JsonText.parseStrings(rs.getString("sso_enforced_domains"))),
+        ImmutableSet.of(), // joined in by find
         optionalBoolean(rs, "members_can_invite"),
         optionalBoolean(rs, "members_can_create_projects"),
         rs.getBoolean("members_can_use_api_keys"),

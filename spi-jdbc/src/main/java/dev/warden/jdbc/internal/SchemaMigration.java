@@ -17,7 +17,7 @@ import org.flywaydb.core.api.FlywayException;
  * location and in its own history table, so it never touches the host's migrations. Thread-safe.
  */
 public final class SchemaMigration {
-  /** Where the versioned scripts live ({@code V1__baseline.sql}, …). */
+  /** Where the versioned migrations live: scripts ({@code V1__baseline.sql}, …) and Java classes. */
   public static final String LOCATION = "classpath:dev/warden/jdbc/migration";
 
   /** Flyway's history table for this library's migrations. */

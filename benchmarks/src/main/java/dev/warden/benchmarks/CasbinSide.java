@@ -52,6 +52,11 @@ public final class CasbinSide {
    * the benchmark that measures it needs it).
    */
   public static CasbinSide load(DataSet data, boolean withCache) {
+    return load(data, data.mix(), withCache);
+  }
+
+  /** Like {@link #load(DataSet, boolean)}, answering {@code requests} (e.g. the realistic mix) by index. */
+  public static CasbinSide load(DataSet data, List<Request> requests, boolean withCache) {
     String model = resource(MODEL_RESOURCE);
     String policy = policy(data);
     Enforcer enforcer = new Enforcer(Model.newModelFromString(model), adapter(policy), false);
@@ -59,7 +64,7 @@ public final class CasbinSide {
     // Logging every request would dominate the measurement; hosts turn it off too. The switch is
     // static, and the CachedEnforcer constructor turns it back on.
     enforcer.enableLog(false);
-    return new CasbinSide(enforcer, cached, data.mix());
+    return new CasbinSide(enforcer, cached, requests);
   }
 
   private static FileAdapter adapter(String policy) {

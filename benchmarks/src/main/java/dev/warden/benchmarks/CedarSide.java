@@ -65,9 +65,9 @@ public final class CedarSide {
   private final Map<String, ProjectRole> grantRole = new HashMap<>();
   private final Map<ProjectId, DataSet.Project> projects = new HashMap<>();
 
-  private CedarSide(DataSet data, PolicySet policies, boolean prebuild) {
+  private CedarSide(DataSet data, List<Request> answering, PolicySet policies, boolean prebuild) {
     this.policies = policies;
-    this.mix = data.mix();
+    this.mix = answering;
     for (Member m : data.members()) {
       members.put(m.user(), m);
     }
@@ -120,10 +120,15 @@ public final class CedarSide {
    * of {@code data} once (only the benchmark that measures that variant needs them).
    */
   public static CedarSide load(DataSet data, boolean prebuild) {
+    return load(data, data.mix(), prebuild);
+  }
+
+  /** Like {@link #load(DataSet, boolean)}, answering {@code requests} (e.g. the realistic mix) by index. */
+  public static CedarSide load(DataSet data, List<Request> requests, boolean prebuild) {
     try {
       PolicySet policies = PolicySet.parsePolicies(CasbinSide.resource(POLICY_RESOURCE));
       policies.cache();
-      return new CedarSide(data, policies, prebuild);
+      return new CedarSide(data, requests, policies, prebuild);
     } catch (InternalException | CacheException e) {
       throw new IllegalStateException("cannot load the Cedar policies", e);
     }

@@ -146,15 +146,37 @@ public final class DataSet {
    * One request of the mix. {@code project} is null for an organization-level capability, whose target
    * is {@code org}.
    */
-  public record Request(Kind kind, UserId user, OrgId org, ProjectId project, Capability capability) {
+  public record Request(Kind kind, Expect expect, UserId user, OrgId org, ProjectId project, Capability capability) {
+    /** A request of the cache-resident mix: the expected outcome is its kind's. */
+    public Request(Kind kind, UserId user, OrgId org, ProjectId project, Capability capability) {
+      this(kind, kind.expect(), user, org, project, capability);
+    }
+
     public boolean orgLevel() {
       return project == null;
     }
 
     @Override
     public String toString() {
-      return kind + "(" + user + " " + capability + " on " + (project == null ? org : project) + ")";
+      return (kind == null ? "RANDOM_" + expect : kind) + "(" + user + " " + capability + " on "
+          + (project == null ? org : project) + ")";
     }
+  }
+
+  /**
+   * Which request mix a side-by-side benchmark cycles through (the JMH parameter {@code mix}).
+   */
+  public enum MixKind {
+    /**
+     * The {@value #MIX_SIZE} requests of {@link #mix()}, one per {@link Kind}, all in the middle
+     * organization: a working set of a few cache lines, so the CPU caches stay warm. A best case.
+     */
+    CACHE_RESIDENT,
+    /**
+     * The {@value #REALISTIC_MIX_SIZE} requests of {@link #realisticMix()}: drawn with a fixed seed over
+     * every member and every project of the data set, half allowed, half denied or hidden.
+     */
+    REALISTIC
   }
 
   /**
@@ -162,6 +184,15 @@ public final class DataSet {
    * benchmarks use it in {@code @OperationsPerInvocation}.
    */
   public static final int MIX_SIZE = 8;
+
+  /**
+   * Number of requests in {@link #realisticMix()}; a power of two, so a benchmark cycles through it with
+   * a mask.
+   */
+  public static final int REALISTIC_MIX_SIZE = 1_024;
+
+  /** The seed of {@link #realisticMix()}: the same size always yields the same requests. */
+  public static final long REALISTIC_SEED = 14L;
 
   private static final Duration GRANT_EXPIRY = Duration.ofDays(365);
   private static final Duration MEMBER_EXPIRY = Duration.ofDays(180);
@@ -174,6 +205,7 @@ public final class DataSet {
   private final List<Grant> grants;
   private final OrgId mixOrg;
   private final List<Request> mix;
+  private List<Request> realisticMix; // drawn on first use
 
   private DataSet(Size size, Instant generatedAt) {
     this.size = size;
@@ -345,9 +377,114 @@ public final class DataSet {
     return mixOrg;
   }
 
-  /** One request per {@link Kind}, in declaration order. */
+  /** One request per {@link Kind}, in declaration order: the cache-resident mix. */
   public List<Request> mix() {
     return mix;
+  }
+
+  /** The requests of {@code kind} of mix. */
+  public List<Request> mix(MixKind kind) {
+    return kind == MixKind.CACHE_RESIDENT ? mix() : realisticMix();
+  }
+
+  /**
+   * The realistic mix: {@value #REALISTIC_MIX_SIZE} project-level requests drawn with the fixed seed
+   * {@value #REALISTIC_SEED}: a member uniformly over every member of the data set, a project uniformly
+   * over every project of that member's organization (over all 1k projects at {@code LARGE}), a
+   * capability uniformly over the project capabilities. Draws are kept until half the mix is allowed and
+   * half is not (denied, or hidden: {@code NOT_FOUND}), then shuffled with the same seed. Each request's
+   * expected outcome comes from {@link #expected}, a reference model independent of every engine.
+   */
+  public synchronized List<Request> realisticMix() {
+    if (realisticMix == null) {
+      realisticMix = ImmutableList.copyOf(drawRealisticMix());
+    }
+    return realisticMix;
+  }
+
+  private List<Request> drawRealisticMix() {
+    Map<OrgId, List<Project>> projectsByOrg = new HashMap<>();
+    for (Project p : projects) {
+      projectsByOrg.computeIfAbsent(p.org(), k -> new ArrayList<>()).add(p);
+    }
+    Reference reference = reference();
+    List<Capability> projectCapabilities = new ArrayList<>();
+    for (Capability c : Capability.values()) {
+      if (c.scope() == Capability.Scope.PROJECT) {
+        projectCapabilities.add(c);
+      }
+    }
+    java.util.Random random = new java.util.Random(REALISTIC_SEED);
+    int half = REALISTIC_MIX_SIZE / 2;
+    List<Request> allowed = new ArrayList<>(half);
+    List<Request> refused = new ArrayList<>(half);
+    while (allowed.size() < half || refused.size() < half) {
+      Member m = members.get(random.nextInt(members.size()));
+      List<Project> orgProjects = projectsByOrg.get(m.org());
+      Project p = orgProjects.get(random.nextInt(orgProjects.size()));
+      Capability c = projectCapabilities.get(random.nextInt(projectCapabilities.size()));
+      Expect expect = reference.expect(m.user(), c, p.id());
+      List<Request> bucket = expect == Expect.ALLOW ? allowed : refused;
+      if (bucket.size() < half) {
+        bucket.add(new Request(null, expect, m.user(), m.org(), p.id(), c));
+      }
+    }
+    List<Request> all = new ArrayList<>(allowed);
+    all.addAll(refused);
+    java.util.Collections.shuffle(all, random);
+    return all;
+  }
+
+  /** The reference model of the data set: Warden's rules, written out plainly (see {@link #expected}). */
+  Reference reference() {
+    return new Reference(this);
+  }
+
+  /**
+   * Warden's rules on this data set, written out plainly and independently of every engine: an Admin or
+   * Owner is an implicit project Admin; otherwise an explicit grant's role; otherwise an open project's
+   * default role; otherwise the project is hidden ({@code NOT_FOUND}). The role (or level) is then looked
+   * up in {@link dev.warden.matrix.PermissionMatrix#posthog()}. Every expiry lies in the future during a
+   * run, so time plays no part.
+   */
+  static final class Reference {
+    private final Map<UserId, Member> members = new HashMap<>();
+    private final Map<ProjectId, Project> projects = new HashMap<>();
+    private final Map<UserId, Map<ProjectId, ProjectRole>> grants = new HashMap<>();
+    private final dev.warden.matrix.PermissionMatrix matrix = dev.warden.matrix.PermissionMatrix.posthog();
+
+    private Reference(DataSet data) {
+      data.members.forEach(m -> members.put(m.user(), m));
+      data.projects.forEach(p -> projects.put(p.id(), p));
+      data.grants.forEach(g -> grants.computeIfAbsent(g.user(), k -> new HashMap<>()).put(g.project(), g.role()));
+    }
+
+    /** The effective project role of {@code user} on {@code project}, or null when it is hidden from them. */
+    ProjectRole role(UserId user, ProjectId project) {
+      Member m = members.get(user);
+      Project p = projects.get(project);
+      if (m == null || p == null || !m.org().equals(p.org())) {
+        return null;
+      }
+      if (m.level().atLeast(OrgLevel.ADMIN)) {
+        return ProjectRole.ADMIN;
+      }
+      ProjectRole granted = grants.getOrDefault(user, Map.of()).get(project);
+      if (granted != null) {
+        return granted;
+      }
+      return p.open() ? p.defaultRole() : null;
+    }
+
+    /** The expected Warden outcome of a request ({@code project} null: organization capability). */
+    Expect expect(UserId user, Capability capability, ProjectId project) {
+      if (project == null) {
+        Member m = members.get(user);
+        return m == null ? Expect.NOT_FOUND : matrix.allows(m.level(), capability) ? Expect.ALLOW : Expect.DENY;
+      }
+      ProjectRole role = role(user, project);
+      return role == null ? Expect.NOT_FOUND : matrix.allows(role, capability) ? Expect.ALLOW : Expect.DENY;
+    }
   }
 
   @Override

@@ -31,9 +31,13 @@ public class ManyOrgsBenchmark extends SideBySide {
   @Param({"MANY_ORGS"})
   public DataSet.Size size;
 
+  /** {@code CACHE_RESIDENT}: the 8-request best case; {@code REALISTIC}: 1,024 requests over everything. */
+  @Param({"CACHE_RESIDENT", "REALISTIC"})
+  public DataSet.MixKind mix;
+
   /** Loads the data set into all three engines and runs the pre-check (see {@link SideBySide#load}). */
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
-    load(size, params);
+    load(size, mix, params);
   }
 }

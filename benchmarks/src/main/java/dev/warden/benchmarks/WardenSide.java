@@ -61,6 +61,11 @@ public final class WardenSide {
    * organization, builds the policy over it and warms the snapshot of the mix's organization.
    */
   public static WardenSide load(DataSet data) {
+    return load(data, data.mix());
+  }
+
+  /** Like {@link #load(DataSet)}, answering {@code requests} (e.g. the realistic mix) by index. */
+  public static WardenSide load(DataSet data, List<DataSet.Request> requests) {
     InMemoryStore store = InMemoryStore.create();
     Instant created = data.generatedAt().minusSeconds(86_400);
     Map<OrgId, UserId> owners = new HashMap<>();
@@ -113,8 +118,8 @@ public final class WardenSide {
       });
     }
     AccessPolicy policy = AccessPolicy.builder().store(store).build();
-    WardenSide side = new WardenSide(policy, data.mix());
-    for (int i = 0; i < data.mix().size(); i++) {
+    WardenSide side = new WardenSide(policy, requests);
+    for (int i = 0; i < requests.size(); i++) {
       side.check(i); // loads the snapshot lazily, as the first check of a real host would
     }
     return side;
@@ -123,6 +128,11 @@ public final class WardenSide {
   /** The policy the data was loaded into. */
   public AccessPolicy policy() {
     return policy;
+  }
+
+  /** The same policy answering {@code requests} by index. */
+  public WardenSide answering(List<DataSet.Request> requests) {
+    return new WardenSide(policy, requests);
   }
 
   /** Decides request {@code i} of the mix. */

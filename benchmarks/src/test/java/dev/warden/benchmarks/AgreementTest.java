@@ -5,23 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.warden.Decision;
 import dev.warden.benchmarks.DataSet.Member;
+import dev.warden.benchmarks.DataSet.Request;
 import dev.warden.benchmarks.DataSet.Size;
 import dev.warden.matrix.Capability;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The three engines mean the same thing: the set-up pre-check passes on the tiny data set, and on that
- * data set Warden, jCasbin and Cedar (both ways) agree on every (member, capability, target) there is, so
- * the models in src/main/resources are equivalent to the matrix, not only on the mix.
+ * The three engines and the plain HashMap baseline mean the same thing: the set-up pre-check passes on
+ * the tiny data set; on that data set Warden, jCasbin, Cedar (both ways) and the baseline agree on every
+ * (member, capability, target) there is, so the models in src/main/resources are equivalent to the
+ * matrix, not only on the mix; and on the tiny and small data sets all of them answer every request of
+ * the realistic mix as the reference model expects.
  */
 class AgreementTest {
   private static DataSet data;
   private static WardenSide warden;
   private static CasbinSide casbin;
   private static CedarSide cedar;
+  private static HashMapSide baseline;
 
   @BeforeAll
   static void load() {
@@ -29,6 +35,50 @@ class AgreementTest {
     warden = WardenSide.load(data);
     casbin = CasbinSide.load(data, true);
     cedar = CedarSide.load(data, true);
+    baseline = HashMapSide.load(data, data.mix());
+  }
+
+  @Test
+  void precheck_tinyDataSet_baselineIncluded_passes() {
+    assertThatCode(() -> Agreement.check(data, data.mix(), warden, casbin, cedar, baseline))
+        .doesNotThrowAnyException();
+  }
+
+  /**
+   * Every engine, the HashMap baseline included, answers every one of the 1,024 requests of the
+   * realistic mix as the reference model expects (Cedar both ways, jCasbin both ways, hit and miss).
+   */
+  @ParameterizedTest
+  @EnumSource(value = Size.class, names = {"TINY", "SMALL"})
+  void realisticMix_allEnginesAndBaseline_agreeOnEveryRequest(Size size) {
+    DataSet d = DataSet.generate(size);
+    List<Request> mix = d.realisticMix();
+    WardenSide w = WardenSide.load(d, mix);
+    CasbinSide cas = CasbinSide.load(d, mix, true);
+    CedarSide ced = CedarSide.load(d, mix, true);
+    HashMapSide base = HashMapSide.load(d, mix);
+    assertThatCode(() -> Agreement.check(d, mix, w, cas, ced, base)).doesNotThrowAnyException();
+    List<String> disagreements = new ArrayList<>();
+    for (int i = 0; i < mix.size(); i++) {
+      Request r = mix.get(i);
+      boolean expected = r.expect() == DataSet.Expect.ALLOW;
+      Decision decision = w.check(i);
+      boolean[] answers = {decision.allowed(), base.check(i), cas.enforce(i), cas.enforceCached(i),
+          cas.enforceCached(i), ced.authorize(i), ced.authorizeSlice(i)};
+      for (boolean a : answers) {
+        if (a != expected) {
+          disagreements.add(r + ": expected " + r.expect() + "; Warden " + decision + ", baseline " + answers[1]
+              + ", jCasbin " + answers[2] + ", cached " + answers[3] + "/" + answers[4] + ", Cedar " + answers[5]
+              + ", Cedar slice " + answers[6]);
+          break;
+        }
+      }
+      if (!decision.outcome().name().equals(r.expect().name())) {
+        disagreements.add(r + ": Warden " + decision + ", expected " + r.expect());
+      }
+    }
+    assertThat(mix).hasSize(DataSet.REALISTIC_MIX_SIZE);
+    assertThat(disagreements).isEmpty();
   }
 
   @Test
@@ -63,9 +113,10 @@ class AgreementTest {
     boolean cas = casbin.enforce(m.user(), c, m.org(), p == null ? null : p.id());
     boolean ced = cedar.authorize(m.user(), c, m.org(), p == null ? null : p.id());
     boolean slice = cedar.authorizeSlice(m.user(), c, m.org(), p == null ? null : p.id());
-    if (w != cas || w != ced || w != slice) {
+    boolean base = baseline.check(m.user(), c, p == null ? null : p.id());
+    if (w != cas || w != ced || w != slice || w != base) {
       out.add(m.user() + " " + c + " on " + (p == null ? m.org() : p.id()) + ": Warden " + d + ", jCasbin " + cas
-          + ", Cedar " + ced + ", Cedar slice " + slice);
+          + ", Cedar " + ced + ", Cedar slice " + slice + ", HashMap baseline " + base);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.warden.benchmarks.DataSet.Size;
 import dev.warden.organization.OrgLevel;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,5 +43,22 @@ class DataSetTest {
     assertThat(data.members().stream().filter(m -> m.expiresAt().isPresent())).isNotEmpty();
     assertThat(data.grants().stream().filter(g -> g.expiresAt().isPresent())).hasSize(20_000);
     assertThat(data.projects().stream().filter(DataSet.Project::open)).hasSize(500);
+  }
+
+  @Test
+  void realisticMix_large_isSeededHalfAllowedAndSpreadOverTheDataSet() {
+    DataSet data = DataSet.generate(Size.LARGE);
+    List<DataSet.Request> mix = data.realisticMix();
+    assertThat(mix).hasSize(DataSet.REALISTIC_MIX_SIZE);
+    assertThat(mix.stream().filter(r -> r.expect() == DataSet.Expect.ALLOW)).hasSize(DataSet.REALISTIC_MIX_SIZE / 2);
+    assertThat(mix.stream().filter(r -> r.expect() == DataSet.Expect.NOT_FOUND)).isNotEmpty();
+    assertThat(mix.stream().filter(r -> r.expect() == DataSet.Expect.DENY)).isNotEmpty();
+    // Spread: most requests name distinct users and projects, from all over the lists.
+    assertThat(mix.stream().map(DataSet.Request::user).distinct().count()).isGreaterThan(900);
+    assertThat(mix.stream().map(DataSet.Request::project).distinct().count()).isGreaterThan(600);
+    assertThat(mix).extracting(r -> r.user().value()).anyMatch(u -> u.compareTo("o00000-u01000") < 0)
+        .anyMatch(u -> u.compareTo("o00000-u09000") > 0);
+    // Fixed seed: the same requests every time.
+    assertThat(DataSet.generate(Size.LARGE).realisticMix()).isEqualTo(mix);
   }
 }

@@ -168,13 +168,9 @@ public final class ApiKeyService implements ApiKeys {
     Instant now = engine.now();
     if (key.lastUsedAt().isEmpty() || !now.isBefore(key.lastUsedAt().get().plus(LAST_USED_GRANULARITY))) {
       key = key.usedAt(now);
-      ApiKey used = key;
-      engine.store().inTransaction(tx -> {
-        if (tx.apiKeys().find(used.id()).isPresent()) {
-          Writes.outsideOrganizations(tx).apply(new Write.UpdateApiKey(used, Optional.empty()));
-        }
-        return null;
-      });
+      ApiKeyId id = key.id();
+      // Only the instant: writing the whole key read above could undo a concurrent narrowing.
+      engine.store().inTransaction(tx -> Writes.outsideOrganizations(tx).apply(new Write.MarkApiKeyUsed(id, now)));
     }
     return Optional.of(Principal.apiKey(key, Optional.empty()));
   }

@@ -30,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * finds a snapshot older than the bound revalidates it synchronously; if that fails, the store error
  * propagates and checks fail closed.
  *
- * <p>For a shared store the cache also keeps an index of every organization id (with the revision it
- * last saw) and every project id, confirmed within the bound by the same refresher: one query for all
- * revisions, and the project ids of the organizations whose revision moved (creating a project bumps
- * its organization's revision). An id the index lacks is answered from memory, as fast as a hidden
- * one, so random ids cannot make the database work and timing does not tell hidden from missing
- * (issue 12). A stale index is refreshed once, synchronously, by whichever read finds it stale.
+ * <p>The cache also keeps an index of every organization id (with the revision it last saw) and every
+ * project id, loaded on first use. For a shared store the same refresher confirms it within the bound:
+ * one query for all revisions, and the project ids of the organizations whose revision moved (creating
+ * a project bumps its organization's revision); a store that is not shared changes only through this
+ * policy, which keeps the index current as it publishes. An id the index lacks is answered from memory,
+ * as fast as a hidden one, so random ids cannot make the store work and timing does not tell hidden
+ * from missing (issue 12). A stale index is refreshed once, synchronously, by whichever read finds it
+ * stale.
  * Thread-safe. Not API.
  */
 public final class StateCache implements AutoCloseable {
@@ -46,7 +48,7 @@ public final class StateCache implements AutoCloseable {
   private final long boundNanos;
   private final Map<OrgId, Entry> entries = new ConcurrentHashMap<>();
   private final Map<ProjectId, OrgId> projectOrgs = new ConcurrentHashMap<>();
-  /** Shared stores: every organization id, with the revision the index last saw it at. */
+  /** Every organization id, with the revision the index last saw it at. */
   private final Map<OrgId, Long> knownOrgs = new ConcurrentHashMap<>();
   /** When ({@link System#nanoTime()}) the index was last confirmed; valid once {@link #indexed}. */
   private volatile long indexConfirmedAt;
@@ -85,7 +87,7 @@ public final class StateCache implements AutoCloseable {
     if (e != null && (!shared || System.nanoTime() - e.confirmedAt <= boundNanos)) {
       return e.state;
     }
-    if (e == null && shared && !knownOrgs.containsKey(org)) {
+    if (e == null && !knownOrgs.containsKey(org)) {
       confirmIndex();
       if (!knownOrgs.containsKey(org)) {
         return null;
@@ -107,12 +109,8 @@ public final class StateCache implements AutoCloseable {
   public OrgState forProject(ProjectId project) {
     OrgId org = projectOrgs.get(project);
     if (org == null) {
-      if (shared) {
-        confirmIndex();
-        org = projectOrgs.get(project);
-      } else {
-        org = lookUp(project);
-      }
+      confirmIndex();
+      org = projectOrgs.get(project);
     }
     return org == null ? null : get(org);
   }
@@ -141,9 +139,12 @@ public final class StateCache implements AutoCloseable {
     return found.map(Project::organization).orElse(null);
   }
 
-  /** Makes sure the index is confirmed within the bound, refreshing it first if it is not. */
+  /**
+   * Makes sure the index is loaded and, for a shared store, confirmed within the bound. A store that is
+   * not shared changes only through this policy, which keeps the index current as it publishes.
+   */
   private void confirmIndex() {
-    if (!indexed || System.nanoTime() - indexConfirmedAt > boundNanos) {
+    if (!indexed || (shared && System.nanoTime() - indexConfirmedAt > boundNanos)) {
       refreshIndex(boundNanos);
     }
   }
@@ -242,9 +243,7 @@ public final class StateCache implements AutoCloseable {
       for (ProjectId p : state.projects().keySet()) {
         projectOrgs.put(p, state.id());
       }
-      if (shared) {
-        knownOrgs.merge(state.id(), state.revision(), Math::max);
-      }
+      knownOrgs.merge(state.id(), state.revision(), Math::max);
       if (previous[0] != null) {
         for (ProjectId p : previous[0].state.projects().keySet()) {
           if (!state.projects().containsKey(p)) {
@@ -263,9 +262,7 @@ public final class StateCache implements AutoCloseable {
         projectOrgs.remove(p, org);
       }
     }
-    if (shared) {
-      forget(org);
-    }
+    forget(org);
   }
 
   /** Forces the next read of {@code org} to revalidate (a change feed said it changed). */

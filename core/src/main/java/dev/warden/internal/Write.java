@@ -425,6 +425,22 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     }
   }
 
+  /**
+   * Records a key's last use, and only that: writing the whole key read earlier could undo a concurrent
+   * narrowing. Answers whether the key exists.
+   */
+  record MarkApiKeyUsed(ApiKeyId key, Instant at) implements StoreWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.apiKeys().markUsed(key, at);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean marked) {
+      return marked;
+    }
+  }
+
   /** Deletes a key. */
   record DeleteApiKey(ApiKeyId key) implements StoreWrite<Boolean> {
     @Override

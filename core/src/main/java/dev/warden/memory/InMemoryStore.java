@@ -681,6 +681,21 @@ public final class InMemoryStore implements Store {
       }
 
       @Override
+      public boolean markUsed(ApiKeyId id, Instant at) {
+        checkOpen();
+        checkNotNull(at, "at");
+        ApiKey[] before = new ApiKey[1];
+        ApiKey after = keys.computeIfPresent(checkNotNull(id, "id"), (k, key) -> {
+          before[0] = key;
+          return key.usedAt(at);
+        });
+        if (after != null) {
+          undo.push(() -> keys.replace(id, after, before[0]));
+        }
+        return after != null;
+      }
+
+      @Override
       public boolean delete(ApiKeyId id) {
         checkOpen();
         ApiKey removed = remove(keys, checkNotNull(id, "id"));

@@ -3,6 +3,7 @@ package dev.warden.spi;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
 import dev.warden.organization.UserId;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +29,18 @@ public interface ApiKeyRepository {
 
   /** Replaces the key's fields, and its value hash when {@code newValueHash} is present (a roll). */
   void update(ApiKey key, Optional<String> newValueHash);
+
+  /**
+   * Sets only the key's last-used instant, leaving every other field as it is now, atomically: a
+   * concurrent change of the key's scopes or limits (offboarding narrowing it) is never written back
+   * over. Returns whether the key exists. The default reads and replaces the key, which is atomic only
+   * if the store serializes its transactions; a store that does not must override it.
+   */
+  default boolean markUsed(ApiKeyId id, Instant at) {
+    Optional<ApiKey> key = find(id);
+    key.ifPresent(k -> update(k.usedAt(at), Optional.empty()));
+    return key.isPresent();
+  }
 
   /** Deletes the key; returns whether it existed. */
   boolean delete(ApiKeyId id);

@@ -277,8 +277,9 @@ public abstract class BadInputContract {
     assertThat(changed.level()).isEqualTo(OrgLevel.ADMIN);
     Throwable late = catchThrowable(() -> policy.members().changeLevel(alice.authenticatedAt(Limits.MAX_INSTANT), org,
         bob.userId(), OrgLevel.MEMBER));
-    assertThat(late).as("a WardenException or nothing, never a raw JDK exception")
-        .satisfiesAnyOf(t -> assertThat(t).isNull(), t -> assertThat(t).isInstanceOf(WardenException.class));
+    assertThat(late).as("an authentication time far in the future is not recent (defect 10), and no raw JDK exception")
+        .isInstanceOf(PermissionDeniedException.class)
+        .extracting(e -> ((WardenException) e).code()).isEqualTo(ErrorCode.REAUTHENTICATION_REQUIRED);
   }
 
   @Test

@@ -461,6 +461,19 @@ public abstract class StoreContract {
   }
 
   @Test
+  void apiKeys_markUsed_setsOnlyTheInstant_soAConcurrentNarrowingStands() {
+    run(t -> t.apiKeys().insertIfFewer(key("key_a", BOB, T0), "ha", 10));
+    ApiKey seenByAuthenticate = tx((Transaction t) -> t.apiKeys().find(ApiKeyId.of("key_a"))).orElseThrow();
+    ApiKey narrowed = seenByAuthenticate.withLimits(Set.of(OrgId.of("org_elsewhere")), Set.of());
+    run(t -> t.apiKeys().update(narrowed, Optional.empty()));   // offboarding commits in between
+
+    assertThat(tx((Transaction t) -> t.apiKeys().markUsed(ApiKeyId.of("key_a"), T0.plusSeconds(5)))).isTrue();
+
+    assertThat(tx((Transaction t) -> t.apiKeys().find(ApiKeyId.of("key_a")))).contains(narrowed.usedAt(T0.plusSeconds(5)));
+    assertThat(tx((Transaction t) -> t.apiKeys().markUsed(ApiKeyId.of("key_missing"), T0))).isFalse();
+  }
+
+  @Test
   void apiKeys_delete() {
     run(t -> t.apiKeys().insertIfFewer(key("key_a", BOB, T0), "ha", 10));
     assertThat(tx((Transaction t) -> t.apiKeys().delete(ApiKeyId.of("key_a")))).isTrue();

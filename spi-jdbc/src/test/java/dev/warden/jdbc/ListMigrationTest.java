@@ -39,7 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 13, schema version 5: lists that versions 2 and 3 kept as JSON text (SSO domains, API key scopes
+ * Issue 13, schema version 4: lists that versions 2 and 3 kept as JSON text (SSO domains, API key scopes
  * and limits, audit changes) move into tables. A database at version 3, filled the way the old store
  * wrote it, migrates and reads back through the store exactly as written, on PostgreSQL and H2.
  */
@@ -129,7 +129,7 @@ class ListMigrationTest {
     insertAudit(ds, "aud_1", "[\n  {\"after\": \"line\\nbreak \\/ \\u00E9\", \"field\": \"note\", \"before\": null},\n"
         + "  { \"field\" : \"level\" , \"before\" : \"MEMBER\" , \"after\" : \"ADMIN\" }\n]", T0);
 
-    // Migrated by a Flyway set up with only the location: it finds the Java step (5.1) beside the scripts.
+    // Migrated by a Flyway set up with only the location: it finds the Java step (4.1) beside the scripts.
     assertThat(flyway(ds).load().migrate().migrationsExecuted).isEqualTo(3);
     JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
     resources.add(0, store);
@@ -243,8 +243,8 @@ class ListMigrationTest {
   }
 
   /**
-   * The JSON the store wrote before version 5, character for character: the writer half of the
-   * {@code JsonText} class that version 5 deleted (pure ASCII, everything else as {@code \}{@code uXXXX}).
+   * The JSON the store wrote before version 4, character for character: the writer half of the
+   * {@code JsonText} class that version 4 deleted (pure ASCII, everything else as {@code \}{@code uXXXX}).
    */
   private static final class OldJson {
     static String strings(Collection<String> values) {

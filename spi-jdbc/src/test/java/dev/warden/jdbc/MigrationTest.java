@@ -51,7 +51,7 @@ class MigrationTest {
 
   /** The history of a fresh database: every migration, in order. */
   private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true",
-      "5 list tables true", "5.1 Lists from json true", "5.2 drop json columns true"};
+      "4 list tables true", "4.1 Lists from json true", "4.2 drop json columns true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
@@ -270,7 +270,7 @@ class MigrationTest {
     execute(ds, ORGANIZATION, PROJECT,
         "INSERT INTO warden_grant (project_id, user_id, org_id, role, expires_at, granted_by, granted_at)"
             + " VALUES ('prj_1', 'bob', 'org_1', 'VIEWER', NULL, 'alice', " + AT + ")",
-        // Before version 5, changes were a JSON column.
+        // Before version 4, changes were a JSON column.
         "INSERT INTO warden_audit_entry (id, org_id, project_id, actor_kind, actor_user, actor_key, action, target,"
             + " changes, occurred_at) VALUES ('aud_1', 'org_gone', NULL, 'USER', 'alice', NULL, 'member.removed', 'bob',"
             + " '[]', " + AT + ")");

@@ -9,5 +9,6 @@ import dev.warden.AccessPolicy;
  */
 @FunctionalInterface
 public interface AccessPolicyCustomizer {
+  /** Adjusts the builder before the starter builds the policy (called once, in bean order). */
   void customize(AccessPolicy.Builder builder);
 }

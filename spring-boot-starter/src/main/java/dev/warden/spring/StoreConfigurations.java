@@ -1,16 +1,13 @@
 package dev.warden.spring;
 
-import dev.warden.ErrorCode;
-import dev.warden.StorageException;
+import dev.warden.AccessPolicy;
 import dev.warden.jdbc.ChangeFeed;
 import dev.warden.jdbc.Dialect;
 import dev.warden.jdbc.JdbcStore;
 import dev.warden.jdbc.SchemaMode;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.spi.Store;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.Locale;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -30,32 +27,25 @@ final class StoreConfigurations {
   @ConditionalOnSingleCandidate(DataSource.class)
   static class Jdbc {
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean(Store.class)
+    @ConditionalOnMissingBean({Store.class, AccessPolicy.class})
     @DependsOnDatabaseInitialization
     JdbcStore wardenStore(DataSource dataSource, WardenProperties properties) {
       Dialect dialect = dialectOf(dataSource);
-      ChangeFeed feed = properties.getChangeFeed() != null ? properties.getChangeFeed()
-          : dialect == Dialect.POSTGRES ? ChangeFeed.LISTEN_NOTIFY : ChangeFeed.POLLING;
+      // H2 has no LISTEN/NOTIFY: it always polls, whatever warden.change-feed says.
+      ChangeFeed feed = dialect == Dialect.H2 ? ChangeFeed.POLLING
+          : Objects.requireNonNullElse(properties.getChangeFeed(), ChangeFeed.LISTEN_NOTIFY);
       return JdbcStore.create(dataSource, dialect, feed,
           properties.getJdbc().isMigrate() ? SchemaMode.MIGRATE : SchemaMode.VALIDATE);
     }
 
     /** PostgreSQL (and engines that answer as PostgreSQL) or H2. @throws IllegalStateException otherwise */
     static Dialect dialectOf(DataSource dataSource) {
-      String product;
-      try (Connection connection = dataSource.getConnection()) {
-        product = connection.getMetaData().getDatabaseProductName();
-      } catch (SQLException e) {
-        throw new StorageException(ErrorCode.STORE_UNAVAILABLE,
-            "could not get a database connection (SQLState " + e.getSQLState() + ")", e);
+      try {
+        return Dialect.of(dataSource);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(e.getMessage() + "; declare a dev.warden.spi.Store bean "
+            + "(InMemoryStore.create() or your own) instead", e);
       }
-      return switch (product == null ? "" : product.toLowerCase(Locale.ROOT)) {
-        case "postgresql" -> Dialect.POSTGRES;
-        case "h2" -> Dialect.H2;
-        default -> throw new IllegalStateException("Warden's JDBC store supports PostgreSQL and H2, but the "
-            + "application's DataSource leads to " + product + "; declare a dev.warden.spi.Store bean "
-            + "(InMemoryStore.create() or your own) instead");
-      };
     }
   }
 
@@ -63,7 +53,7 @@ final class StoreConfigurations {
   @Configuration(proxyBeanMethods = false)
   static class InMemory {
     @Bean
-    @ConditionalOnMissingBean(Store.class)
+    @ConditionalOnMissingBean({Store.class, AccessPolicy.class})
     Store wardenStore() {
       return InMemoryStore.create();
     }

@@ -166,11 +166,46 @@ class WardenAutoConfigurationTest {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(
             org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration.class,
-            dev.warden.spring.actuate.WardenObservabilityAutoConfiguration.class, WardenAutoConfiguration.class))
+            dev.warden.spring.actuate.WardenObservabilityAutoConfiguration.class, WardenAutoConfiguration.class,
+            dev.warden.spring.actuate.WardenHealthAutoConfiguration.class))
         .run(context -> {
           WardenHealthIndicator health = context.getBean("wardenHealthIndicator", WardenHealthIndicator.class);
           assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
         });
+  }
+
+  @Test
+  void ownPolicyBean_noStoreIsCreatedMigratedOrReportedOn() {
+    jdbcRunner.withConfiguration(AutoConfigurations.of(
+            org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration.class,
+            dev.warden.spring.actuate.WardenHealthAutoConfiguration.class))
+        .withPropertyValues(h2Url()).withUserConfiguration(OwnPolicy.class).run(context -> {
+          assertThat(context.getBean(AccessPolicy.class)).isSameAs(OwnPolicy.POLICY);
+          assertThat(context).doesNotHaveBean(Store.class).doesNotHaveBean(WardenHealthIndicator.class);
+          javax.sql.DataSource dataSource = context.getBean(javax.sql.DataSource.class);
+          try (java.sql.Connection c = dataSource.getConnection();
+              java.sql.ResultSet tables = c.getMetaData().getTables(null, null, "WARDEN_%", null)) {
+            assertThat(tables.next()).as("Warden's migrations ran on the application's database").isFalse();
+          }
+        });
+  }
+
+  @Test
+  void changeFeedListenNotify_onH2_polls() {
+    jdbcRunner.withPropertyValues(h2Url(), "warden.change-feed=listen-notify").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(JdbcStore.class).listening()).isFalse();
+    });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnPolicy {
+    static final AccessPolicy POLICY = AccessPolicy.inMemory();
+
+    @Bean
+    AccessPolicy accessPolicy() {
+      return POLICY;
+    }
   }
 
   @Configuration(proxyBeanMethods = false)

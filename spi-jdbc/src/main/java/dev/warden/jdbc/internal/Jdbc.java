@@ -2,6 +2,7 @@ package dev.warden.jdbc.internal;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.Lists;
 import dev.warden.jdbc.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,6 +51,9 @@ final class Jdbc {
     this.dialect = dialect;
   }
 
+  /** The most parameters {@link #listIn} puts in one statement. */
+  static final int IN_LIST = 100;
+
   Dialect dialect() {
     return dialect;
   }
@@ -67,6 +72,19 @@ final class Jdbc {
     } catch (SQLException e) {
       throw Failures.translate(e, dialect, doing);
     }
+  }
+
+  /**
+   * Every row of {@code select + " IN (?, …)" + rest} for {@code keys}, asked in statements of at most
+   * {@value #IN_LIST} parameters (engines and drivers limit how many one statement takes).
+   */
+  <T> List<T> listIn(String doing, String select, String rest, List<String> keys, Row<T> row) {
+    List<T> out = new ArrayList<>();
+    for (List<String> chunk : Lists.partition(keys, IN_LIST)) {
+      out.addAll(list(doing, select + " IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")" + rest,
+          row, chunk.toArray()));
+    }
+    return out;
   }
 
   /** The first row {@code sql} returns, if any. */

@@ -149,6 +149,14 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
+  public boolean markUsed(ApiKeyId id, Instant at) {
+    checkNotNull(id, "id");
+    checkNotNull(at, "at");
+    return tx.jdbc().update("recording the use of api key " + id,
+        "UPDATE warden_api_key SET last_used_at = ? WHERE id = ?", at, id.value()) > 0;
+  }
+
+  @Override
   public boolean delete(ApiKeyId id) {
     checkNotNull(id, "id");
     return tx.jdbc().update("deleting api key " + id, "DELETE FROM warden_api_key WHERE id = ?", id.value()) > 0;

@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ final class JdbcAuditRepository implements AuditRepository {
       + " (entry_id, seq, field, before_value, after_value, escaped) VALUES (?, ?, ?, ?, ?, ?)";
 
   /** How many entry ids go into one {@code IN (…)} list when reading changes. */
-  private static final int IN_LIST = 100;
 
   private final JdbcTransaction tx;
 
@@ -126,16 +124,10 @@ final class JdbcAuditRepository implements AuditRepository {
    */
   private List<AuditEntry> withChanges(List<AuditEntry> entries) {
     Map<String, List<Change>> changes = new HashMap<>();
-    for (int from = 0; from < entries.size(); from += IN_LIST) {
-      List<AuditEntry> chunk = entries.subList(from, Math.min(entries.size(), from + IN_LIST));
-      String sql = "SELECT entry_id, field, before_value, after_value, escaped FROM warden_audit_change"
-          + " WHERE entry_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")"
-          + " ORDER BY entry_id, seq";
-      tx.jdbc().list("reading audit changes", sql, rs -> {
-        changes.computeIfAbsent(rs.getString("entry_id"), id -> new ArrayList<>()).add(change(rs));
-        return null;
-      }, chunk.stream().map(AuditEntry::id).toArray());
-    }
+    tx.jdbc().listIn("reading audit changes",
+        "SELECT entry_id, field, before_value, after_value, escaped FROM warden_audit_change WHERE entry_id",
+        " ORDER BY entry_id, seq", entries.stream().map(AuditEntry::id).toList(),
+        rs -> changes.computeIfAbsent(rs.getString("entry_id"), id -> new ArrayList<>()).add(change(rs)));
     return entries.stream()
         .map(e -> new AuditEntry(e.id(), e.organization(), e.project(), e.actor(), e.action(), e.target(),
             changes.getOrDefault(e.id(), List.of()), e.at()))

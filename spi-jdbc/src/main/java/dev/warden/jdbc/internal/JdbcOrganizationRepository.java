@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +27,6 @@ import java.util.Set;
  */
 final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRepository {
   /** How many ids go into one {@code IN (…)} list when reading revisions in bulk. */
-  private static final int IN_LIST = 100;
 
   /** The settings columns, in the order {@link #organization} reads and {@link #insert} writes them. */
   private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite,"
@@ -131,16 +129,8 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
       return Map.of();
     }
     Map<OrgId, Long> revisions = new HashMap<>();
-    for (int from = 0; from < ids.size(); from += IN_LIST) {
-      List<OrgId> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
-      String sql = "SELECT id, revision FROM warden_organization WHERE id IN ("
-          + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
-      Object[] params = chunk.stream().map(OrgId::value).toArray();
-      tx.jdbc().list("reading revisions", sql, rs -> {
-        revisions.put(OrgId.of(rs.getString("id")), rs.getLong("revision"));
-        return null;
-      }, params);
-    }
+    tx.jdbc().listIn("reading revisions", "SELECT id, revision FROM warden_organization WHERE id", "",
+        ids.stream().map(OrgId::value).toList(), rs -> revisions.put(OrgId.of(rs.getString("id")), rs.getLong("revision")));
     return revisions;
   }
 

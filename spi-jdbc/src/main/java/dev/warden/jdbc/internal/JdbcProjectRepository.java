@@ -10,16 +10,12 @@ import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.warden.jdbc.internal.Jdbc.Row;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** {@code warden_project}. Tokens are unique in the schema; finding by token is one index lookup. */
 final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
@@ -71,7 +67,6 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
   }
 
   /** Past this many organizations, every project is read and filtered here instead of IN lists. */
-  private static final int IN_LIST = 100;
 
   @Override
   public Map<ProjectId, OrgId> idsByOrganization(Collection<OrgId> organizations) {
@@ -80,19 +75,9 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
     if (organizations.isEmpty()) {
       return ids;
     }
-    Row<Void> put = rs -> {
-      ids.put(ProjectId.of(rs.getString("id")), OrgId.of(rs.getString("org_id")));
-      return null;
-    };
-    if (organizations.size() > IN_LIST) {
-      Set<OrgId> wanted = new HashSet<>(organizations);
-      tx.jdbc().list("listing every project id", "SELECT id, org_id FROM warden_project", put);
-      ids.values().removeIf(org -> !wanted.contains(org));
-    } else {
-      tx.jdbc().list("listing project ids", "SELECT id, org_id FROM warden_project WHERE org_id IN ("
-          + String.join(", ", Collections.nCopies(organizations.size(), "?")) + ")", put,
-          organizations.stream().map(OrgId::value).toArray());
-    }
+    tx.jdbc().listIn("listing project ids", "SELECT id, org_id FROM warden_project WHERE org_id", "",
+        organizations.stream().map(OrgId::value).toList(),
+        rs -> ids.put(ProjectId.of(rs.getString("id")), OrgId.of(rs.getString("org_id"))));
     return ids;
   }
 

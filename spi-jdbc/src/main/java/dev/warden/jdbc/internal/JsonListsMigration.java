@@ -14,15 +14,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Schema version 5.1 ({@code dev.warden.jdbc.migration.V5_1__Lists_from_json}): copies the JSON list
- * columns (added in version 2) into the tables of version 5, in order; version 5.2 then drops the
+ * Schema version 4.1 ({@code dev.warden.jdbc.migration.V4_1__Lists_from_json}): copies the JSON list
+ * columns (added in version 2) into the tables of version 4, in order; version 4.2 then drops the
  * columns. Java rather than SQL because H2 cannot split a JSON array in SQL, and neither database can
  * undo a JSON {@code \}{@code uXXXX} escape portably.
  *
  * <p>The store only ever wrote arrays of strings and arrays of {@code {"field","before","after"}}
  * objects, in ASCII; this reads any JSON of that shape (whitespace, every string escape, keys in any
  * order), so a value edited by hand since is copied too. Anything else fails the migration, naming the
- * row: the copy runs in one transaction, so nothing of it is kept, and 5.2 (the drop) waits until it
+ * row: the copy runs in one transaction, so nothing of it is kept, and 4.2 (the drop) waits until it
  * succeeds.
  *
  * <p>Public for that migration class only; not API. Stateless; thread-safe.

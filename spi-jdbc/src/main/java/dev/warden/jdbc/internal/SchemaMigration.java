@@ -5,9 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.ErrorCode;
 import dev.warden.StorageException;
 import dev.warden.jdbc.Dialect;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -86,21 +84,11 @@ public final class SchemaMigration {
   }
 
   private static void checkProduct(DataSource dataSource, Dialect dialect) {
-    String product;
-    try (Connection connection = dataSource.getConnection()) {
-      product = connection.getMetaData().getDatabaseProductName();
-    } catch (SQLException e) {
-      throw new StorageException(ErrorCode.STORE_UNAVAILABLE,
-          "could not get a database connection (SQLState " + e.getSQLState() + ")", e);
-    }
-    String expected = switch (dialect) {
-      // CockroachDB and YugabyteDB answer "PostgreSQL" through the PostgreSQL driver.
-      case POSTGRES -> "postgresql";
-      case H2 -> "h2";
-    };
-    if (product == null || !product.toLowerCase(Locale.ROOT).equals(expected)) {
+    Dialect actual = Dialect.of(dataSource);
+    if (actual != dialect) {
       throw new IllegalArgumentException(
-          "dialect " + dialect + " must be used with its database, but the data source leads to " + product);
+          "dialect " + dialect + " must be used with " + dialect.product() + ", but the data source leads to "
+              + actual.product());
     }
   }
 

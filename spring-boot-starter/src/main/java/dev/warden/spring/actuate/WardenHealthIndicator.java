@@ -22,6 +22,7 @@ public class WardenHealthIndicator extends AbstractHealthIndicator {
 
   private final Store store;
 
+  /** Reports on {@code store}. */
   public WardenHealthIndicator(Store store) {
     super("Warden store health check failed");
     this.store = checkNotNull(store, "store");

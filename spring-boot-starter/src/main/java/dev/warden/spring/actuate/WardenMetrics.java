@@ -47,6 +47,7 @@ public class WardenMetrics implements WardenListener {
   private final Timer snapshotRevalidations;
   private final Counter[] storeFailures = new Counter[StoreFailure.values().length];
 
+  /** Registers Warden's meters in {@code registry}. */
   public WardenMetrics(MeterRegistry registry) {
     this.registry = checkNotNull(registry, "registry");
     this.snapshotLoads = Timer.builder("warden.snapshot.loads")

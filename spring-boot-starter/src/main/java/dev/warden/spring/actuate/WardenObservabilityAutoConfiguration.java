@@ -1,10 +1,7 @@
 package dev.warden.spring.actuate;
 
-import dev.warden.spi.Store;
 import dev.warden.spring.WardenAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,9 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Binds Warden's listener to Micrometer (when there is a {@link MeterRegistry}) and registers the
- * {@code warden} health indicator (when Actuator is present; {@code management.health.warden.enabled}).
- * Runs before {@link WardenAutoConfiguration}, so the policy is built with the meters.
+ * Binds Warden's listener to Micrometer (when there is a {@link MeterRegistry}). Runs before
+ * {@link WardenAutoConfiguration}, so the policy is built with the meters; the health indicator is
+ * {@link WardenHealthAutoConfiguration}'s.
  */
 @AutoConfiguration(before = WardenAutoConfiguration.class, afterName = {
     "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
@@ -31,17 +28,6 @@ public class WardenObservabilityAutoConfiguration {
     @ConditionalOnMissingBean
     WardenMetrics wardenMetrics(MeterRegistry registry) {
       return new WardenMetrics(registry);
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(HealthIndicator.class)
-  @ConditionalOnEnabledHealthIndicator("warden")
-  static class Health {
-    @Bean
-    @ConditionalOnMissingBean(name = "wardenHealthIndicator")
-    WardenHealthIndicator wardenHealthIndicator(Store store) {
-      return new WardenHealthIndicator(store);
     }
   }
 }

@@ -18,16 +18,15 @@ import org.springframework.security.core.Authentication;
  */
 public class WardenPermissionEvaluator implements PermissionEvaluator {
   private final WardenSecurity warden;
-  private final PrincipalResolver principals;
 
-  public WardenPermissionEvaluator(WardenSecurity warden, PrincipalResolver principals) {
+  /** Decides through {@code warden}, which also turns the caller into a Warden principal. */
+  public WardenPermissionEvaluator(WardenSecurity warden) {
     this.warden = checkNotNull(warden, "warden");
-    this.principals = checkNotNull(principals, "principals");
   }
 
   @Override
   public boolean hasPermission(Authentication authentication, Object target, Object permission) {
-    warden.require(principals.resolve(authentication), target, WardenSecurity.capabilityOf(permission));
+    warden.require(warden.principalOf(authentication), target, WardenSecurity.capabilityOf(permission));
     return true;
   }
 
@@ -41,7 +40,7 @@ public class WardenPermissionEvaluator implements PermissionEvaluator {
       default -> throw new IllegalArgumentException(
           "target type must be Project or Organization, but was " + targetType);
     };
-    warden.require(principals.resolve(authentication), target, WardenSecurity.capabilityOf(permission));
+    warden.require(warden.principalOf(authentication), target, WardenSecurity.capabilityOf(permission));
     return true;
   }
 }

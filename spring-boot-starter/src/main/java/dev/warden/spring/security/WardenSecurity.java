@@ -32,6 +32,7 @@ public class WardenSecurity {
   private final AccessPolicy policy;
   private final PrincipalResolver principals;
 
+  /** Decides with {@code policy}, for callers turned into principals by {@code principals}. */
   public WardenSecurity(AccessPolicy policy, PrincipalResolver principals) {
     this.policy = checkNotNull(policy, "policy");
     this.principals = checkNotNull(principals, "principals");
@@ -56,7 +57,15 @@ public class WardenSecurity {
 
   /** The current caller as a Warden principal. @throws AuthenticationCredentialsNotFoundException if none */
   public Principal currentPrincipal() {
-    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    return principalOf(SecurityContextHolder.getContext().getAuthentication());
+  }
+
+  /**
+   * {@code authentication} as a Warden principal, through the {@link PrincipalResolver}.
+   *
+   * @throws AuthenticationCredentialsNotFoundException if it is null, not authenticated or anonymous
+   */
+  public Principal principalOf(Authentication authentication) {
     if (authentication == null || !authentication.isAuthenticated()
         || authentication instanceof AnonymousAuthenticationToken) {
       throw new AuthenticationCredentialsNotFoundException("authentication required");

@@ -41,8 +41,8 @@ public class WardenSecurityAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(PermissionEvaluator.class)
-  WardenPermissionEvaluator wardenPermissionEvaluator(WardenSecurity warden, PrincipalResolver principals) {
-    return new WardenPermissionEvaluator(warden, principals);
+  WardenPermissionEvaluator wardenPermissionEvaluator(WardenSecurity warden) {
+    return new WardenPermissionEvaluator(warden);
   }
 
   /**

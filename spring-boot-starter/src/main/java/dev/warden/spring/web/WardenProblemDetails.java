@@ -32,6 +32,7 @@ public class WardenProblemDetails implements Ordered {
     return Ordered.HIGHEST_PRECEDENCE + 100;
   }
 
+  /** The RFC 9457 response for {@code e}: its status, its {@code code} and, for a denial, its {@code reason}. */
   @ExceptionHandler(WardenException.class)
   public ResponseEntity<ProblemDetail> handle(WardenException e) {
     ErrorCode code = e.code();

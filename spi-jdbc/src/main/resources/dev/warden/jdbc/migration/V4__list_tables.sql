@@ -1,13 +1,12 @@
--- Warden schema, version 5: lists in child tables instead of JSON text (issue 13).
+-- Warden schema, version 4: lists in child tables instead of JSON text (issue 13).
 --
 -- Same rules as V1: one script for PostgreSQL, H2 2.x and the PostgreSQL-compatible distributed engines.
--- Version 4 is left free on purpose; Flyway accepts the gap.
 --
 -- Until now an organization's SSO-enforced domains, an API key's scopes and limits and an audit entry's
 -- changes were JSON text in a VARCHAR column of the parent row, written and parsed by the store itself.
 -- Here each list becomes a table: one row per element, in the list's order (seq, from 0), deleted with
--- its parent (ON DELETE CASCADE), so plain SQL can read, query and edit them. V5.1 copies the JSON into
--- these tables and V5.2 drops the JSON columns.
+-- its parent (ON DELETE CASCADE), so plain SQL can read, query and edit them. V4.1 copies the JSON into
+-- these tables and V4.2 drops the JSON columns.
 
 -- The email domains whose users must sign in with SSO, lower case, in the order they were set.
 CREATE TABLE warden_organization_sso_domain (

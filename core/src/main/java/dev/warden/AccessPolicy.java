@@ -12,6 +12,10 @@ import dev.warden.internal.CreationCursor;
 import dev.warden.internal.DirectoryService;
 import dev.warden.internal.Decider;
 import dev.warden.internal.Engine;
+import dev.warden.internal.Wiring;
+import dev.warden.internal.Listings;
+import dev.warden.internal.Hidden;
+import dev.warden.internal.ExpirySweep;
 import dev.warden.internal.Errors;
 import dev.warden.internal.GrantService;
 import dev.warden.internal.InviteService;
@@ -96,23 +100,27 @@ public final class AccessPolicy implements AutoCloseable {
   private final ReportService reports;
   private final WardenListener listener;
   private final DirectoryService directory;
+  private final Listings listings;
+  private final ExpirySweep sweep;
 
   private AccessPolicy(Builder b) {
-    this.decider = new Decider(b.matrix, b.clock);
-    this.listener = b.listener;
-    this.engine = new Engine(b.store, decider, b.notifier, b.auditSink, b.clock, b.inviteValidity, b.stalenessBound,
+    Wiring w = Wiring.of(b.store, b.matrix, b.clock, b.notifier, b.auditSink, b.inviteValidity, b.stalenessBound,
         b.listener);
-    Reads reads = new Reads(engine);
-    this.organizations = new OrganizationService(engine, reads);
-    this.members = new MemberService(engine, reads);
-    this.invites = new InviteService(engine, reads);
-    this.projects = new ProjectService(engine, reads);
-    this.grants = new GrantService(engine, reads);
-    this.apiKeys = new ApiKeyService(engine);
-    this.audit = new AuditService(engine, reads);
-    this.resources = new ResourceService(engine);
-    this.reports = new ReportService(engine, reads);
-    this.directory = new DirectoryService(engine);
+    this.decider = w.decider();
+    this.listener = b.listener;
+    this.engine = w.engine();
+    this.organizations = w.organizations();
+    this.members = w.members();
+    this.invites = w.invites();
+    this.projects = w.projects();
+    this.grants = w.grants();
+    this.apiKeys = w.apiKeys();
+    this.audit = w.audit();
+    this.resources = w.resources();
+    this.reports = w.reports();
+    this.directory = w.directory();
+    this.listings = w.listings();
+    this.sweep = w.sweep();
   }
 
   /** A policy over a new in-memory store with the {@link PermissionMatrix#posthog()} matrix. */
@@ -250,9 +258,7 @@ public final class AccessPolicy implements AutoCloseable {
     requireTarget(principal, capability, resource, Scope.PROJECT);
     Trace.Recording trace = Trace.recording();
     Decision d = decideResource(principal, capability, resource, trace);
-    return new Explanation(d, d.outcome() == Decision.Outcome.NOT_FOUND
-        ? List.of("no resource with this id is visible to " + principal.userId())
-        : trace.steps());
+    return Hidden.explanation(d, trace, "resource", principal);
   }
 
   private Decision decideResource(Principal principal, Capability capability, ResourceRef resource, Trace trace) {
@@ -303,10 +309,7 @@ public final class AccessPolicy implements AutoCloseable {
     requireTarget(principal, capability, project, Scope.PROJECT);
     Trace.Recording trace = Trace.recording();
     Decision d = decideProject(principal, capability, project, trace, false);
-    // A hidden project must explain exactly like a missing one: drop the steps that led there.
-    return new Explanation(d, d.outcome() == Decision.Outcome.NOT_FOUND
-        ? List.of("no project with this id is visible to " + principal.userId())
-        : trace.steps());
+    return Hidden.explanation(d, trace, "project", principal);
   }
 
   private static void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
@@ -400,33 +403,7 @@ public final class AccessPolicy implements AutoCloseable {
 
   private Page<VisibleProject> visible(Principal principal, OrgId organization, String cursor, int limit) {
     checkNotNull(organization, "organization");
-    CreationCursor after = cursor == null ? null : CreationCursor.parse(cursor);
-    OrgState state = engine.cache().get(organization);
-    Membership member = decider.activeMember(state, principal.userId(), Trace.NONE);
-    if (member == null || (principal.apiKey().isPresent() && !principal.apiKey().get().organizations().isEmpty()
-        && !principal.apiKey().get().organizations().contains(organization))) {
-      throw Errors.notFound("organization");
-    }
-    Decision gate = decider.gates(principal, member, state, null, Trace.NONE);
-    if (gate != null) {
-      throw Errors.refused(gate, "organization");
-    }
-    List<VisibleProject> items = new ArrayList<>();
-    for (ProjectState p : state.projects().values()) {
-      if (after != null && !after.isBefore(p.project().createdAt(), p.project().id().value())) {
-        continue;
-      }
-      Reason source = decider.access(member, p, Trace.NONE);
-      if (source == Reason.NOT_FOUND || !Decider.keyReaches(principal, p)) {
-        continue;
-      }
-      if (items.size() == limit) {
-        Project last = items.get(limit - 1).project();
-        return new Page<>(items, Optional.of(CreationCursor.encode(last.createdAt(), last.id().value())));
-      }
-      items.add(new VisibleProject(p.project(), Decider.role(source, member, p), source));
-    }
-    return new Page<>(items, Optional.empty());
+    return listings.visibleProjects(principal, organization, cursor, limit);
   }
 
   /**
@@ -449,7 +426,7 @@ public final class AccessPolicy implements AutoCloseable {
       Decision d = decider.activeMember(state, m.user(), Trace.NONE) == null
           ? Decision.notFound() : decider.role(m, capability, p, Trace.NONE);
       if (d.allowed()) {
-        holders.add(new AccessHolder(m.user(), m.level(), Optional.of(Decider.role(d.reason(), m, p)), d.reason()));
+        holders.add(new AccessHolder(m.user(), m.level(), Optional.of(decider.effectiveRole(m, p)), d.reason()));
       }
     }
     return holders;
@@ -483,7 +460,7 @@ public final class AccessPolicy implements AutoCloseable {
       Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
       if (d.allowed()) {
         holders.add(new AccessHolder(m.user(), m.level(),
-            Optional.of(Decider.role(decider.access(m, p, Trace.NONE), m, p)), d.reason()));
+            Optional.of(decider.effectiveRole(m, p)), d.reason()));
       }
     }
     return holders;
@@ -525,15 +502,7 @@ public final class AccessPolicy implements AutoCloseable {
    * access grants nothing whether or not it is swept; sweeping keeps lists and the store tidy.
    */
   public SweepReport sweepExpired() {
-    SweepReport total = new SweepReport(0, 0);
-    for (OrgId org : engine.store().inTransaction(tx -> tx.organizations().listIds())) {
-      try {
-        total = total.plus(members.sweep(org));
-      } catch (NotFoundException e) {
-        LOG.debug("organization {} was deleted during the sweep", org);
-      }
-    }
-    return total;
+    return sweep.sweepAll();
   }
 
   /** Stops the background snapshot refresher of a shared store; checks keep working without it. */

@@ -4,11 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableSet;
-import dev.warden.internal.Names;
+import dev.warden.Limits;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
-import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -35,15 +34,15 @@ public record ApiKey(
   public ApiKey {
     checkNotNull(id, "id");
     checkNotNull(user, "user");
-    label = Names.name(label, "api key label");
+    label = Limits.name(label, "api key label");
     scopes = ImmutableSet.copyOf(scopes);
     checkArgument(!scopes.isEmpty(), "an api key needs at least one scope");
     organizations = ImmutableSet.copyOf(organizations);
     projects = ImmutableSet.copyOf(projects);
     checkArgument(lastFour != null && lastFour.length() == 4, "lastFour must be 4 characters");
-    createdAt = Instants.micros(createdAt, "createdAt");
-    lastUsedAt = Instants.micros(lastUsedAt, "lastUsedAt");
-    lastRolledAt = Instants.micros(lastRolledAt, "lastRolledAt");
+    createdAt = Limits.instant(createdAt, "createdAt");
+    lastUsedAt = checkNotNull(lastUsedAt, "lastUsedAt").map(i -> Limits.instant(i, "lastUsedAt"));
+    lastRolledAt = checkNotNull(lastRolledAt, "lastRolledAt").map(i -> Limits.instant(i, "lastRolledAt"));
   }
 
   /** The key as users see it in lists: {@code phx_…} and its last four characters. */

@@ -1,11 +1,11 @@
 package dev.warden.apikey;
 
-import dev.warden.internal.Ids;
+import dev.warden.Limits;
 
 /** Identifies a personal API key. Not a secret. Immutable. */
 public record ApiKeyId(String value) {
   public ApiKeyId {
-    Ids.require(value, "api key id");
+    Limits.id(value, "api key id");
   }
 
   public static ApiKeyId of(String value) {

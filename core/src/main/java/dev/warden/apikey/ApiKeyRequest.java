@@ -3,7 +3,7 @@ package dev.warden.apikey;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableSet;
-import dev.warden.internal.Names;
+import dev.warden.Limits;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectId;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public record ApiKeyRequest(String label, Set<ApiScope> scopes, Set<OrgId> organizations, Set<ProjectId> projects) {
   public ApiKeyRequest {
-    label = Names.name(label, "api key label");
+    label = Limits.name(label, "api key label");
     scopes = ImmutableSet.copyOf(scopes);
     organizations = ImmutableSet.copyOf(organizations);
     projects = ImmutableSet.copyOf(projects);

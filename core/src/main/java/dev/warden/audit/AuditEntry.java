@@ -7,7 +7,6 @@ import com.google.common.collect.ImmutableList;
 import dev.warden.Limits;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectId;
-import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +40,7 @@ public record AuditEntry(
     checkNotNull(target, "target");
     target.ifPresent(t -> Limits.text(t, "audit target"));
     changes = ImmutableList.copyOf(changes);
-    at = Instants.micros(at, "at");
+    at = Limits.instant(at, "at");
   }
 
   /** Whether this entry records a refused attempt. */

@@ -80,19 +80,18 @@ public final class ApiKeyService implements ApiKeys {
     for (ProjectId project : request.projects()) {
       OrgState state = engine.cache().forProject(project);
       var member = engine.decider().activeMember(state, user.userId(), Trace.NONE);
-      if (member == null || engine.decider().access(member, state.projects().get(project), Trace.NONE) == Reason.NOT_FOUND) {
-        throw Errors.notFound("project");
-      }
+      Hidden.requireRole(engine.decider(), member, state == null ? null : state.projects().get(project));
     }
     String value = Secrets.token(PREFIX, VALUE_BYTES);
     ApiKey key = new ApiKey(ApiKeyId.of(Ids.next("key")), user.userId(), request.label(), request.scopes(),
         request.organizations(), request.projects(), lastFour(value), now, Optional.empty(), Optional.empty());
     engine.forward(engine.store().inTransaction(tx -> {
-      if (!tx.apiKeys().insertIfFewer(key, Secrets.sha256(value), MAX_PER_USER)) {
+      Writes writes = Writes.outsideOrganizations(tx);
+      if (!writes.apply(new Write.InsertApiKey(key, Secrets.sha256(value), MAX_PER_USER))) {
         throw Errors.rule(ErrorCode.TOO_MANY_API_KEYS,
             "a user may hold at most " + MAX_PER_USER + " api keys; revoke one first");
       }
-      return audit(tx, user, "api_key.created", key, now, Change.of("label", null, key.label()),
+      return audit(writes, user, "api_key.created", key, now, Change.of("label", null, key.label()),
           Change.of("scopes", null, key.scopes()), Change.secret("value"));
     }));
     return new IssuedApiKey(key, value);
@@ -126,8 +125,9 @@ public final class ApiKeyService implements ApiKeys {
     ApiKey rolled = key.rolled(lastFour(value), now);
     engine.forward(engine.store().inTransaction(tx -> {
       owned(tx, user, id);
-      tx.apiKeys().update(rolled, Optional.of(Secrets.sha256(value)));
-      return audit(tx, user, "api_key.rolled", key, now, Change.secret("value"));
+      Writes writes = Writes.outsideOrganizations(tx);
+      writes.apply(new Write.UpdateApiKey(rolled, Optional.of(Secrets.sha256(value))));
+      return audit(writes, user, "api_key.rolled", key, now, Change.secret("value"));
     }));
     engine.decider().revocations().rolled(id, now);
     return new IssuedApiKey(rolled, value);
@@ -141,8 +141,9 @@ public final class ApiKeyService implements ApiKeys {
       Instant now = requireUser(user, "revoke");
       engine.forward(engine.store().inTransaction(tx -> {
         ApiKey key = owned(tx, user, id);
-        tx.apiKeys().delete(id);
-        return audit(tx, user, "api_key.revoked", key, now, Change.of("label", key.label(), null));
+        Writes writes = Writes.outsideOrganizations(tx);
+        writes.apply(new Write.DeleteApiKey(id));
+        return audit(writes, user, "api_key.revoked", key, now, Change.of("label", key.label(), null));
       }));
       engine.decider().revocations().revoked(id);
       return null;
@@ -169,7 +170,7 @@ public final class ApiKeyService implements ApiKeys {
       key = key.usedAt(now);
       ApiKeyId id = key.id();
       // Only the instant: writing the whole key read above could undo a concurrent narrowing.
-      engine.store().inTransaction(tx -> tx.apiKeys().markUsed(id, now));
+      engine.store().inTransaction(tx -> Writes.outsideOrganizations(tx).apply(new Write.MarkApiKeyUsed(id, now)));
     }
     return Optional.of(Principal.apiKey(key, Optional.empty()));
   }
@@ -195,7 +196,7 @@ public final class ApiKeyService implements ApiKeys {
    * Appends the entries in {@code tx} and returns them, to be forwarded after commit: one per
    * organization the key is limited to (so those organizations' admins see it), else one without.
    */
-  private static List<AuditEntry> audit(Transaction tx, Principal user, String action, ApiKey key, Instant now,
+  private static List<AuditEntry> audit(Writes writes, Principal user, String action, ApiKey key, Instant now,
       Change... changes) {
     List<Optional<OrgId>> orgs = key.organizations().isEmpty() ? List.of(Optional.empty())
         : key.organizations().stream().map(Optional::of).toList();
@@ -203,7 +204,7 @@ public final class ApiKeyService implements ApiKeys {
     for (Optional<OrgId> org : orgs) {
       AuditEntry entry = new AuditEntry(Ids.next("aud"), org, Optional.empty(), Actor.of(user), action,
           Optional.of(key.id().value()), List.of(changes), now);
-      tx.audit().append(entry);
+      writes.apply(new Write.AppendAudit(entry));
       entries.add(entry);
     }
     return entries;

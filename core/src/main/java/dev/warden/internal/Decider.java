@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import dev.warden.AuthMethod;
 import dev.warden.Decision;
+import dev.warden.Expiry;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
@@ -130,7 +131,7 @@ public final class Decider {
    * project Viewers; a dashboard is always at least viewable.
    */
   public AccessLevel level(Membership m, ProjectState project, ResourceState resource, Trace trace) {
-    ProjectRole role = role(access(m, project, Trace.NONE), m, project);
+    ProjectRole role = effectiveRole(m, project);
     Reason source = levelSource(m, project, resource);
     if (source == Reason.RESOURCE_MANAGER) {
       trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
@@ -151,7 +152,7 @@ public final class Decider {
 
   private Reason levelSource(Membership m, ProjectState project, ResourceState resource) {
     if (resource.resource().creator().equals(m.user())
-        || role(access(m, project, Trace.NONE), m, project) == ProjectRole.ADMIN) {
+        || effectiveRole(m, project) == ProjectRole.ADMIN) {
       return Reason.RESOURCE_MANAGER;
     }
     return rule(m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
@@ -250,7 +251,7 @@ public final class Decider {
     }
     if (principal.method() != AuthMethod.SSO && !settings.ssoEnforcedDomains().isEmpty()) {
       EmailAddress email = principal.email().orElse(m.email().orElse(null));
-      if (email != null && settings.ssoEnforcedFor(email)) {
+      if (MembershipRules.ssoRequired(settings, principal, email)) {
         trace.step("organization enforces SSO for %s", email.domain());
         return Decision.deny(Reason.SSO_REQUIRED);
       }
@@ -273,7 +274,7 @@ public final class Decider {
       trace.step("%s is not a member of an organization with this id", user);
       return null;
     }
-    if (m.expiresAt().isPresent() && !now().isBefore(m.expiresAt().get())) {
+    if (m.expiresAt().isPresent() && Expiry.endedAt(m.expiresAt().get(), now())) {
       trace.step("membership expired at %s", m.expiresAt().get());
       return null;
     }
@@ -297,7 +298,7 @@ public final class Decider {
     }
     ProjectGrant grant = project.grants().get(member.user());
     if (grant != null) {
-      if (grant.expiresAt().isEmpty() || now().isBefore(grant.expiresAt().get())) {
+      if (grant.expiresAt().isEmpty() || !Expiry.endedAt(grant.expiresAt().get(), now())) {
         trace.step("explicit grant %s", grant.role());
         return Reason.EXPLICIT_GRANT;
       }
@@ -318,8 +319,27 @@ public final class Decider {
         && (key.projects().isEmpty() || key.projects().contains(project.project().id())));
   }
 
-  /** The effective role for an access {@code source} other than {@link Reason#NOT_FOUND}. */
-  public static ProjectRole role(Reason source, Membership member, ProjectState project) {
+  /** Whether the principal's API key limits let it see {@code organization} (always true for users). */
+  public static boolean keyReaches(Principal principal, dev.warden.organization.OrgId organization) {
+    ApiKey key = principal.apiKey().orElse(null);
+    return key == null || key.organizations().isEmpty() || key.organizations().contains(organization);
+  }
+
+  /**
+   * The member's effective project role (SPEC §2.3), or null if the project is hidden from them or
+   * missing ({@code project} null). The one way to ask "which role, if any", without a trace.
+   * Allocation-free.
+   */
+  public ProjectRole effectiveRole(Membership member, ProjectState project) {
+    Reason source = access(member, project, Trace.NONE);
+    return source == Reason.NOT_FOUND ? null : role(source, member, project);
+  }
+
+  /**
+   * The effective role for an access {@code source} other than {@link Reason#NOT_FOUND}, for callers
+   * that report the source too; others ask {@link #effectiveRole}.
+   */
+  static ProjectRole role(Reason source, Membership member, ProjectState project) {
     return switch (source) {
       case ORG_ADMIN -> ProjectRole.ADMIN;
       case EXPLICIT_GRANT -> project.grants().get(member.user()).role();

@@ -29,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs mutations: locks the organization, decides on its snapshot, writes through the store, bumps the
- * revision, replays the writes on the snapshot and publishes the result before returning, then runs
- * after-commit actions. A new organization, or one not cached at its current revision, is loaded
- * whole. With the system property {@code warden.verifySnapshots=true} (the core tests set it), every
+ * Runs mutations: locks the organization, decides on its snapshot, applies {@link Write}s to the store,
+ * and, if a snapshot write took effect, bumps the revision, replays those writes on the snapshot and
+ * publishes the result before returning; then runs after-commit actions. An organization not cached at
+ * its current revision is loaded whole first; a new one starts from an empty snapshot. With the system property {@code warden.verifySnapshots=true} (the core tests set it), every
  * replayed snapshot is also checked against a full load. Thread-safe. Not API.
  */
 public final class Engine {
@@ -181,7 +181,7 @@ public final class Engine {
         if (org != null && tx.organizations().revision(org).isEmpty()) {
           return false;
         }
-        tx.audit().append(entry);
+        Writes.outsideOrganizations(tx).apply(new Write.AppendAudit(entry));
         return true;
       });
       if (written) {
@@ -216,38 +216,42 @@ public final class Engine {
 
   private record Outcome<T>(T value, OrgState after, boolean deleted, List<Runnable> afterCommit) {}
 
-  /** Runs {@code work}; a null {@code actor} is the system itself (used by sweeps only). */
+  /**
+   * Runs {@code work}; a null {@code actor} is the system itself (used by sweeps only). Whether the
+   * snapshot changed is derived from the writes applied: only snapshot writes that took effect make a
+   * new revision; a write that deleted the organization drops its snapshot.
+   */
   private <T> T run(OrgId org, Principal actor, Organization creating, Function<Mutation, T> work) {
     Outcome<T> outcome = store.inTransaction(tx -> {
+      Mutation m;
       if (creating != null) {
-        tx.organizations().insert(creating);
-      }
-      OptionalLong revision = tx.organizations().lock(org);
-      OrgState before = null;
-      if (creating == null) {
+        m = new Mutation(decider, tx, org, OrgState.empty(creating), actor, now(), sink);
+        m.apply(new Write.CreateOrganization(creating));
+        tx.organizations().lock(org);
+      } else {
+        OptionalLong revision = tx.organizations().lock(org);
         if (revision.isEmpty()) {
           throw Errors.notFound("organization");
         }
-        before = cache.cachedAt(org, revision.getAsLong());
+        OrgState before = cache.cachedAt(org, revision.getAsLong());
         if (before == null) {
           before = OrgState.load(tx, org, revision.getAsLong()).orElseThrow(() -> Errors.notFound("organization"));
         }
+        m = new Mutation(decider, tx, org, before, actor, now(), sink);
       }
-      Mutation m = new Mutation(decider, tx, org, before, actor, now(), sink);
       T value = work.apply(m);
-      OrgState after = null;
-      if (m.dirty() && !m.deleted()) {
-        long next = tx.organizations().bumpRevision(org);
-        if (before == null) {
-          after = OrgState.load(tx, org, next).orElseThrow();
-        } else {
-          after = before.apply(m.writes(), next);
-          if (VERIFY_SNAPSHOTS) {
-            verify(tx, after);
-          }
-        }
+      if (m.snapshotWrites().isEmpty()) {
+        return new Outcome<>(value, null, false, m.afterCommitActions());
       }
-      return new Outcome<>(value, after, m.deleted(), m.afterCommitActions());
+      OrgState.Draft draft = m.state().replay(m.snapshotWrites());
+      if (draft.deleted()) {
+        return new Outcome<>(value, null, true, m.afterCommitActions());
+      }
+      OrgState after = draft.build(tx.organizations().bumpRevision(org));
+      if (VERIFY_SNAPSHOTS) {
+        verify(tx, after);
+      }
+      return new Outcome<>(value, after, false, m.afterCommitActions());
     });
     if (outcome.deleted()) {
       cache.evict(org);

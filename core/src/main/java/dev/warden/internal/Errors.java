@@ -11,9 +11,9 @@ import dev.warden.WardenException;
 public final class Errors {
   private Errors() {}
 
-  /** Not found, with the same message whether {@code what} is missing or hidden. */
+  /** Not found, with the same message whether {@code what} is missing or hidden ({@link Hidden}). */
   public static NotFoundException notFound(String what) {
-    return new NotFoundException(ErrorCode.NOT_FOUND, what + " not found");
+    return Hidden.notFound(what);
   }
 
   /** The user is not an active member of the organization. */

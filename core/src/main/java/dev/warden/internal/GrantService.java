@@ -56,13 +56,13 @@ public final class GrantService implements Grants {
         throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
       }
       m.activeMember(user);
-      ProjectRole mine = m.roleOf(m.actorMember(), p);
+      ProjectRole mine = m.decider().effectiveRole(m.actorMember(), p);
       if (!mine.atLeast(role)) {
         throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot grant " + role + ", above your own role here (" + mine + ")");
       }
       ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt.map(m::requireFuture), actor.userId(), m.now());
       ProjectGrant old = p.grants().get(user);
-      m.write().grants().upsert(grant);
+      m.apply(new Write.UpsertGrant(grant));
       m.audit("grant.changed", project, user,
           Change.of("role", old == null ? null : old.role(), role),
           Change.of("expiresAt", old == null ? null : old.expiresAt().orElse(null), expiresAt.orElse(null)));
@@ -83,7 +83,7 @@ public final class GrantService implements Grants {
       if (!p.grants().containsKey(user)) {
         throw new NotFoundException(ErrorCode.GRANT_NOT_FOUND, "user " + user + " has no grant on this project");
       }
-      m.write().grants().delete(project, user);
+      m.apply(new Write.DeleteGrant(project, user));
       m.audit("grant.revoked", project, user, Change.of("role", p.grants().get(user).role(), null));
       return null;
     });

@@ -1,27 +1,15 @@
 package dev.warden.internal;
 
-import dev.warden.Limits;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Validation and generation of identifiers. Not API. */
+/** Generation of identifiers (their validation is {@link dev.warden.Limits#id}). Not API. */
 public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicLong LAST = new AtomicLong();
 
   private Ids() {}
-
-  /**
-   * Checks an identifier by {@link Limits#id}: not blank, at most 128 characters of text every store
-   * keeps, no control characters.
-   *
-   * @throws NullPointerException naming {@code what} if it is null
-   * @throws IllegalArgumentException naming {@code what} and the value
-   */
-  public static String require(String value, String what) {
-    return Limits.id(value, what);
-  }
 
   /**
    * A new identifier {@code prefix_<16 hex: time-ordered counter><12 hex: random>}. Identifiers made

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Expiry;
 import dev.warden.Limits;
 import dev.warden.NotFoundException;
 import dev.warden.AuthMethod;
@@ -25,7 +26,6 @@ import dev.warden.organization.OwnershipRule;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.spi.MemberJoined;
-import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -49,10 +49,7 @@ public final class InviteService implements Invites {
     checkNotNull(request, "request");
     return engine.mutate(organization, actor, "member.invited", request.email(), m -> {
       Membership me = m.requireOrg(Capability.INVITE_MEMBERS);
-      if (!me.level().atLeast(request.level())) {
-        throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN,
-            "cannot invite at " + request.level() + ", above your own level (" + me.level() + ")");
-      }
+      MembershipRules.requireLevelWithinOwn(me, request.level(), "invite");
       if (request.level() == OrgLevel.OWNER && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
         throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
             "this organization has exactly one Owner; invite at a lower level and transfer ownership");
@@ -63,7 +60,7 @@ public final class InviteService implements Invites {
       }
       for (InviteGrant grant : request.inviteGrants()) {
         ProjectState project = m.requireProject(grant.project(), Capability.MANAGE_PROJECT_ACCESS);
-        ProjectRole mine = m.roleOf(me, project);
+        ProjectRole mine = m.decider().effectiveRole(me, project);
         if (!mine.atLeast(grant.role())) {
           throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN,
               "cannot grant " + grant.role() + " on " + grant.project() + ", above your own role (" + mine + ")");
@@ -72,7 +69,7 @@ public final class InviteService implements Invites {
       String token = Secrets.token(TOKEN_PREFIX, 32);
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
           request.inviteGrants(), me.user(), m.now(), Limits.plus(m.now(), engine.inviteValidity()), Optional.empty());
-      m.write().invites().insertReplacingUnused(invite, Secrets.sha256(token));
+      m.apply(new Write.InsertInvite(invite, Secrets.sha256(token)));
       m.audit("member.invited", null, invite.id(), Change.of("email", null, invite.email()),
           Change.of("level", null, invite.level()), Change.of("grants", null, invite.grants()), Change.secret("token"));
       return new IssuedInvite(invite, token);
@@ -95,7 +92,7 @@ public final class InviteService implements Invites {
   /** The invite as {@code viewer} may see it: grants on projects hidden from them are left out. */
   private Invite withVisibleGrants(Invite invite, OrgState state, Membership viewer) {
     List<InviteGrant> visible = invite.grants().stream()
-        .filter(g -> engine.decider().access(viewer, state.projects().get(g.project()), Trace.NONE) != dev.warden.Reason.NOT_FOUND)
+        .filter(g -> engine.decider().effectiveRole(viewer, state.projects().get(g.project())) != null)
         .toList();
     return visible.size() == invite.grants().size() ? invite : new Invite(invite.id(), invite.organization(),
         invite.email(), invite.level(), visible, invite.invitedBy(), invite.createdAt(), invite.expiresAt(),
@@ -114,7 +111,7 @@ public final class InviteService implements Invites {
       if (found.isEmpty()) {
         throw inviteNotFound();
       }
-      m.write().invites().delete(invite);
+      m.apply(new Write.DeleteInvite(invite));
       m.audit("invite.revoked", null, invite, Change.of("email", found.get().email(), null));
       return null;
     });
@@ -145,7 +142,7 @@ public final class InviteService implements Invites {
     if (!invite.email().equals(email)) {
       throw Errors.rule(ErrorCode.INVITE_WRONG_RECIPIENT, "this invite was issued to another email address");
     }
-    if (!m.now().isBefore(invite.expiresAt())) {
+    if (Expiry.endedAt(invite.expiresAt(), m.now())) {
       throw Errors.rule(ErrorCode.INVITE_EXPIRED, "this invite expired at " + invite.expiresAt() + "; ask for a new one");
     }
     // Used or not is decided by the store's compare-and-set, here, before anything the snapshot says:
@@ -153,10 +150,10 @@ public final class InviteService implements Invites {
     // the invite row after that lock can still miss the consume committed with that very revision, so
     // a loser saw the winner's membership without its used invite (ALREADY_MEMBER instead of
     // INVITE_ALREADY_USED, issue 12). A refusal below rolls the consume back with everything else.
-    if (invite.acceptedAt().isPresent() || !m.write().invites().consume(invite.id(), m.now())) {
+    if (invite.acceptedAt().isPresent() || !m.apply(new Write.ConsumeInvite(invite.id(), m.now()))) {
       throw Errors.rule(ErrorCode.INVITE_ALREADY_USED, "this invite has already been used");
     }
-    if (m.state().organization().settings().ssoEnforcedFor(email) && m.actor().method() != AuthMethod.SSO) {
+    if (MembershipRules.ssoRequired(m.state().organization().settings(), m.actor(), email)) {
       throw new PermissionDeniedException(ErrorCode.SSO_REQUIRED,
           "this organization requires single sign-on for " + email.domain() + "; sign in with SSO to accept");
     }
@@ -165,23 +162,22 @@ public final class InviteService implements Invites {
     if (existing != null && existing.activeAt(m.now())) {
       throw Errors.rule(ErrorCode.ALREADY_MEMBER, "user " + existing.user() + " is already a member");
     }
-    Transaction tx = m.write();
     if (existing != null) {
       MemberService.delete(m, "member.expired", existing); // an expired, unswept membership and its stale grants
     }
     Membership joined = new Membership(org, m.actor().userId(), Optional.of(email), invite.level(), Optional.empty(),
         Optional.empty(), m.now(), Optional.of(invite.invitedBy()));
-    tx.memberships().insert(joined);
+    m.apply(new Write.InsertMember(joined));
     m.audit("member.joined", null, joined.user(), Change.of("level", null, joined.level()),
         Change.of("invite", null, invite.id()));
     for (InviteGrant grant : invite.grants()) {
       if (m.state().projects().containsKey(grant.project())) {
-        tx.grants().upsert(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
-            invite.invitedBy(), m.now()));
+        m.apply(new Write.UpsertGrant(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
+            invite.invitedBy(), m.now())));
         m.audit("grant.changed", grant.project(), joined.user(), Change.of("role", null, grant.role()));
       }
     }
-    tx.invites().deleteUnused(org, email);
+    m.apply(new Write.DeleteUnusedInvites(org, email));
     if (m.state().organization().settings().memberJoinedNotifications()) {
       List<Membership> recipients = m.state().members().values().stream()
           .filter(x -> x.activeAt(m.now()) && !x.user().equals(joined.user()))

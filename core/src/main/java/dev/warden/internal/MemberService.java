@@ -65,9 +65,7 @@ public final class MemberService implements Members {
     checkNotNull(user, "user");
     checkNotNull(level, "level");
     return editOther(actor, organization, user, "member.level_changed", (m, me, target) -> {
-      if (!me.level().atLeast(level)) {
-        throw Errors.rule(ErrorCode.LEVEL_ABOVE_OWN, "cannot set a level above your own (" + me.level() + "): " + level);
-      }
+      MembershipRules.requireLevelWithinOwn(me, level, "set a level");
       if (level == OrgLevel.OWNER && target.level() != OrgLevel.OWNER
           && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
         throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
@@ -113,10 +111,7 @@ public final class MemberService implements Members {
     checkNotNull(organization, "organization");
     mutate(organization, actor, "member.left", actor.userId(), m -> {
       Membership me = m.actorMember();
-      if (me.level() == OrgLevel.OWNER) {
-        throw Errors.rule(ErrorCode.OWNER_CANNOT_LEAVE,
-            "an Owner cannot leave; transfer ownership or be demoted first");
-      }
+      MembershipRules.requireRemovable(me, "leave");
       m.requireOrg(Capability.LEAVE_ORGANIZATION);
       m.requireRecentAuthentication();
       delete(m, "member.left", me);
@@ -140,13 +135,8 @@ public final class MemberService implements Members {
       if (target == null) {
         throw notAMember(user);
       }
-      if (target.level() == OrgLevel.OWNER) {
-        throw Errors.rule(ErrorCode.OWNER_CANNOT_BE_REMOVED,
-            "an Owner cannot be removed; demote them or transfer ownership first");
-      }
-      if (!me.level().atLeast(target.level())) {
-        throw levelAboveOwn(me, target);
-      }
+      MembershipRules.requireRemovable(target, "be removed");
+      MembershipRules.requireTargetWithinOwn(me, target);
       delete(m, "member.removed", target);
       return null;
     });
@@ -179,13 +169,11 @@ public final class MemberService implements Members {
     checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     checkNotNull(user, "user");
-    Optional<String> normalized = Names.note(Optional.of(checkNotNull(note, "note")));
+    Optional<String> normalized = Optional.of(Limits.note(note, "note")).filter(s -> !s.isEmpty());
     return mutate(organization, actor, "member.note_changed", user, m -> {
       Membership me = m.requireOrg(Capability.MANAGE_MEMBERS);
       Membership target = m.activeMember(user);
-      if (!me.level().atLeast(target.level())) {
-        throw levelAboveOwn(me, target);
-      }
+      MembershipRules.requireTargetWithinOwn(me, target);
       return target.note().equals(normalized) ? target : replace(m, "member.note_changed", target, target.withNote(normalized));
     });
   }
@@ -207,22 +195,17 @@ public final class MemberService implements Members {
       if (target == null) {
         throw notAMember(user);
       }
-      if (target.level() == OrgLevel.OWNER) {
-        throw Errors.rule(ErrorCode.OWNER_CANNOT_BE_REMOVED,
-            "an Owner cannot be offboarded; demote them or transfer ownership first");
-      }
-      if (!me.level().atLeast(target.level())) {
-        throw levelAboveOwn(me, target);
-      }
+      MembershipRules.requireRemovable(target, "be offboarded");
+      MembershipRules.requireTargetWithinOwn(me, target);
       m.activeMember(transferTo);
-      Removed removed = delete(m, "member.removed", target);
+      Write.Removed removed = delete(m, "member.removed", target);
       List<ApiKeyId> revoked = new ArrayList<>();
       List<ApiKeyId> narrowed = new ArrayList<>();
-      offboardKeys(m, user, revoked, narrowed);
+      KeyNarrowing.offboard(m, user, revoked, narrowed);
       int transferred = 0;
       for (OrgState.ResourceState r : m.state().resources().values()) {
         if (r.resource().creator().equals(user)) {
-          m.write().resources().update(r.resource().withCreator(transferTo));
+          m.apply(new Write.UpdateResource(r.resource().withCreator(transferTo)));
           transferred++;
         }
       }
@@ -233,68 +216,7 @@ public final class MemberService implements Members {
     });
   }
 
-  /**
-   * Revokes the user's keys that reach only this organization and takes the organization (and its
-   * projects) out of the limits of the others. A key without an organization limit is limited to the
-   * user's other active organizations at this moment (issue 12: otherwise it would reach this
-   * organization again if the user ever rejoined); with none, it is revoked. A key whose project
-   * limits would become empty is revoked rather than widened to every project. So no key that existed
-   * before offboarding reaches this organization afterwards, whatever happens later.
-   */
-  private static void offboardKeys(Mutation m, UserId user, List<ApiKeyId> revoked, List<ApiKeyId> narrowed) {
-    OrgId org = m.state().id();
-    Set<OrgId> otherOrgs = m.read().memberships().listByUser(user).stream()
-        .filter(x -> !x.organization().equals(org) && x.activeAt(m.now()))
-        .map(Membership::organization)
-        .sorted(java.util.Comparator.comparing(OrgId::value))
-        .collect(ImmutableSet.toImmutableSet());
-    for (ApiKey key : m.read().apiKeys().listByUser(user)) {
-      Set<OrgId> orgs = key.organizations().isEmpty() ? otherOrgs
-          : key.organizations().stream().filter(o -> !o.equals(org)).collect(ImmutableSet.toImmutableSet());
-      Set<ProjectId> projects = key.projects().stream().filter(p -> !m.state().projects().containsKey(p))
-          .collect(ImmutableSet.toImmutableSet());
-      boolean reachesOnlyThis = orgs.isEmpty();
-      if (reachesOnlyThis || (!key.projects().isEmpty() && projects.isEmpty())) {
-        m.write().apiKeys().delete(key.id());
-        m.audit("api_key.revoked", null, key.id(), Change.of("label", key.label(), null));
-        m.afterCommit(() -> m.decider().revocations().revoked(key.id()));
-        revoked.add(key.id());
-      } else if (!orgs.equals(key.organizations()) || projects.size() != key.projects().size()) {
-        m.write().apiKeys().update(key.withLimits(orgs, projects), Optional.empty());
-        m.audit("api_key.narrowed", null, key.id(), Change.of("organizations", key.organizations(), orgs),
-            Change.of("projects", key.projects(), projects));
-        narrowed.add(key.id());
-      }
-    }
-  }
 
-  /**
-   * Removes the organization's expired memberships (with the member's grants) and expired grants, as
-   * the system actor.
-   */
-  public dev.warden.report.SweepReport sweep(OrgId organization) {
-    return engine.mutateAsSystem(organization, m -> {
-      int memberships = 0;
-      int grants = 0;
-      for (Membership member : m.state().members().values()) {
-        if (!member.activeAt(m.now())) {
-          delete(m, "member.expired", member);
-          memberships++;
-        }
-      }
-      for (OrgState.ProjectState p : m.state().projects().values()) {
-        for (dev.warden.project.ProjectGrant g : p.grants().values()) {
-          Membership holder = m.state().members().get(g.user());
-          if (!g.activeAt(m.now()) && holder != null && holder.activeAt(m.now())) {
-            m.write().grants().delete(g.project(), g.user());
-            m.audit("grant.expired", g.project(), g.user(), Change.of("role", g.role(), null));
-            grants++;
-          }
-        }
-      }
-      return new dev.warden.report.SweepReport(memberships, grants);
-    });
-  }
 
   /** A change to another member: the rules every level and expiry change shares. */
   private interface Edit {
@@ -310,9 +232,7 @@ public final class MemberService implements Members {
       if (user.equals(me.user())) {
         throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_LEVEL, "cannot change your own level or expiry");
       }
-      if (!me.level().atLeast(target.level())) {
-        throw levelAboveOwn(me, target);
-      }
+      MembershipRules.requireTargetWithinOwn(me, target);
       return edit.apply(m, me, target);
     });
   }
@@ -329,7 +249,7 @@ public final class MemberService implements Members {
 
   /** Replaces a membership (compare-and-set) and audits the fields that changed. */
   private static Membership replace(Mutation m, String action, Membership current, Membership next) {
-    if (!m.write().memberships().update(current, next)) {
+    if (!m.apply(new Write.ReplaceMember(current, next))) {
       throw next.level() != OrgLevel.OWNER && current.level() == OrgLevel.OWNER
           ? lastOwner()
           : new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
@@ -342,25 +262,21 @@ public final class MemberService implements Members {
     return next;
   }
 
-  /** What deleting a membership took with it. */
-  record Removed(int grants, int resourceRules) {}
-
   /**
    * Deletes a membership with the member's project grants and resource rules in the organization, and
    * audits it as {@code action}.
    */
-  static Removed delete(Mutation m, String action, Membership member) {
-    int grants = m.write().grants().deleteByMember(member.organization(), member.user());
-    int rules = m.write().resources().deleteRulesByMember(member.organization(), member.user());
-    if (!m.write().memberships().delete(member.organization(), member.user())) {
+  static Write.Removed delete(Mutation m, String action, Membership member) {
+    Write.Removed removed = m.apply(new Write.RemoveMember(member.organization(), member.user()));
+    if (!removed.removed()) {
       throw new StorageException(ErrorCode.CONCURRENT_MODIFICATION, "membership changed concurrently; retry", null);
     }
     m.audit(action, null, member.user(), Changes.diff()
         .field("level", member.level(), null)
-        .field("grants", grants, 0)
-        .field("resourceRules", rules, 0)
+        .field("grants", removed.grants(), 0)
+        .field("resourceRules", removed.resourceRules(), 0)
         .toArray());
-    return new Removed(grants, rules);
+    return removed;
   }
 
   private static dev.warden.RuleViolationException notAMember(UserId user) {
@@ -376,8 +292,5 @@ public final class MemberService implements Members {
         + " has or would get an expiry (clear it first)");
   }
 
-  private static dev.warden.RuleViolationException levelAboveOwn(Membership me, Membership target) {
-    return Errors.rule(ErrorCode.LEVEL_ABOVE_OWN,
-        "cannot edit " + target.user() + " at level " + target.level() + ", above your own (" + me.level() + ")");
-  }
+
 }

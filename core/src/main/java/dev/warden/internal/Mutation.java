@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
+import dev.warden.Expiry;
 import dev.warden.Limits;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
@@ -24,7 +25,6 @@ import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One mutation of one organization, run by {@link Engine} under the organization's lock: the state it
@@ -34,20 +34,18 @@ import java.util.function.Consumer;
 public final class Mutation {
   private final Decider decider;
   private final Transaction tx;
-  private final RecordingTransaction writes;
+  private final Writes writes;
   private final OrgId org;
   private final OrgState state;
   private final AuditSink sink;
   private final Principal actor;
   private final Instant now;
   private final List<Runnable> afterCommit = new ArrayList<>();
-  private boolean dirty;
-  private boolean deleted;
 
   Mutation(Decider decider, Transaction tx, OrgId org, OrgState state, Principal actor, Instant now, AuditSink sink) {
     this.decider = decider;
     this.tx = tx;
-    this.writes = new RecordingTransaction(tx);
+    this.writes = Writes.inOrganization(tx);
     this.org = org;
     this.state = state;
     this.sink = sink;
@@ -55,7 +53,7 @@ public final class Mutation {
     this.now = now;
   }
 
-  /** The organization as it was when the lock was taken; null while creating it. */
+  /** The organization as it was when the lock was taken (empty while creating it). */
   public OrgState state() {
     return state;
   }
@@ -73,15 +71,14 @@ public final class Mutation {
   }
 
   /**
-   * The transaction, for writing; marks the organization changed. Records the writes that change the
-   * organization's snapshot, which the engine replays on it.
+   * Applies {@code write} in this mutation's transaction and returns the store's answer. A snapshot
+   * write that took effect is replayed on the snapshot when the work is done, and makes a new revision.
    */
-  public Transaction write() {
-    dirty = true;
-    return writes;
+  public <R> R apply(Write<R> write) {
+    return writes.apply(write);
   }
 
-  /** The transaction, for reading only. */
+  /** The transaction, for reading only: every write goes through {@link #apply}. */
   public Transaction read() {
     return tx;
   }
@@ -102,7 +99,7 @@ public final class Mutation {
     AuditEntry entry = new AuditEntry(Ids.next("aud"), Optional.of(org), Optional.ofNullable(project),
         actor == null ? Actor.SYSTEM : Actor.of(actor), action, Optional.ofNullable(target).map(String::valueOf),
         List.of(changes), now);
-    write().audit().append(entry);
+    apply(new Write.AppendAudit(entry));
     afterCommit(() -> sink.accept(entry));
   }
 
@@ -113,8 +110,7 @@ public final class Mutation {
    * @throws PermissionDeniedException {@code REAUTHENTICATION_REQUIRED}
    */
   public void requireRecentAuthentication() {
-    Duration window = state == null ? OrganizationSettings.DEFAULT_RECENT_AUTHENTICATION
-        : state.organization().settings().recentAuthentication();
+    Duration window = state.organization().settings().recentAuthentication();
     requireRecentAuthentication(actor, window, now);
   }
 
@@ -136,23 +132,9 @@ public final class Mutation {
     }
   }
 
-  /** Marks the organization deleted, so its snapshot is dropped instead of republished. */
-  public void organizationDeleted() {
-    dirty = true;
-    deleted = true;
-  }
-
-  boolean dirty() {
-    return dirty;
-  }
-
-  boolean deleted() {
-    return deleted;
-  }
-
-  /** The writes made through {@link #write()} that change the snapshot, in order. */
-  List<Consumer<OrgState.Draft>> writes() {
-    return writes.writes();
+  /** The snapshot writes that took effect, in order. */
+  List<Write.SnapshotWrite<?>> snapshotWrites() {
+    return writes.applied();
   }
 
   List<Runnable> afterCommitActions() {
@@ -198,10 +180,7 @@ public final class Mutation {
   /** The project, which must be visible to the actor. */
   public ProjectState visibleProject(ProjectId project) {
     ProjectState p = state.projects().get(project);
-    Membership m = decider.activeMember(state, actor.userId(), Trace.NONE);
-    if (p == null || m == null || roleOf(m, p) == null) {
-      throw Errors.notFound("project"); // the same for non-members, hidden and missing projects
-    }
+    Hidden.requireRole(decider, decider.activeMember(state, actor.userId(), Trace.NONE), p);
     return p;
   }
 
@@ -228,11 +207,6 @@ public final class Mutation {
     return r;
   }
 
-  /** The member's effective role on {@code project}, or null if it is hidden from them. */
-  public ProjectRole roleOf(Membership member, ProjectState project) {
-    Reason source = decider.access(member, project, Trace.NONE);
-    return source == Reason.NOT_FOUND ? null : Decider.role(source, member, project);
-  }
 
   /** The user's active membership. @throws dev.warden.RuleViolationException {@code NOT_A_MEMBER} */
   public Membership activeMember(UserId user) {
@@ -244,20 +218,12 @@ public final class Mutation {
   }
 
   /**
-   * Refuses an expiry that is at or before now as stored: the comparison is made after truncating to
-   * the microseconds a store keeps, so an expiry that would be stored as now (or earlier) is refused
-   * rather than stored dead on arrival. Every expiry Warden accepts goes through here.
+   * An expiry set in this mutation, by {@link Expiry#requireAfter}: after now as stored.
    *
-   * @return the expiry as it will be stored
    * @throws IllegalArgumentException if {@code expiresAt} is outside the {@link Limits} range
    * @throws dev.warden.RuleViolationException {@code EXPIRY_IN_PAST}
    */
   public Instant requireFuture(Instant expiresAt) {
-    Instant stored = Limits.instant(expiresAt, "expiresAt");
-    if (!stored.isAfter(now)) {
-      throw Errors.rule(ErrorCode.EXPIRY_IN_PAST,
-          "expiry must be after now (" + now + "), but was " + expiresAt + "; remove the access to end it now");
-    }
-    return stored;
+    return Expiry.requireAfter(expiresAt, now);
   }
 }

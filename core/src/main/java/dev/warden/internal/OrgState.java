@@ -1,5 +1,7 @@
 package dev.warden.internal;
 
+import static com.google.common.base.Preconditions.checkState;
+
 import com.google.common.collect.ImmutableMap;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
@@ -21,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * An immutable snapshot of one organization at one revision: everything a check reads. Checks never
@@ -64,8 +65,7 @@ public final class OrgState {
    */
   public static Optional<OrgState> load(Transaction tx, OrgId id, long revision) {
     return tx.organizations().find(id).map(org -> {
-      Draft d = new Draft(new OrgState(org, revision, ImmutableMap.of(), ImmutableMap.of(), ImmutableMap.of(),
-          ImmutableMap.of()));
+      Draft d = new Draft(empty(org));
       tx.memberships().listByOrganization(id).forEach(d::putMember);
       tx.projects().listByOrganization(id).forEach(d::putProject);
       tx.grants().listByOrganization(id).forEach(d::upsertGrant);
@@ -75,14 +75,20 @@ public final class OrgState {
     });
   }
 
+  /** The snapshot of a new organization, with nothing in it yet, at revision 0. */
+  static OrgState empty(Organization organization) {
+    return new OrgState(organization, 0, ImmutableMap.of(), ImmutableMap.of(), ImmutableMap.of(), ImmutableMap.of());
+  }
+
   /**
-   * This snapshot with {@code writes} replayed in order, at {@code revision}: what {@link #load} would
-   * read after the store applied the same writes. Shares every map the writes leave alone.
+   * A draft of this snapshot with the snapshot effects of {@code writes} replayed in order: once
+   * {@linkplain Draft#build built} at the new revision, what {@link #load} would read after the store
+   * took the same writes. Shares every map the writes leave alone.
    */
-  OrgState apply(List<? extends Consumer<Draft>> writes, long revision) {
+  Draft replay(List<? extends Write.SnapshotWrite<?>> writes) {
     Draft d = new Draft(this);
-    writes.forEach(w -> w.accept(d));
-    return d.build(revision);
+    writes.forEach(w -> w.snapshot(d));
+    return d;
   }
 
   public Organization organization() {
@@ -164,15 +170,17 @@ public final class OrgState {
       AccessLevel everyoneRule) {}
 
   /**
-   * A snapshot being edited with the writes of the store's repositories, named after them and with
-   * their cascades: deleting a project takes its grants, kind rules, resources and their rules;
-   * deleting a resource takes its rules. Copies only what the writes touch (a top-level map on its
+   * A snapshot being edited by the snapshot effects of {@link Write}s (and by a full load). Its
+   * operations are the snapshot's own: deleting a project takes the grants and kind rules it holds,
+   * deleting a resource its rules; anything wider (a project's resources, a member's grants) is spelled
+   * out by the write that cascades. Copies only what the writes touch (a top-level map on its
    * first change, one project's grants, one resource's member rules); {@link #build} orders each
    * copied map. Writes about another organization change nothing. Not thread-safe.
    */
   static final class Draft {
     private final OrgState base;
     private Organization organization;
+    private boolean deleted;
     // Null while unchanged. A touched project's grants and kind rules, and a touched resource's member
     // rules, live in the maps below until build(); the values in projects and resources keep the old ones.
     private Map<UserId, Membership> members;
@@ -185,6 +193,18 @@ public final class OrgState {
     private Draft(OrgState base) {
       this.base = base;
       this.organization = base.organization;
+    }
+
+    /** The organization is gone: its snapshot is dropped rather than built. */
+    void deleteOrganization(OrgId org) {
+      if (ours(org)) {
+        deleted = true;
+      }
+    }
+
+    /** Whether the organization was deleted. */
+    boolean deleted() {
+      return deleted;
     }
 
     void updateOrganization(Organization next) {
@@ -215,15 +235,20 @@ public final class OrgState {
       }
     }
 
+    /** Deletes the project with the grants and kind rules it holds (not its resources). */
     void deleteProject(ProjectId id) {
       if (currentProjects().containsKey(id)) {
         projects().remove(id);
         grants.remove(id);
         kindRules.remove(id);
-        if (currentResources().keySet().stream().anyMatch(ref -> ref.project().equals(id))) {
-          resources().keySet().removeIf(ref -> ref.project().equals(id));
-          memberRules.keySet().removeIf(ref -> ref.project().equals(id));
-        }
+      }
+    }
+
+    /** Deletes every resource of the project, with their rules. */
+    void deleteResourcesOf(ProjectId id) {
+      if (currentResources().keySet().stream().anyMatch(ref -> ref.project().equals(id))) {
+        resources().keySet().removeIf(ref -> ref.project().equals(id));
+        memberRules.keySet().removeIf(ref -> ref.project().equals(id));
       }
     }
 
@@ -361,6 +386,7 @@ public final class OrgState {
     }
 
     OrgState build(long revision) {
+      checkState(!deleted, "organization %s was deleted", organization.id());
       grants.forEach((id, g) -> projects.computeIfPresent(id,
           (k, p) -> new ProjectState(p.project(), ordered(g, BY_USER), p.kindRules())));
       kindRules.forEach((id, rules) -> projects.computeIfPresent(id,

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
 import dev.warden.matrix.Capability;
@@ -36,11 +37,11 @@ public final class OrganizationService implements Organizations {
     // The Owner's membership keeps the address, so that inviting it is refused with ALREADY_MEMBER.
     checkArgument(creator.email().isPresent(),
         "creator must carry the user's email (Principal.user(id, email) or withEmail), but has none");
-    Organization org = new Organization(OrgId.of(Ids.next("org")), Names.name(name, "organization name"),
+    Organization org = new Organization(OrgId.of(Ids.next("org")), Limits.name(name, "organization name"),
         engine.now(), OrganizationSettings.defaults());
     return engine.create(org, creator, m -> {
-      m.write().memberships().insert(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
-          Optional.empty(), Optional.empty(), m.now(), Optional.empty()));
+      m.apply(new Write.InsertMember(new Membership(org.id(), creator.userId(), creator.email(), OrgLevel.OWNER,
+          Optional.empty(), Optional.empty(), m.now(), Optional.empty())));
       m.audit("organization.created", null, org.id(), Change.of("name", null, org.name()));
       ProjectService.insertNew(m, org.id(), DEFAULT_PROJECT);
       return org;
@@ -71,7 +72,7 @@ public final class OrganizationService implements Organizations {
     checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
     checkNotNull(name, "name");
-    String stripped = Names.name(name, "organization name");
+    String stripped = Limits.name(name, "organization name");
     return update(actor, organization, "organization.renamed", org -> org.withName(stripped));
   }
 
@@ -99,7 +100,7 @@ public final class OrganizationService implements Organizations {
       Organization before = m.state().organization();
       Organization next = change.apply(before);
       if (!next.equals(before)) {
-        m.write().organizations().update(next);
+        m.apply(new Write.UpdateOrganization(next));
         m.audit(action, null, organization, Changes.diff()
             .field("name", before.name(), next.name())
             .field("settings", before.settings(), next.settings())
@@ -117,8 +118,7 @@ public final class OrganizationService implements Organizations {
       m.requireOrg(Capability.DELETE_ORGANIZATION);
       m.requireRecentAuthentication();
       m.audit("organization.deleted", null, organization, Change.of("name", m.state().organization().name(), null));
-      m.write().organizations().delete(organization);
-      m.organizationDeleted();
+      m.apply(new Write.DeleteOrganization(organization));
       return null;
     });
   }

@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
@@ -34,7 +35,7 @@ public final class ProjectService implements Projects {
   static Project insertNew(Mutation m, OrgId organization, String name) {
     Project project = new Project(ProjectId.of(Ids.next("prj")), organization, name,
         m.decider().matrix().newProjectVisibility(), ProjectRole.MEMBER, Secrets.token(TOKEN_PREFIX, 24), m.now());
-    m.write().projects().insert(project);
+    m.apply(new Write.InsertProject(project));
     m.audit("project.created", project.id(), project.id(), Change.of("name", null, project.name()),
         Change.of("visibility", null, project.visibility()));
     return project;
@@ -45,7 +46,7 @@ public final class ProjectService implements Projects {
     checkNotNull(actor, "actor");
     checkNotNull(name, "name");
     checkNotNull(organization, "organization");
-    String stripped = Names.name(name, "project name");
+    String stripped = Limits.name(name, "project name");
     return engine.mutate(organization, actor, "project.created", null, m -> {
       m.requireOrg(Capability.CREATE_PROJECT);
       return insertNew(m, organization, stripped);
@@ -64,7 +65,7 @@ public final class ProjectService implements Projects {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     checkNotNull(name, "name");
-    String stripped = Names.name(name, "project name");
+    String stripped = Limits.name(name, "project name");
     return update(actor, project, Capability.MANAGE_PROJECT_SETTINGS, "project.renamed", p -> p.withName(stripped));
   }
 
@@ -96,7 +97,7 @@ public final class ProjectService implements Projects {
   /** Writes and audits a project change; the token is recorded masked. Nothing happens for a no-op. */
   private static Project write(Mutation m, String action, Project current, Project next) {
     if (!next.equals(current)) {
-      m.write().projects().update(next);
+      m.apply(new Write.UpdateProject(next));
       m.audit(action, current.id(), current.id(), Changes.diff()
           .field("name", current.name(), next.name())
           .field("visibility", current.visibility(), next.visibility())
@@ -130,7 +131,7 @@ public final class ProjectService implements Projects {
       ProjectState p = m.visibleProject(project);
       m.requireOrg(Capability.DELETE_PROJECT);
       m.requireRecentAuthentication();
-      m.write().projects().delete(project);
+      m.apply(new Write.DeleteProject(project));
       m.audit("project.deleted", project, project, Change.of("name", p.project().name(), null));
       return null;
     });

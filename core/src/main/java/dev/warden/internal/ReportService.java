@@ -79,9 +79,8 @@ public final class ReportService implements Reports {
   private ProjectRole highestRole(OrgState state, Membership m) {
     ProjectRole highest = null;
     for (ProjectState p : state.projects().values()) {
-      Reason source = engine.decider().access(m, p, Trace.NONE);
-      if (source != Reason.NOT_FOUND) {
-        ProjectRole role = Decider.role(source, m, p);
+      ProjectRole role = engine.decider().effectiveRole(m, p);
+      if (role != null) {
         highest = highest == null || role.atLeast(highest) ? role : highest;
       }
     }
@@ -165,7 +164,7 @@ public final class ReportService implements Reports {
   public void recordReview(Principal actor, OrgId organization, String note) {
     checkNotNull(actor, "actor");
     checkNotNull(organization, "organization");
-    Optional<String> text = Names.note(Optional.of(checkNotNull(note, "note")));
+    Optional<String> text = Optional.of(Limits.note(note, "note")).filter(s -> !s.isEmpty());
     engine.mutate(organization, actor, "access_review.recorded", organization, m -> {
       m.requireOrg(Capability.MANAGE_MEMBERS);
       m.audit("access_review.recorded", null, organization, Change.of("note", null, text.orElse(null)));

@@ -35,9 +35,11 @@ import java.util.function.Function;
  */
 public final class ResourceService implements Resources {
   private final Engine engine;
+  private final Listings listings;
 
-  public ResourceService(Engine engine) {
+  public ResourceService(Engine engine, Listings listings) {
     this.engine = engine;
+    this.listings = listings;
   }
 
   private <T> T mutate(ProjectId project, Principal actor, String action, Object target, Function<Mutation, T> work) {
@@ -60,7 +62,7 @@ public final class ResourceService implements Resources {
         throw Errors.rule(ErrorCode.RESOURCE_ALREADY_REGISTERED, "resource " + ref + " is already registered");
       }
       Resource resource = new Resource(ref, creator.userId(), m.now());
-      m.write().resources().insert(resource);
+      m.apply(new Write.InsertResource(resource));
       m.audit("resource.registered", ref.project(), ref, Change.of("creator", null, creator.userId()));
       return resource;
     });
@@ -103,7 +105,7 @@ public final class ResourceService implements Resources {
     checkNotNull(ref, "ref");
     mutate(ref.project(), actor, "resource.removed", ref, m -> {
       ResourceState r = m.requireResource(ref, AccessLevel.MANAGER);
-      m.write().resources().delete(ref);
+      m.apply(new Write.DeleteResource(ref));
       m.audit("resource.removed", ref.project(), ref, Change.of("creator", r.resource().creator(), null));
       return null;
     });
@@ -207,36 +209,7 @@ public final class ResourceService implements Resources {
     checkNotNull(page, "page");
     ResourceRef.requireKind(kind);
     checkArgument(atLeast != AccessLevel.NONE, "atLeast must be VIEWER or above");
-    CreationCursor after = page.cursor().map(CreationCursor::parse).orElse(null);
-    OrgState state = engine.cache().forProject(project);
-    ProjectState p = state == null ? null : state.projects().get(project);
-    Membership me = p == null ? null : engine.decider().activeMember(state, actor.userId(), Trace.NONE);
-    if (me == null || engine.decider().access(me, p, Trace.NONE) == Reason.NOT_FOUND
-        || !Decider.keyReaches(actor, p)) {
-      throw Errors.notFound("project");
-    }
-    dev.warden.Decision gate = engine.decider().gates(actor, me, state, p, Trace.NONE);
-    if (gate != null) {
-      throw Errors.refused(gate, "project");
-    }
-    List<VisibleResource> items = new ArrayList<>();
-    for (ResourceState r : state.resources().values()) {
-      Resource res = r.resource();
-      if (!res.ref().project().equals(project) || !res.ref().kind().equals(kind)
-          || (after != null && !after.isBefore(res.createdAt(), res.ref().id()))) {
-        continue;
-      }
-      AccessLevel level = engine.decider().level(me, p, r, Trace.NONE);
-      if (!level.atLeast(atLeast)) {
-        continue;
-      }
-      if (items.size() == page.size()) {
-        Resource last = items.get(page.size() - 1).resource();
-        return new Page<>(items, Optional.of(CreationCursor.encode(last.createdAt(), last.ref().id())));
-      }
-      items.add(new VisibleResource(res, level));
-    }
-    return new Page<>(items, Optional.empty());
+    return listings.visibleResources(actor, project, kind, atLeast, page.cursor().orElse(null), page.size());
   }
 
   @Override
@@ -280,7 +253,7 @@ public final class ResourceService implements Resources {
       }
       Membership member = requireSeesProject(m, user, dashboard.project());
       ProjectState p = m.state().projects().get(dashboard.project());
-      if (r.resource().creator().equals(user) || m.roleOf(member, p) == dev.warden.project.ProjectRole.ADMIN) {
+      if (r.resource().creator().equals(user) || m.decider().effectiveRole(member, p) == dev.warden.project.ProjectRole.ADMIN) {
         throw Errors.rule(ErrorCode.ALREADY_HAS_ACCESS,
             "user " + user + " already manages this dashboard as its creator or a project Admin");
       }
@@ -323,7 +296,7 @@ public final class ResourceService implements Resources {
 
   private static Membership requireSeesProject(Mutation m, UserId user, ProjectId project) {
     Membership member = m.state().members().get(user);
-    if (member == null || !member.activeAt(m.now()) || m.roleOf(member, m.state().projects().get(project)) == null) {
+    if (member == null || !member.activeAt(m.now()) || m.decider().effectiveRole(member, m.state().projects().get(project)) == null) {
       throw Errors.rule(ErrorCode.NO_PROJECT_ACCESS, "user " + user + " cannot see this project");
     }
     return member;
@@ -331,7 +304,7 @@ public final class ResourceService implements Resources {
 
   private static void writeRule(Mutation m, ResourceRule rule, AccessLevel before) {
     if (rule.level() != before) {
-      m.write().resources().upsertRule(rule);
+      m.apply(new Write.UpsertRule(rule));
       m.audit("resource.rule_changed", rule.project(), ruleTarget(rule), Change.of("level", before, rule.level()));
     }
   }
@@ -340,7 +313,7 @@ public final class ResourceService implements Resources {
     if (before == null) {
       throw new NotFoundException(ErrorCode.NOT_FOUND, "resource rule not found");
     }
-    m.write().resources().deleteRule(rule);
+    m.apply(new Write.DeleteRule(rule));
     m.audit("resource.rule_changed", rule.project(), ruleTarget(rule), Change.of("level", before, null));
   }
 

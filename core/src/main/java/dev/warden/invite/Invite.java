@@ -4,11 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.warden.Limits;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
-import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -39,10 +39,10 @@ public record Invite(
     checkNotNull(level, "level");
     grants = ImmutableList.copyOf(grants);
     checkNotNull(invitedBy, "invitedBy");
-    createdAt = Instants.micros(createdAt, "createdAt");
-    expiresAt = Instants.micros(expiresAt, "expiresAt");
+    createdAt = Limits.instant(createdAt, "createdAt");
+    expiresAt = Limits.instant(expiresAt, "expiresAt");
     checkArgument(expiresAt.isAfter(createdAt), "invite must expire after it is created");
-    acceptedAt = Instants.micros(acceptedAt, "acceptedAt");
+    acceptedAt = checkNotNull(acceptedAt, "acceptedAt").map(i -> Limits.instant(i, "acceptedAt"));
   }
 
   /** Whether the invite can still be accepted at {@code now}: unused and unexpired. */

@@ -1,11 +1,11 @@
 package dev.warden.invite;
 
-import dev.warden.internal.Ids;
+import dev.warden.Limits;
 
 /** Identifies an invite. Immutable; unlike the invite token, an id is not a secret. */
 public record InviteId(String value) {
   public InviteId {
-    Ids.require(value, "invite id");
+    Limits.id(value, "invite id");
   }
 
   public static InviteId of(String value) {

@@ -3,8 +3,8 @@ package dev.warden.organization;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.warden.internal.Names;
-import dev.warden.internal.Instants;
+import dev.warden.Expiry;
+import dev.warden.Limits;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,16 +33,16 @@ public record Membership(
     checkNotNull(user, "user");
     checkNotNull(email, "email");
     checkNotNull(level, "level");
-    note = Names.note(note);
-    expiresAt = Instants.micros(expiresAt, "expiresAt");
-    joinedAt = Instants.micros(joinedAt, "joinedAt");
+    note = checkNotNull(note, "note").map(s -> Limits.note(s, "note")).filter(s -> !s.isEmpty());
+    expiresAt = checkNotNull(expiresAt, "expiresAt").map(i -> Limits.instant(i, "expiresAt"));
+    joinedAt = Limits.instant(joinedAt, "joinedAt");
     checkNotNull(invitedBy, "invitedBy");
     checkArgument(level != OrgLevel.OWNER || expiresAt.isEmpty(), "an Owner's membership must not expire");
   }
 
   /** Whether the membership applies at {@code now} (expiry is exclusive). */
   public boolean activeAt(Instant now) {
-    return Names.activeAt(expiresAt, now);
+    return Expiry.activeAt(expiresAt, now);
   }
 
   public Membership withLevel(OrgLevel newLevel) {

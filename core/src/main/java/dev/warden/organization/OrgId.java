@@ -1,11 +1,11 @@
 package dev.warden.organization;
 
-import dev.warden.internal.Ids;
+import dev.warden.Limits;
 
 /** Identifies an organization. Immutable. */
 public record OrgId(String value) {
   public OrgId {
-    Ids.require(value, "organization id");
+    Limits.id(value, "organization id");
   }
 
   public static OrgId of(String value) {

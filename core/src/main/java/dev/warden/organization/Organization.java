@@ -2,8 +2,7 @@ package dev.warden.organization;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.warden.internal.Names;
-import dev.warden.internal.Instants;
+import dev.warden.Limits;
 import java.time.Instant;
 
 /**
@@ -14,8 +13,8 @@ import java.time.Instant;
 public record Organization(OrgId id, String name, Instant createdAt, OrganizationSettings settings) {
   public Organization {
     checkNotNull(id, "id");
-    name = Names.name(name, "organization name");
-    createdAt = Instants.micros(createdAt, "createdAt");
+    name = Limits.name(name, "organization name");
+    createdAt = Limits.instant(createdAt, "createdAt");
     checkNotNull(settings, "settings");
   }
 

@@ -1,11 +1,11 @@
 package dev.warden.organization;
 
-import dev.warden.internal.Ids;
+import dev.warden.Limits;
 
 /** Identifies a user account of the host application; opaque to Warden. Immutable. */
 public record UserId(String value) {
   public UserId {
-    Ids.require(value, "user id");
+    Limits.id(value, "user id");
   }
 
   public static UserId of(String value) {

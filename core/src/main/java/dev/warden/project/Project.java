@@ -4,9 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.Limits;
-import dev.warden.internal.Names;
 import dev.warden.organization.OrgId;
-import dev.warden.internal.Instants;
 import java.time.Instant;
 
 /**
@@ -28,12 +26,12 @@ public record Project(
   public Project {
     checkNotNull(id, "id");
     checkNotNull(organization, "organization");
-    name = Names.name(name, "project name");
+    name = Limits.name(name, "project name");
     checkNotNull(visibility, "visibility");
     checkNotNull(defaultRole, "defaultRole");
     checkArgument(Limits.text(token, Limits.MAX_TOKEN_LENGTH, "project token").startsWith("phc_") && token.length() > 4,
         "project token must start with phc_");
-    createdAt = Instants.micros(createdAt, "createdAt");
+    createdAt = Limits.instant(createdAt, "createdAt");
   }
 
   public Project withName(String newName) {

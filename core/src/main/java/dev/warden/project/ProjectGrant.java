@@ -2,9 +2,9 @@ package dev.warden.project;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.warden.internal.Names;
+import dev.warden.Expiry;
+import dev.warden.Limits;
 import dev.warden.organization.UserId;
-import dev.warden.internal.Instants;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -24,13 +24,13 @@ public record ProjectGrant(
     checkNotNull(project, "project");
     checkNotNull(user, "user");
     checkNotNull(role, "role");
-    expiresAt = Instants.micros(expiresAt, "expiresAt");
+    expiresAt = checkNotNull(expiresAt, "expiresAt").map(i -> Limits.instant(i, "expiresAt"));
     checkNotNull(grantedBy, "grantedBy");
-    grantedAt = Instants.micros(grantedAt, "grantedAt");
+    grantedAt = Limits.instant(grantedAt, "grantedAt");
   }
 
   /** Whether the grant applies at {@code now} (expiry is exclusive). */
   public boolean activeAt(Instant now) {
-    return Names.activeAt(expiresAt, now);
+    return Expiry.activeAt(expiresAt, now);
   }
 }

@@ -1,11 +1,11 @@
 package dev.warden.project;
 
-import dev.warden.internal.Ids;
+import dev.warden.Limits;
 
 /** Identifies a project. Immutable. */
 public record ProjectId(String value) {
   public ProjectId {
-    Ids.require(value, "project id");
+    Limits.id(value, "project id");
   }
 
   public static ProjectId of(String value) {

@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.Limits;
-import dev.warden.internal.Ids;
 import dev.warden.project.ProjectId;
 
 /**
@@ -21,7 +20,7 @@ public record ResourceRef(ProjectId project, String kind, String id) {
   public ResourceRef {
     checkNotNull(project, "project");
     requireKind(kind);
-    Ids.require(id, "resource id");
+    Limits.id(id, "resource id");
   }
 
   public static ResourceRef of(ProjectId project, String kind, String id) {

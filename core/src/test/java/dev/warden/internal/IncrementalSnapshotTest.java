@@ -53,7 +53,7 @@ class IncrementalSnapshotTest {
   private final Principal carol = Principal.user(UserId.of("carol"), "carol@acme.com");
   private final Principal dave = Principal.user(UserId.of("dave"), "dave@acme.com");
 
-  /** The services of one engine over one store, wired as {@code AccessPolicy} wires them. */
+  /** The services of one engine over one store, wired by {@link Wiring} as {@code AccessPolicy} is. */
   private final class Warden {
     final Store store;
     final Engine engine;
@@ -63,18 +63,19 @@ class IncrementalSnapshotTest {
     final ProjectService projects;
     final GrantService grants;
     final ResourceService resources;
+    final ExpirySweep sweep;
 
     Warden(Store store) {
+      Wiring w = Wiring.of(store, PermissionMatrix.posthog(), clock);
       this.store = store;
-      this.engine = new Engine(store, new Decider(PermissionMatrix.posthog(), clock), Notifier.NONE, AuditSink.NONE,
-          clock, Duration.ofDays(3), Duration.ofSeconds(1));
-      Reads reads = new Reads(engine);
-      this.organizations = new OrganizationService(engine, reads);
-      this.members = new MemberService(engine, reads);
-      this.invites = new InviteService(engine, reads);
-      this.projects = new ProjectService(engine, reads);
-      this.grants = new GrantService(engine, reads);
-      this.resources = new ResourceService(engine);
+      this.engine = w.engine();
+      this.organizations = w.organizations();
+      this.members = w.members();
+      this.invites = w.invites();
+      this.projects = w.projects();
+      this.grants = w.grants();
+      this.resources = w.resources();
+      this.sweep = w.sweep();
     }
 
     /** alice (Owner), bob (Admin), carol and dave (Members). */
@@ -257,7 +258,7 @@ class IncrementalSnapshotTest {
     warden.members.setExpiry(alice, org, carol.userId(), clock.instant().plus(HOUR));
     clock.advance(HOUR);
 
-    SweepReport report = warden.members.sweep(org);
+    SweepReport report = warden.sweep.sweep(org);
 
     assertThat(report).isEqualTo(new SweepReport(1, 1));
     OrgState after = warden.published(org);

@@ -465,7 +465,12 @@ class MembershipRulesTest {
     // Owners), so a test store makes the engine's snapshot show a phantom second Owner "zed". The store's
     // own atomic guard then refuses to demote the only real Owner, which must surface as LAST_OWNER.
     UserId zed = UserId.of("zed");
-    Store phantomOwner = intercepting(InMemoryStore.create(), (type, method, args, proceed) -> {
+    InMemoryStore memory = InMemoryStore.create();
+    // Created through a policy of its own: a new organization's snapshot is built from its writes, so
+    // the phantom shows only in the snapshot the phantom policy loads.
+    OrgId org = AccessPolicy.builder().store(memory).clock(clock).matrix(PermissionMatrix.leastPrivilege()).build()
+        .organizations().create(alice, "Acme Corp").id();
+    Store phantomOwner = intercepting(memory, (type, method, args, proceed) -> {
       Object result = proceed.get();
       if (type == MembershipRepository.class && method.getName().equals("listByOrganization")) {
         List<Membership> members = new ArrayList<>(castList(result));
@@ -476,7 +481,6 @@ class MembershipRulesTest {
       return result;
     });
     AccessPolicy policy = AccessPolicy.builder().store(phantomOwner).clock(clock).matrix(PermissionMatrix.leastPrivilege()).build();
-    OrgId org = policy.organizations().create(alice, "Acme Corp").id();
 
     assertRefused(() -> policy.members().changeLevel(Principal.user(zed), org, alice.userId(), OrgLevel.ADMIN),
         RuleViolationException.class, ErrorCode.LAST_OWNER);

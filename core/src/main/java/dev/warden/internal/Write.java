@@ -1,0 +1,467 @@
+package dev.warden.internal;
+
+import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiKeyId;
+import dev.warden.audit.AuditEntry;
+import dev.warden.invite.Invite;
+import dev.warden.invite.InviteId;
+import dev.warden.organization.EmailAddress;
+import dev.warden.organization.Membership;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.Organization;
+import dev.warden.organization.UserId;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectGrant;
+import dev.warden.project.ProjectId;
+import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
+import dev.warden.resource.ResourceRule;
+import dev.warden.spi.Transaction;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One kind of change to Warden's state, as a value: the one write path. Each record knows its effect
+ * on the store (through the SPI repositories) and, if it changes what checks read, its effect on the
+ * organization's snapshot ({@link OrgState.Draft}), cascades included, side by side. Services build
+ * writes and hand them to {@link Mutation#apply} (or, outside an organization's lock, to
+ * {@link Writes#apply}); the engine replays the snapshot effects of the writes that took effect on the
+ * previous snapshot, and bumps the organization's revision only if there was one.
+ *
+ * <p>A write is a {@link SnapshotWrite} (organization, memberships, projects, grants, resources and
+ * their rules: what a check reads) or a {@link StoreWrite} (invites, API keys, audit entries: kept in
+ * the store only, so they never bump the revision nor make another instance reload).
+ *
+ * <p>Adding a kind of write: one record here (plus its SPI method and SQL if the store needs a new
+ * operation). The compiler asks a snapshot write for its snapshot effect.
+ *
+ * <p>Cascades stores do themselves (deleting a project deletes its grants, resources and rules; deleting
+ * a resource deletes its rules; deleting an organization deletes everything in it) are the SPI's
+ * contract, checked by {@code StoreContract}; the snapshot effect repeats them right next to the store
+ * call, where a reader sees both. With {@code -Dwarden.verifySnapshots=true} every replay is compared
+ * with a full load. Not API.
+ *
+ * @param <R> what the store answers (a conditional write answers whether it took effect)
+ */
+public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
+
+  /** Applies the write to the store and returns the store's answer. */
+  R store(Transaction tx);
+
+  /** Whether the write took effect, given the store's answer; conditional writes override it. */
+  default boolean tookEffect(R answer) {
+    return true;
+  }
+
+  /** A write that changes what checks read: it has a snapshot effect and bumps the revision. */
+  sealed interface SnapshotWrite<R> extends Write<R> {
+    /** Applies the write to a snapshot being edited; called only if it {@linkplain #tookEffect took effect}. */
+    void snapshot(OrgState.Draft d);
+  }
+
+  /** A write the snapshot does not hold: no snapshot effect, no new revision. */
+  sealed interface StoreWrite<R> extends Write<R> {}
+
+  // ------------------------------------------------------------------------------ organizations
+
+  /** A new organization at revision 0; the engine applies it before locking the new organization. */
+  record CreateOrganization(Organization organization) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.organizations().insert(organization);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.updateOrganization(organization);
+    }
+  }
+
+  /** A new name or new settings. */
+  record UpdateOrganization(Organization organization) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.organizations().update(organization);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.updateOrganization(organization);
+    }
+  }
+
+  /**
+   * Deletes the organization with everything in it (the store cascades: memberships, projects, grants,
+   * resources, rules, invites; audit entries stay). The snapshot is dropped, not republished.
+   */
+  record DeleteOrganization(OrgId organization) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.organizations().delete(organization);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteOrganization(organization);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ memberships
+
+  /** A new membership; fails if the user already has one. */
+  record InsertMember(Membership membership) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.memberships().insert(membership);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putMember(membership);
+    }
+  }
+
+  /**
+   * Replaces {@code current} with {@code next}, compare-and-set; refused by the store if the stored
+   * membership changed meanwhile or if it would demote the last Owner.
+   */
+  record ReplaceMember(Membership current, Membership next) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.memberships().update(current, next);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean replaced) {
+      return replaced;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putMember(next);
+    }
+  }
+
+  /** What removing a membership took with it; {@code removed} false if the store refused (an Owner, gone). */
+  record Removed(boolean removed, int grants, int resourceRules) {}
+
+  /**
+   * Removes a non-Owner membership with the member's project grants and resource rules in the
+   * organization.
+   */
+  record RemoveMember(OrgId organization, UserId user) implements SnapshotWrite<Removed> {
+    @Override
+    public Removed store(Transaction tx) {
+      int grants = tx.grants().deleteByMember(organization, user);
+      int rules = tx.resources().deleteRulesByMember(organization, user);
+      return new Removed(tx.memberships().delete(organization, user), grants, rules);
+    }
+
+    @Override
+    public boolean tookEffect(Removed answer) {
+      return answer.removed();
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteGrantsOf(organization, user);
+      d.deleteRulesOf(organization, user);
+      d.deleteMember(organization, user);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ projects
+
+  /** A new project; its token must be unique. */
+  record InsertProject(Project project) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.projects().insert(project);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putProject(project);
+    }
+  }
+
+  /** New name, visibility, default role or token; the project keeps its grants, resources and rules. */
+  record UpdateProject(Project project) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.projects().update(project);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putProject(project);
+    }
+  }
+
+  /** Deletes a project with its grants, kind rules, resources and their rules (the store cascades). */
+  record DeleteProject(ProjectId project) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.projects().delete(project);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteResourcesOf(project);
+      d.deleteProject(project); // with its grants and kind rules
+    }
+  }
+
+  // ------------------------------------------------------------------------------ grants
+
+  /** Inserts the grant or replaces the one of its project and user. */
+  record UpsertGrant(ProjectGrant grant) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.grants().upsert(grant);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.upsertGrant(grant);
+    }
+  }
+
+  /** Deletes one grant. */
+  record DeleteGrant(ProjectId project, UserId user) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.grants().delete(project, user);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteGrant(project, user);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ resources
+
+  /** A newly registered resource. */
+  record InsertResource(Resource resource) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.resources().insert(resource);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putResource(resource);
+    }
+  }
+
+  /** A resource with a new creator; it keeps its rules. */
+  record UpdateResource(Resource resource) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.resources().update(resource);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putResource(resource);
+    }
+  }
+
+  /** Deletes a resource with its rules (the store cascades). */
+  record DeleteResource(ResourceRef ref) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.resources().delete(ref);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteResource(ref); // with its member and everyone rules
+    }
+  }
+
+  /** Inserts the rule or replaces the one with the same project, kind, resource and user. */
+  record UpsertRule(ResourceRule rule) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.resources().upsertRule(rule);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.upsertRule(rule);
+    }
+  }
+
+  /** Deletes the rule with the same project, kind, resource and user as {@code rule}. */
+  record DeleteRule(ResourceRule rule) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.resources().deleteRule(rule);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteRule(rule);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ invites
+
+  /** A new invite with its token hash, replacing every unused invite for its organization and email. */
+  record InsertInvite(Invite invite, String tokenHash) implements StoreWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.invites().insertReplacingUnused(invite, tokenHash);
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "InsertInvite[invite=" + invite.id() + ", tokenHash=masked]";
+    }
+  }
+
+  /** Marks the invite used, compare-and-set: of two concurrent consumes one takes effect. */
+  record ConsumeInvite(InviteId invite, Instant at) implements StoreWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.invites().consume(invite, at);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean consumed) {
+      return consumed;
+    }
+  }
+
+  /** Deletes one invite. */
+  record DeleteInvite(InviteId invite) implements StoreWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.invites().delete(invite);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+  }
+
+  /** Deletes every unused invite for the organization and email; answers how many. */
+  record DeleteUnusedInvites(OrgId organization, EmailAddress email) implements StoreWrite<Integer> {
+    @Override
+    public Integer store(Transaction tx) {
+      return tx.invites().deleteUnused(organization, email);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ api keys
+
+  /** A new key with its value hash, unless its user holds {@code max} keys already. */
+  record InsertApiKey(ApiKey key, String valueHash, int max) implements StoreWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.apiKeys().insertIfFewer(key, valueHash, max);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean inserted) {
+      return inserted;
+    }
+
+    @Override
+    public String toString() {
+      return "InsertApiKey[key=" + key.id() + ", valueHash=masked, max=" + max + "]";
+    }
+  }
+
+  /** New fields of a key (limits, last use), and a new value hash when rolled. */
+  record UpdateApiKey(ApiKey key, Optional<String> newValueHash) implements StoreWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.apiKeys().update(key, newValueHash);
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "UpdateApiKey[key=" + key.id() + ", rolled=" + newValueHash.isPresent() + "]";
+    }
+  }
+
+  /**
+   * Records a key's last use, and only that: writing the whole key read earlier could undo a concurrent
+   * narrowing. Answers whether the key exists.
+   */
+  record MarkApiKeyUsed(ApiKeyId key, Instant at) implements StoreWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.apiKeys().markUsed(key, at);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean marked) {
+      return marked;
+    }
+  }
+
+  /** Deletes a key. */
+  record DeleteApiKey(ApiKeyId key) implements StoreWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.apiKeys().delete(key);
+    }
+
+    @Override
+    public boolean tookEffect(Boolean deleted) {
+      return deleted;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ audit
+
+  /** Appends an audit entry, in the transaction of the change it records. */
+  record AppendAudit(AuditEntry entry) implements StoreWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.audit().append(entry);
+      return null;
+    }
+  }
+}

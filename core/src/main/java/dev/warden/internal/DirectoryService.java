@@ -12,6 +12,7 @@ import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
+import dev.warden.spi.StoreOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -47,7 +48,7 @@ public final class DirectoryService implements Directory {
   public List<ProjectGrant> grants(OrgId organization, String reason) {
     return read(organization, "grants", reason, state -> state.projects().values().stream()
         .flatMap(p -> p.grants().values().stream()
-            .sorted(java.util.Comparator.comparing((ProjectGrant g) -> g.user().value())))
+            .sorted(StoreOrder.GRANTS))
         .toList());
   }
 

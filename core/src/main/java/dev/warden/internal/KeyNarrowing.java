@@ -8,6 +8,7 @@ import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
+import dev.warden.spi.StoreOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +33,7 @@ final class KeyNarrowing {
     Set<OrgId> otherOrgs = m.read().memberships().listByUser(user).stream()
         .filter(x -> !x.organization().equals(org) && x.activeAt(m.now()))
         .map(Membership::organization)
-        .sorted(java.util.Comparator.comparing(OrgId::value))
+        .sorted(StoreOrder.ORGANIZATION_IDS)
         .collect(ImmutableSet.toImmutableSet());
     for (ApiKey key : m.read().apiKeys().listByUser(user)) {
       Set<OrgId> orgs = key.organizations().isEmpty() ? otherOrgs

@@ -15,6 +15,7 @@ import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
+import dev.warden.spi.StoreOrder;
 import dev.warden.spi.Transaction;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,16 +31,15 @@ import java.util.Optional;
  * on the previous one. Not API.
  */
 public final class OrgState {
-  // The orders of every map, defined here rather than taken from the store, so that a load and a
-  // replay order alike whatever the store's collation.
-  private static final Comparator<Map.Entry<UserId, ?>> BY_USER = Comparator.comparing(e -> e.getKey().value());
-  private static final Comparator<Map.Entry<String, ?>> BY_KIND = Comparator.comparing(e -> e.getKey());
+  // The orders of every map: the SPI's (StoreOrder), applied here rather than taken from the store's
+  // lists, so that a load and a replay order alike whatever the store's collation.
+  private static final Comparator<Map.Entry<UserId, ?>> BY_USER =
+      (a, b) -> StoreOrder.USERS.compare(a.getKey(), b.getKey());
+  private static final Comparator<Map.Entry<String, ?>> BY_KIND = (a, b) -> a.getKey().compareTo(b.getKey());
   private static final Comparator<Map.Entry<?, ProjectState>> PROJECT_ORDER =
-      Comparator.comparing((Map.Entry<?, ProjectState> e) -> e.getValue().project().createdAt())
-          .thenComparing(e -> e.getValue().project().id().value());
+      (a, b) -> StoreOrder.PROJECTS.compare(a.getValue().project(), b.getValue().project());
   private static final Comparator<Map.Entry<?, ResourceState>> RESOURCE_ORDER =
-      Comparator.comparing((Map.Entry<?, ResourceState> e) -> e.getValue().resource().createdAt())
-          .thenComparing(e -> e.getValue().resource().ref().toString());
+      (a, b) -> StoreOrder.RESOURCES.compare(a.getValue().resource(), b.getValue().resource());
 
   private final Organization organization;
   private final long revision;

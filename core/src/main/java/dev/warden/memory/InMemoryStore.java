@@ -33,11 +33,11 @@ import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import dev.warden.spi.Store;
+import dev.warden.spi.StoreOrder;
 import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +58,6 @@ import java.util.function.Function;
  */
 public final class InMemoryStore implements Store {
 
-  private static final Comparator<Project> CREATION_ORDER =
-      Comparator.comparing(Project::createdAt).thenComparing(p -> p.id().value());
-
   private final Map<OrgId, OrgData> orgs = new ConcurrentHashMap<>();
   private final Map<OrgId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<ProjectId, OrgId> projectOrg = new ConcurrentHashMap<>();
@@ -73,8 +70,8 @@ public final class InMemoryStore implements Store {
   private final Map<String, ApiKeyId> keyByHash = new ConcurrentHashMap<>();
   /** Each user's key ids; the set is also the lock that keeps a user under the key limit. */
   private final Map<UserId, Set<ApiKeyId>> keysByUser = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListMap<AuditCursor, AuditEntry> audit = new ConcurrentSkipListMap<>(
-      Comparator.comparing(AuditCursor::at).thenComparing(AuditCursor::id).reversed());
+  private final ConcurrentSkipListMap<AuditCursor, AuditEntry> audit =
+      new ConcurrentSkipListMap<>(StoreOrder.AUDIT_NEWEST_FIRST);
 
   private InMemoryStore() {}
 
@@ -252,7 +249,7 @@ public final class InMemoryStore implements Store {
         checkOpen();
         return orgs.values().stream()
             .map(d -> d.organization)
-            .sorted(Comparator.comparing(Organization::createdAt).thenComparing(o -> o.id().value()))
+            .sorted(StoreOrder.ORGANIZATIONS)
             .map(Organization::id)
             .toList();
       }
@@ -330,7 +327,7 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return List.of();
         }
-        return data.members.values().stream().sorted(Comparator.comparing(m -> m.user().value())).toList();
+        return data.members.values().stream().sorted(StoreOrder.MEMBERS).toList();
       }
 
       @Override
@@ -340,7 +337,7 @@ public final class InMemoryStore implements Store {
             .map(orgs::get)
             .filter(d -> d != null && d.members.containsKey(user))
             .map(d -> d.members.get(user))
-            .sorted(Comparator.comparing(m -> m.organization().value()))
+            .sorted(StoreOrder.MEMBERSHIPS_OF_A_USER)
             .toList();
       }
 
@@ -425,7 +422,7 @@ public final class InMemoryStore implements Store {
       @Override
       public List<Project> listByOrganization(OrgId organization) {
         OrgData data = data(organization);
-        return data == null ? List.of() : data.projects.values().stream().sorted(CREATION_ORDER).toList();
+        return data == null ? List.of() : data.projects.values().stream().sorted(StoreOrder.PROJECTS).toList();
       }
 
       @Override
@@ -485,7 +482,7 @@ public final class InMemoryStore implements Store {
         List<ProjectGrant> all = new ArrayList<>();
         for (Project p : projectRepo.listByOrganization(organization)) {
           data.grants.getOrDefault(p.id(), Map.of()).values().stream()
-              .sorted(Comparator.comparing(g -> g.user().value()))
+              .sorted(StoreOrder.GRANTS)
               .forEach(all::add);
         }
         return all;
@@ -567,7 +564,7 @@ public final class InMemoryStore implements Store {
         }
         return data.invites.values().stream()
             .filter(i -> i.acceptedAt().isEmpty())
-            .sorted(Comparator.comparing(Invite::createdAt).thenComparing(i -> i.id().value()))
+            .sorted(StoreOrder.INVITES)
             .toList();
       }
 
@@ -663,7 +660,7 @@ public final class InMemoryStore implements Store {
         return keysByUser.getOrDefault(user, Set.of()).stream()
             .map(keys::get)
             .filter(java.util.Objects::nonNull)
-            .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
+            .sorted(StoreOrder.API_KEYS)
             .toList();
       }
 
@@ -730,12 +727,6 @@ public final class InMemoryStore implements Store {
     }
   
     private final class Resources implements ResourceRepository {
-      private final Comparator<ResourceRule> ruleOrder = Comparator
-          .comparing((ResourceRule r) -> r.project().value())
-          .thenComparing(ResourceRule::kind)
-          .thenComparing(r -> r.resourceId().orElse(""))
-          .thenComparing(r -> r.user().map(UserId::value).orElse(""));
-
       private OrgData ofProjectOrThrow(ProjectId project) {
         return ofProject(project)
             .orElseThrow(() -> new IllegalArgumentException("project " + project + " does not exist"));
@@ -757,10 +748,7 @@ public final class InMemoryStore implements Store {
       public List<Resource> listByOrganization(OrgId organization) {
         OrgData data = data(organization);
         return data == null ? List.of() : data.resources.values().stream()
-            .sorted(Comparator.comparing(Resource::createdAt)
-                .thenComparing((Resource r) -> r.ref().project().value())
-                .thenComparing(r -> r.ref().kind())
-                .thenComparing(r -> r.ref().id()))
+            .sorted(StoreOrder.RESOURCES)
             .toList();
       }
 
@@ -800,7 +788,7 @@ public final class InMemoryStore implements Store {
       @Override
       public List<ResourceRule> listRulesByOrganization(OrgId organization) {
         OrgData data = data(organization);
-        return data == null ? List.of() : data.rules.values().stream().sorted(ruleOrder).toList();
+        return data == null ? List.of() : data.rules.values().stream().sorted(StoreOrder.RULES).toList();
       }
 
       @Override

@@ -24,7 +24,7 @@ public interface ApiKeyRepository {
   /** The key whose value hashes to {@code valueHash}, by index lookup. */
   Optional<HashedApiKey> findByValueHash(String valueHash);
 
-  /** The user's keys in creation order. */
+  /** The user's keys in creation order ({@link StoreOrder#API_KEYS}). */
   List<ApiKey> listByUser(UserId user);
 
   /** Replaces the key's fields, and its value hash when {@code newValueHash} is present (a roll). */

@@ -12,7 +12,7 @@ public interface GrantRepository {
 
   Optional<ProjectGrant> find(ProjectId project, UserId user);
 
-  /** Every grant on the organization's projects, expired ones included, ordered by project then user. */
+  /** Every grant on the organization's projects, expired ones included, ordered by project ({@link StoreOrder#PROJECTS}), then user. */
   List<ProjectGrant> listByOrganization(OrgId organization);
 
   /** Inserts the grant, or replaces the existing one for its project and user. */

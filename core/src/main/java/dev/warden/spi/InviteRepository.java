@@ -24,7 +24,7 @@ public interface InviteRepository {
 
   Optional<Invite> findByTokenHash(String tokenHash);
 
-  /** The organization's unused invites (expired ones included), in creation order. */
+  /** The organization's unused invites (expired ones included), in creation order ({@link StoreOrder#INVITES}). */
   List<Invite> listUnused(OrgId organization);
 
   /**

@@ -11,10 +11,10 @@ public interface MembershipRepository {
 
   Optional<Membership> find(OrgId organization, UserId user);
 
-  /** The organization's memberships, expired ones included, ordered by user id. */
+  /** The organization's memberships, expired ones included, ordered by user id ({@link StoreOrder#MEMBERS}). */
   List<Membership> listByOrganization(OrgId organization);
 
-  /** The user's memberships in every organization, expired ones included, ordered by organization id. */
+  /** The user's memberships in every organization, expired ones included, ordered by organization id ({@link StoreOrder#MEMBERSHIPS_OF_A_USER}). */
   List<Membership> listByUser(UserId user);
 
   /** Inserts a membership; fails if the user already has one in that organization. */

@@ -19,7 +19,7 @@ public interface OrganizationRepository {
 
   Optional<Organization> find(OrgId id);
 
-  /** Every organization id, in creation order. */
+  /** Every organization id, in creation order ({@link StoreOrder#ORGANIZATIONS}). */
   List<OrgId> listIds();
 
   /**

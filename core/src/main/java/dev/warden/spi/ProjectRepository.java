@@ -20,7 +20,7 @@ public interface ProjectRepository {
   /** The project whose current token is {@code token}; empty for a rotated-away or unknown token. */
   Optional<Project> findByToken(String token);
 
-  /** The organization's projects in creation order ({@code createdAt}, then id). */
+  /** The organization's projects in creation order ({@link StoreOrder#PROJECTS}). */
   List<Project> listByOrganization(OrgId organization);
 
   /**

@@ -20,7 +20,7 @@ public interface ResourceRepository {
 
   Optional<Resource> find(ResourceRef ref);
 
-  /** The organization's resources, ordered by {@code createdAt}, then project, kind and id. */
+  /** The organization's resources, ordered by {@link StoreOrder#RESOURCES}. */
   List<Resource> listByOrganization(OrgId organization);
 
   /** Replaces the resource's creator. */
@@ -35,7 +35,7 @@ public interface ResourceRepository {
   /** Deletes the rule with the same project, kind, resource and user as {@code rule}; returns whether it existed. */
   boolean deleteRule(ResourceRule rule);
 
-  /** The rules on the organization's projects, ordered by project, kind, resource, user. */
+  /** The rules on the organization's projects, ordered by {@link StoreOrder#RULES}. */
   List<ResourceRule> listRulesByOrganization(OrgId organization);
 
   /** Deletes every member rule naming {@code user} in the organization; returns how many. */

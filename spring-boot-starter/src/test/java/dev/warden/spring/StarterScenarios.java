@@ -120,6 +120,16 @@ abstract class StarterScenarios {
         .isEqualTo(HttpStatus.UNAUTHORIZED);
   }
 
+  /** Past a permitAll URL rule, Warden itself refuses anonymous callers, through both expressions. */
+  @Test
+  void anonymous_pastAPermitAllRule_401_fromCanAndFromHasPermission() {
+    assertThat(http.getForEntity("/open/projects/" + prod.id() + "/data", String.class).getStatusCode())
+        .isEqualTo(HttpStatus.UNAUTHORIZED);
+    assertThat(http.postForEntity("/open/projects/" + prod.id() + "/insights", null, String.class).getStatusCode())
+        .isEqualTo(HttpStatus.UNAUTHORIZED);
+    assertThat(get("bob", "/open/projects/" + prod.id() + "/data").getStatusCode()).isEqualTo(HttpStatus.OK);
+  }
+
   @Test
   void actuatorMetrics_countDecisionsByOutcomeAndReason_withoutUserIds() {
     get("bob", "/projects/" + prod.id() + "/data");

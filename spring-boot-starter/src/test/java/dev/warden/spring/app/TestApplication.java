@@ -28,7 +28,9 @@ public class TestApplication {
   @Bean
   SecurityFilterChain security(HttpSecurity http) throws Exception {
     return http
-        .authorizeHttpRequests(a -> a.requestMatchers("/actuator/**").permitAll().anyRequest().authenticated())
+        // /open/** lets anonymous callers through to method security, where Warden itself must refuse them.
+        .authorizeHttpRequests(a -> a.requestMatchers("/actuator/**", "/open/**").permitAll()
+            .anyRequest().authenticated())
         .httpBasic(Customizer.withDefaults())
         .csrf(c -> c.disable())
         .build();
@@ -44,13 +46,13 @@ public class TestApplication {
   /** The host's own data, guarded by Warden. */
   @RestController
   static class ProjectData {
-    @GetMapping("/projects/{projectId}/data")
+    @GetMapping({"/projects/{projectId}/data", "/open/projects/{projectId}/data"})
     @PreAuthorize("@warden.can(#projectId, 'VIEW_DATA')")
     Map<String, Object> data(@PathVariable String projectId) {
       return Map.of("project", projectId, "events", 42);
     }
 
-    @PostMapping("/projects/{projectId}/insights")
+    @PostMapping({"/projects/{projectId}/insights", "/open/projects/{projectId}/insights"})
     @ResponseStatus(HttpStatus.CREATED)
     @PreAuthorize("hasPermission(#projectId, 'Project', 'CREATE_CONTENT')")
     Map<String, Object> createInsight(@PathVariable String projectId) {

@@ -107,7 +107,7 @@ public final class AccessPolicy implements AutoCloseable {
     Wiring w = Wiring.of(b.store, b.matrix, b.clock, b.notifier, b.auditSink, b.inviteValidity, b.stalenessBound,
         b.listener);
     this.decider = w.decider();
-    this.listener = b.listener;
+    this.listener = w.engine().listener();
     this.engine = w.engine();
     this.organizations = w.organizations();
     this.members = w.members();
@@ -347,23 +347,15 @@ public final class AccessPolicy implements AutoCloseable {
     }
   }
 
-  /** Tells the listener of a check's decision; allocation-free, and a failing listener changes nothing. */
+  /** Tells the listener (guarded: a failing one changes nothing) of a check's decision; allocation-free. */
   private Decision observed(Capability capability, Decision decision) {
-    try {
-      listener.decision(capability, decision);
-    } catch (RuntimeException e) {
-      LOG.warn("listener failed on a decision; the decision stands", e);
-    }
+    listener.decision(capability, decision);
     return decision;
   }
 
   private Decision failClosed(RuntimeException e, Trace trace) {
     if (e instanceof StorageException) {
-      try {
-        listener.storeFailed(StoreFailure.CHECK);
-      } catch (RuntimeException listenerFailure) {
-        LOG.warn("listener failed", listenerFailure);
-      }
+      listener.storeFailed(StoreFailure.CHECK);
     }
     boolean unavailable = e instanceof StorageException s && s.code() == ErrorCode.STORE_UNAVAILABLE;
     if (unavailable) {
@@ -521,8 +513,8 @@ public final class AccessPolicy implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Notifier notifier = Notifier.NONE;
     private AuditSink auditSink = AuditSink.NONE;
-    private Duration inviteValidity = Duration.ofDays(3);
-    private Duration stalenessBound = Duration.ofSeconds(1);
+    private Duration inviteValidity = Wiring.DEFAULT_INVITE_VALIDITY;
+    private Duration stalenessBound = Wiring.DEFAULT_STALENESS_BOUND;
     private WardenListener listener = WardenListener.NONE;
     private boolean built;
 

@@ -53,17 +53,12 @@ public final class Engine {
   private final WardenListener listener;
 
   public Engine(Store store, Decider decider, Notifier notifier, AuditSink sink, Clock clock,
-      Duration inviteValidity, Duration stalenessBound) {
-    this(store, decider, notifier, sink, clock, inviteValidity, stalenessBound, WardenListener.NONE);
-  }
-
-  public Engine(Store store, Decider decider, Notifier notifier, AuditSink sink, Clock clock,
       Duration inviteValidity, Duration stalenessBound, WardenListener listener) {
     this.store = store;
     this.sink = sink;
     this.decider = decider;
-    this.listener = listener;
-    this.cache = new StateCache(store, stalenessBound, listener);
+    this.listener = GuardedListener.of(listener);
+    this.cache = new StateCache(store, stalenessBound, this.listener);
     this.notifier = notifier;
     this.clock = clock;
     this.inviteValidity = inviteValidity;
@@ -120,21 +115,13 @@ public final class Engine {
       value = operation.get();
     } catch (RuntimeException e) {
       ErrorCode code = e instanceof WardenException w ? w.code() : ErrorCode.INTERNAL_ERROR;
-      try {
-        listener.mutationFailed(action, System.nanoTime() - started, code);
-        if (code == ErrorCode.STORE_UNAVAILABLE || code == ErrorCode.CONCURRENT_MODIFICATION) {
-          listener.storeFailed(StoreFailure.MUTATION);
-        }
-      } catch (RuntimeException listenerFailure) {
-        LOG.warn("listener failed", listenerFailure);
+      listener.mutationFailed(action, System.nanoTime() - started, code);
+      if (code == ErrorCode.STORE_UNAVAILABLE || code == ErrorCode.CONCURRENT_MODIFICATION) {
+        listener.storeFailed(StoreFailure.MUTATION);
       }
       throw e;
     }
-    try {
-      listener.mutationSucceeded(action, System.nanoTime() - started);
-    } catch (RuntimeException listenerFailure) {
-      LOG.warn("listener failed", listenerFailure);
-    }
+    listener.mutationSucceeded(action, System.nanoTime() - started);
     return value;
   }
 

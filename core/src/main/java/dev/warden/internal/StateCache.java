@@ -204,7 +204,7 @@ public final class StateCache implements AutoCloseable {
       evict(org);
       return null;
     }
-    tell(() -> listener.snapshotRevalidated(System.nanoTime() - started));
+    listener.snapshotRevalidated(System.nanoTime() - started);
     if (revision.getAsLong() == e.state.revision()) {
       entries.replace(org, e, new Entry(e.state, started));
       return e.state;
@@ -222,7 +222,7 @@ public final class StateCache implements AutoCloseable {
       evict(org);
       return null;
     }
-    tell(() -> listener.snapshotLoaded(System.nanoTime() - started));
+    listener.snapshotLoaded(System.nanoTime() - started);
     publish(loaded, started);
     return loaded;
   }
@@ -308,16 +308,7 @@ public final class StateCache implements AutoCloseable {
       }
     } catch (RuntimeException ex) {
       LOG.warn("could not refresh cached snapshots; checks fail closed once they are older than the bound", ex);
-      tell(() -> listener.storeFailed(StoreFailure.REFRESH));
-    }
-  }
-
-  /** Calls the listener; a failing one is logged and changes nothing. */
-  private static void tell(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("listener failed", e);
+      listener.storeFailed(StoreFailure.REFRESH);
     }
   }
 

@@ -29,6 +29,11 @@ public record Wiring(
     Listings listings,
     ExpirySweep sweep) {
 
+  /** How long an invite stays valid unless the builder says otherwise. */
+  public static final Duration DEFAULT_INVITE_VALIDITY = Duration.ofDays(3);
+  /** How stale a shared store's snapshots may get unless the builder says otherwise. */
+  public static final Duration DEFAULT_STALENESS_BOUND = Duration.ofSeconds(1);
+
   /** Wires the engine and its services over {@code store}. */
   public static Wiring of(Store store, PermissionMatrix matrix, Clock clock, Notifier notifier, AuditSink sink,
       Duration inviteValidity, Duration stalenessBound, WardenListener listener) {
@@ -53,7 +58,7 @@ public record Wiring(
 
   /** Wires with the defaults of {@code AccessPolicy.builder()} but for the store, matrix and clock. */
   public static Wiring of(Store store, PermissionMatrix matrix, Clock clock) {
-    return of(store, matrix, clock, Notifier.NONE, AuditSink.NONE, Duration.ofDays(3), Duration.ofSeconds(1),
+    return of(store, matrix, clock, Notifier.NONE, AuditSink.NONE, DEFAULT_INVITE_VALIDITY, DEFAULT_STALENESS_BOUND,
         WardenListener.NONE);
   }
 }

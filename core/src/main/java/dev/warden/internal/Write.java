@@ -48,9 +48,12 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
   /** Applies the write to the store and returns the store's answer. */
   R store(Transaction tx);
 
-  /** Whether the write took effect, given the store's answer; conditional writes override it. */
+  /**
+   * Whether the write took effect, given the store's answer: a conditional write answers a
+   * {@code Boolean} that says so; any other answer means it did ({@link RemoveMember} says itself).
+   */
   default boolean tookEffect(R answer) {
-    return true;
+    return !Boolean.FALSE.equals(answer);
   }
 
   /** A write that changes what checks read: it has a snapshot effect and bumps the revision. */
@@ -103,11 +106,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     }
 
     @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
-    }
-
-    @Override
     public void snapshot(OrgState.Draft d) {
       d.deleteOrganization(organization);
     }
@@ -137,11 +135,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public Boolean store(Transaction tx) {
       return tx.memberships().update(current, next);
-    }
-
-    @Override
-    public boolean tookEffect(Boolean replaced) {
-      return replaced;
     }
 
     @Override
@@ -216,11 +209,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     }
 
     @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
-    }
-
-    @Override
     public void snapshot(OrgState.Draft d) {
       d.deleteResourcesOf(project);
       d.deleteProject(project); // with its grants and kind rules
@@ -248,11 +236,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public Boolean store(Transaction tx) {
       return tx.grants().delete(project, user);
-    }
-
-    @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
     }
 
     @Override
@@ -299,11 +282,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     }
 
     @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
-    }
-
-    @Override
     public void snapshot(OrgState.Draft d) {
       d.deleteResource(ref); // with its member and everyone rules
     }
@@ -328,11 +306,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public Boolean store(Transaction tx) {
       return tx.resources().deleteRule(rule);
-    }
-
-    @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
     }
 
     @Override
@@ -363,11 +336,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     public Boolean store(Transaction tx) {
       return tx.invites().consume(invite, at);
     }
-
-    @Override
-    public boolean tookEffect(Boolean consumed) {
-      return consumed;
-    }
   }
 
   /** Deletes one invite. */
@@ -375,11 +343,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public Boolean store(Transaction tx) {
       return tx.invites().delete(invite);
-    }
-
-    @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
     }
   }
 
@@ -398,11 +361,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public Boolean store(Transaction tx) {
       return tx.apiKeys().insertIfFewer(key, valueHash, max);
-    }
-
-    @Override
-    public boolean tookEffect(Boolean inserted) {
-      return inserted;
     }
 
     @Override
@@ -434,11 +392,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     public Boolean store(Transaction tx) {
       return tx.apiKeys().markUsed(key, at);
     }
-
-    @Override
-    public boolean tookEffect(Boolean marked) {
-      return marked;
-    }
   }
 
   /** Deletes a key. */
@@ -446,11 +399,6 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public Boolean store(Transaction tx) {
       return tx.apiKeys().delete(key);
-    }
-
-    @Override
-    public boolean tookEffect(Boolean deleted) {
-      return deleted;
     }
   }
 

@@ -125,7 +125,8 @@ final class Jdbc {
     }
   }
 
-  private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+  /** Binds {@code params} in order: strings, instants (to the microsecond), longs, ints, booleans and {@link Null}s. */
+  static void bind(PreparedStatement ps, Object... params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object p = checkNotNull(params[i], "parameter %s is null; use Jdbc.Null", i + 1);
       int index = i + 1;

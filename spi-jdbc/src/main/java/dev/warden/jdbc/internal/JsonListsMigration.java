@@ -69,7 +69,7 @@ public final class JsonListsMigration {
                 "cannot copy the JSON list of row " + id + " (" + select + "): " + e.getMessage(), e);
           }
           for (Object[] params : batch) {
-            bind(write, params);
+            Jdbc.bind(write, params);
             write.addBatch();
             if (++pending == BATCH) {
               write.executeBatch();
@@ -80,17 +80,6 @@ public final class JsonListsMigration {
       }
       if (pending > 0) {
         write.executeBatch();
-      }
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
-    for (int i = 0; i < params.length; i++) {
-      Object p = params[i];
-      if (p instanceof Jdbc.Null) {
-        ps.setNull(i + 1, java.sql.Types.VARCHAR);
-      } else {
-        ps.setObject(i + 1, p);
       }
     }
   }

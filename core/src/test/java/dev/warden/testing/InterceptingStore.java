@@ -1,12 +1,13 @@
 package dev.warden.testing;
 
+import dev.warden.organization.OrgId;
 import dev.warden.spi.ForwardingTransaction;
-
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -39,6 +40,16 @@ public final class InterceptingStore {
       @Override
       public <T> T inTransaction(Function<Transaction, T> work) {
         return delegate.inTransaction(tx -> work.apply(wrap(tx, interceptor)));
+      }
+
+      @Override
+      public boolean shared() {
+        return delegate.shared();
+      }
+
+      @Override
+      public boolean subscribe(Consumer<OrgId> listener) {
+        return delegate.subscribe(listener);
       }
     };
   }

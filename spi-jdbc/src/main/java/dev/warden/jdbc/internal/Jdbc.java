@@ -109,17 +109,31 @@ final class Jdbc {
     }
   }
 
-  /** Runs one statement for each parameter list, in one batch. */
-  void batch(String doing, String sql, List<Object[]> rows) {
+  /** The most statements {@link #batch} sends in one {@code executeBatch}, so a large batch holds bounded memory. */
+  static final int BATCH = 1_000;
+
+  /**
+   * Runs one statement for each parameter list, in batches of at most {@value #BATCH}; returns each
+   * statement's update count, in order ({@link java.sql.Statement#SUCCESS_NO_INFO} where the driver
+   * does not tell).
+   */
+  int[] batch(String doing, String sql, List<Object[]> rows) {
+    int[] counts = new int[rows.size()];
     if (rows.isEmpty()) {
-      return;
+      return counts;
     }
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      for (Object[] params : rows) {
-        bind(ps, params);
-        ps.addBatch();
+      int done = 0;
+      for (List<Object[]> chunk : Lists.partition(rows, BATCH)) {
+        for (Object[] params : chunk) {
+          bind(ps, params);
+          ps.addBatch();
+        }
+        int[] chunkCounts = ps.executeBatch();
+        System.arraycopy(chunkCounts, 0, counts, done, chunkCounts.length);
+        done += chunkCounts.length;
       }
-      ps.executeBatch();
+      return counts;
     } catch (SQLException e) {
       throw Failures.translate(e, dialect, doing);
     }

@@ -74,14 +74,31 @@ final class JdbcGrantRepository implements dev.warden.spi.GrantRepository {
   @Override
   public void upsert(ProjectGrant grant) {
     checkNotNull(grant, "grant");
-    String sql = switch (tx.jdbc().dialect()) {
+    int rows = tx.jdbc().update("writing a grant on " + grant.project(), upsertSql(), row(grant));
+    checkArgument(rows > 0, "project %s does not exist", grant.project());
+  }
+
+  /** One batch of {@link #upsert}s. */
+  @Override
+  public void upsertAll(List<ProjectGrant> grants) {
+    checkNotNull(grants, "grants");
+    int[] rows = tx.jdbc().batch("writing grants", upsertSql(),
+        grants.stream().map(g -> row(checkNotNull(g, "grant"))).toList());
+    for (int i = 0; i < rows.length; i++) {
+      checkArgument(rows[i] != 0, "project %s does not exist", grants.get(i).project());
+    }
+  }
+
+  private String upsertSql() {
+    return switch (tx.jdbc().dialect()) {
       case POSTGRES -> UPSERT_POSTGRES;
       case H2 -> UPSERT_H2;
     };
-    int rows = tx.jdbc().update("writing a grant on " + grant.project(), sql,
-        grant.user().value(), grant.role().name(), Jdbc.instant(grant.expiresAt()), grant.grantedBy().value(),
-        grant.grantedAt(), grant.project().value());
-    checkArgument(rows > 0, "project %s does not exist", grant.project());
+  }
+
+  private static Object[] row(ProjectGrant grant) {
+    return new Object[] {grant.user().value(), grant.role().name(), Jdbc.instant(grant.expiresAt()),
+        grant.grantedBy().value(), grant.grantedAt(), grant.project().value()};
   }
 
   @Override

@@ -25,6 +25,8 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
   static final Comparator<Project> CREATION_ORDER =
       Comparator.comparing(Project::createdAt).thenComparing(p -> p.id().value());
 
+  private static final String INSERT = "INSERT INTO warden_project (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+
   private final JdbcTransaction tx;
 
   JdbcProjectRepository(JdbcTransaction tx) {
@@ -34,10 +36,19 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
   @Override
   public void insert(Project project) {
     checkNotNull(project, "project");
-    tx.jdbc().update("inserting project " + project.id(),
-        "INSERT INTO warden_project (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-        project.id().value(), project.organization().value(), project.name(), project.visibility().name(),
-        project.defaultRole().name(), project.token(), project.createdAt());
+    tx.jdbc().update("inserting project " + project.id(), INSERT, row(project));
+  }
+
+  /** One batch of {@link #insert}s. */
+  @Override
+  public void insertAll(List<Project> projects) {
+    checkNotNull(projects, "projects");
+    tx.jdbc().batch("inserting projects", INSERT, projects.stream().map(p -> row(checkNotNull(p, "project"))).toList());
+  }
+
+  private static Object[] row(Project project) {
+    return new Object[] {project.id().value(), project.organization().value(), project.name(),
+        project.visibility().name(), project.defaultRole().name(), project.token(), project.createdAt()};
   }
 
   @Override

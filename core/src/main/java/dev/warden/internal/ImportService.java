@@ -10,6 +10,8 @@ import dev.warden.NotFoundException;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
 import dev.warden.RuleViolationException;
+import dev.warden.audit.Actor;
+import dev.warden.audit.AuditEntry;
 import dev.warden.audit.Change;
 import dev.warden.bulk.ImportItem;
 import dev.warden.bulk.ImportRefusal;
@@ -75,7 +77,7 @@ public final class ImportService {
   }
 
   /** One attempt at an import, under the organization's lock; a store retrying the transaction makes a new one. */
-  private static final class Run {
+  private final class Run {
     private final Mutation m;
     private final OrganizationImport data;
     private final OrgState state;
@@ -100,6 +102,7 @@ public final class ImportService {
     private final List<Resource> resourceList = new ArrayList<>();
     /** The rules' keys: each rule at level {@code NONE}. */
     private final Set<ResourceRule> ruleKeys = new HashSet<>();
+    private final List<AuditEntry> audit = new ArrayList<>();
 
     Run(Mutation m, OrganizationImport data) {
       this.m = m;
@@ -309,10 +312,11 @@ public final class ImportService {
 
     /**
      * Writes everything, in bulk, with one {@code organization.imported} audit entry holding the counts,
-     * plus one {@code member.imported} entry per member and one {@code project.imported} per project.
+     * plus one {@code member.imported} entry per member and one {@code project.imported} per project,
+     * appended in one store call and forwarded to the sink after commit.
      */
     private void write() {
-      m.audit(ACTION, null, org, Change.of("members", null, members.size()),
+      audit(ACTION, null, org, Change.of("members", null, members.size()),
           Change.of("projects", null, projectList.size()), Change.of("grants", null, grantList.size()),
           Change.of("resources", null, resourceList.size()), Change.of("rules", null, data.rules().size()));
       for (Membership old : replaced) {
@@ -322,7 +326,7 @@ public final class ImportService {
         m.apply(new Write.InsertMembers(members));
       }
       for (Membership joined : members) {
-        m.audit("member.imported", null, joined.user(), Changes.diff()
+        audit("member.imported", null, joined.user(), Changes.diff()
             .field("email", null, joined.email().orElseThrow())
             .field("level", null, joined.level())
             .field("note", null, joined.note().orElse(null))
@@ -333,7 +337,7 @@ public final class ImportService {
         m.apply(new Write.InsertProjects(projectList));
       }
       for (Project project : projectList) {
-        m.audit("project.imported", project.id(), project.id(), Change.of("name", null, project.name()),
+        audit("project.imported", project.id(), project.id(), Change.of("name", null, project.name()),
             Change.of("visibility", null, project.visibility()), Change.of("defaultRole", null, project.defaultRole()));
       }
       if (!grantList.isEmpty()) {
@@ -345,6 +349,18 @@ public final class ImportService {
       if (!data.rules().isEmpty()) {
         m.apply(new Write.UpsertRules(data.rules().stream().map(ImportItem.Rule::rule).toList()));
       }
+      m.apply(new Write.AppendAudits(audit));
+      List<AuditEntry> committed = List.copyOf(audit);
+      m.afterCommit(() -> engine.forward(committed));
+    }
+
+    /**
+     * Adds an entry of this import, made as {@link Mutation#audit} makes its entries, to those appended
+     * together: one store call for thousands of entries instead of one each.
+     */
+    private void audit(String action, ProjectId project, Object target, Change... changes) {
+      audit.add(new AuditEntry(Ids.next("aud"), Optional.of(org), Optional.ofNullable(project), Actor.of(actor),
+          action, Optional.of(String.valueOf(target)), List.of(changes), now));
     }
   }
 }

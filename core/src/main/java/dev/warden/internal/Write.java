@@ -533,4 +533,22 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
       return null;
     }
   }
+
+  /** Appends audit entries in one store call ({@link dev.warden.spi.AuditRepository#appendAll}). */
+  record AppendAudits(List<AuditEntry> entries) implements StoreWrite<Void> {
+    public AppendAudits {
+      entries = List.copyOf(entries);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.audit().appendAll(entries);
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "AppendAudits[%d entries]".formatted(entries.size());
+    }
+  }
 }

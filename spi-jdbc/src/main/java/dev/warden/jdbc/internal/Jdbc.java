@@ -1,5 +1,6 @@
 package dev.warden.jdbc.internal;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.Lists;
@@ -136,6 +137,33 @@ final class Jdbc {
       return counts;
     } catch (SQLException e) {
       throw Failures.translate(e, dialect, doing);
+    }
+  }
+
+  /** The most parameters {@link #insertRows} binds to one statement (PostgreSQL's protocol allows 32,767). */
+  static final int MAX_PARAMETERS = 30_000;
+
+  /** The most rows {@link #insertRows} puts in one statement. */
+  static final int MAX_ROWS = 1_000;
+
+  /**
+   * Writes {@code rows} (each {@code columns} parameters, in order) as multi-row statements
+   * {@code head VALUES (?, …), (?, …), … tail}, as few as the parameter limits allow: a bulk write
+   * costs a statement per thousand rows rather than per row (a batch of single-row statements still
+   * executes each one on the server). {@code head} is an {@code INSERT} (or H2 {@code MERGE}) with its
+   * column list, {@code tail} an optional conflict clause.
+   */
+  void insertRows(String doing, String head, String tail, int columns, List<Object[]> rows) {
+    int perStatement = Math.min(MAX_ROWS, MAX_PARAMETERS / columns);
+    String tuple = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+    for (List<Object[]> chunk : Lists.partition(rows, perStatement)) {
+      Object[] params = new Object[chunk.size() * columns];
+      for (int i = 0; i < chunk.size(); i++) {
+        Object[] row = chunk.get(i);
+        checkArgument(row.length == columns, "a row of %s must have %s values, but had %s", doing, columns, row.length);
+        System.arraycopy(row, 0, params, i * columns, columns);
+      }
+      update(doing, head + " VALUES " + String.join(", ", Collections.nCopies(chunk.size(), tuple)) + tail, params);
     }
   }
 

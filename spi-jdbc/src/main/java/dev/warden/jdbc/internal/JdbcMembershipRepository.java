@@ -23,8 +23,9 @@ final class JdbcMembershipRepository implements dev.warden.spi.MembershipReposit
   private static final String COLUMNS =
       "org_id, user_id, email, level, note, expires_at, joined_at, invited_by";
 
-  private static final String INSERT =
-      "INSERT INTO warden_membership (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final int COLUMN_COUNT = 8;
+  private static final String INSERT_INTO = "INSERT INTO warden_membership (" + COLUMNS + ")";
+  private static final String INSERT = INSERT_INTO + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final JdbcTransaction tx;
 
@@ -70,11 +71,11 @@ final class JdbcMembershipRepository implements dev.warden.spi.MembershipReposit
     tx.jdbc().update("inserting a membership in " + membership.organization(), INSERT, row(membership));
   }
 
-  /** One batch of {@link #insert}s. */
+  /** {@link #insert}s as multi-row statements. */
   @Override
   public void insertAll(List<Membership> memberships) {
     checkNotNull(memberships, "memberships");
-    tx.jdbc().batch("inserting memberships", INSERT,
+    tx.jdbc().insertRows("inserting memberships", INSERT_INTO, "", COLUMN_COUNT,
         memberships.stream().map(m -> row(checkNotNull(m, "membership"))).toList());
   }
 

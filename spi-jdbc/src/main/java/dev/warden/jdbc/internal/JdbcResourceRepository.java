@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -81,15 +82,20 @@ final class JdbcResourceRepository implements ResourceRepository {
     checkArgument(rows > 0, "project %s does not exist", resource.ref().project());
   }
 
-  /** One batch of {@link #insert}s. */
+  /** {@link #insert}s as multi-row statements, with the projects' organizations read once. */
   @Override
   public void insertAll(List<Resource> resources) {
     checkNotNull(resources, "resources");
-    int[] rows = tx.jdbc().batch("inserting resources", INSERT,
-        resources.stream().map(r -> row(checkNotNull(r, "resource"))).toList());
-    for (int i = 0; i < rows.length; i++) {
-      checkArgument(rows[i] != 0, "project %s does not exist", resources.get(i).ref().project());
+    Map<ProjectId, OrgId> orgs = JdbcProjectRepository.organizations(tx.jdbc(),
+        resources.stream().map(r -> checkNotNull(r, "resource").ref().project()).toList());
+    List<Object[]> rows = new ArrayList<>(resources.size());
+    for (Resource r : resources) {
+      OrgId org = orgs.get(r.ref().project());
+      checkArgument(org != null, "project %s does not exist", r.ref().project());
+      rows.add(new Object[] {org.value(), r.ref().project().value(), r.ref().kind(), r.ref().id(), r.creator().value(),
+          r.createdAt()});
     }
+    tx.jdbc().insertRows("inserting resources", "INSERT INTO warden_resource (org_id, " + COLUMNS + ")", "", 6, rows);
   }
 
   private static Object[] row(Resource resource) {

@@ -57,7 +57,8 @@ import java.util.function.Function;
 /**
  * The embedded default store: everything in memory, nothing persisted. Transactions keep an undo log,
  * so a transaction that throws leaves no trace; locking an organization takes a per-organization mutex
- * held until the transaction ends.
+ * held until the transaction ends. Every write costs what it touches, not the organization's size: the
+ * conditional and bulk deletions are answered from indexes kept with the rows (and rolled back with them).
  *
  * <p>This class is thread-safe.
  */

@@ -18,6 +18,7 @@ import dev.warden.bulk.ImportRefusal;
 import dev.warden.bulk.ImportReport;
 import dev.warden.bulk.OrganizationImport;
 import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
@@ -32,6 +33,7 @@ import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
+import dev.warden.spi.StoreOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +53,7 @@ import java.util.Set;
 public final class ImportService {
   /** The audit action of an import, and of its refused attempts ({@code organization.imported.denied}). */
   static final String ACTION = "organization.imported";
+  private static final OrderedMap<UserId, ProjectGrant> NO_GRANTS = OrderedMap.byKey(StoreOrder.USERS);
 
   private final Engine engine;
 
@@ -204,11 +207,11 @@ public final class ImportService {
       Project project = ProjectService.newProject(id, org, item.name(), item.visibility(), item.defaultRole(), now);
       if (item.defaultRole() != ProjectRole.MEMBER) {
         // setDefaultRole on the project as created and made open or private: MANAGE_PROJECT_SETTINGS there.
-        ProjectState created = new ProjectState(project.withDefaultRole(ProjectRole.MEMBER), ImmutableMap.of(),
+        ProjectState created = new ProjectState(project.withDefaultRole(ProjectRole.MEMBER), NO_GRANTS,
             ImmutableMap.of());
         require(decider.project(actor, Capability.MANAGE_PROJECT_SETTINGS, state, created, Trace.NONE));
       }
-      projects.put(id, new ProjectState(project, ImmutableMap.of(), ImmutableMap.of()));
+      projects.put(id, new ProjectState(project, NO_GRANTS, ImmutableMap.of()));
       projectList.add(project);
     }
 
@@ -306,8 +309,7 @@ public final class ImportService {
       if (grant == null && !joining.containsKey(user)) {
         grant = p.grants().get(user);
       }
-      return new ProjectState(p.project(), grant == null ? ImmutableMap.of() : ImmutableMap.of(user, grant),
-          p.kindRules());
+      return new ProjectState(p.project(), grant == null ? NO_GRANTS : NO_GRANTS.plus(user, grant), p.kindRules());
     }
 
     /**

@@ -134,25 +134,27 @@ public record OrgShape(int members, int projects) {
     InMemoryStore store = InMemoryStore.create();
     Instant created = Instant.now().minusSeconds(86_400);
     UserId owner = owner();
+    UserId[] users = new UserId[members];
+    ProjectId[] ids = new ProjectId[projects];
     store.inTransaction(tx -> {
       tx.organizations().insert(new Organization(ORG, "Shape " + members + "x" + projects, created,
           OrganizationSettings.defaults()));
       for (int i = 0; i < members; i++) {
-        tx.memberships().insert(new Membership(ORG, user(i), Optional.empty(), level(i), Optional.empty(),
+        users[i] = user(i);
+        tx.memberships().insert(new Membership(ORG, users[i], Optional.empty(), level(i), Optional.empty(),
             Optional.empty(), created, i == 0 ? Optional.empty() : Optional.of(owner)));
       }
       for (int j = 0; j < projects; j++) {
-        tx.projects().insert(new Project(project(j), ORG, "Project " + j,
+        ids[j] = project(j);
+        tx.projects().insert(new Project(ids[j], ORG, "Project " + j,
             isPrivate(j) ? Visibility.PRIVATE : Visibility.OPEN, ProjectRole.MEMBER, "phc_" + j,
             created.plusMillis(j)));
       }
       ProjectRole[] roles = ProjectRole.values();
       for (int i = admins() + 1; i < members; i++) {
-        UserId user = user(i);
         for (int k = 0; k < grantsPerMember(); k++) {
-          ProjectId project = project((windowStart(i) + k) % projects);
-          tx.grants().upsert(new ProjectGrant(project, user, roles[(i + k) % roles.length], Optional.empty(), owner,
-              created));
+          tx.grants().upsert(new ProjectGrant(ids[(windowStart(i) + k) % projects], users[i],
+              roles[(i + k) % roles.length], Optional.empty(), owner, created));
         }
       }
       return null;

@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Mode {@code SampleTime}: the score is the mean, {@code ·p0.50} the median. Command (both sizes,
  * about 1 minute):
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true JoinBenchmark</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true '\.JoinBenchmark\.'</pre>
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -54,7 +54,7 @@ public class JoinBenchmark {
   @Param({"1000"})
   public int projects;
 
-  private AccessPolicy policy;
+  AccessPolicy policy; // package-private for JoinBenchmarkTest
   private Principal owner;
   private int joins;
   private UserId joined;

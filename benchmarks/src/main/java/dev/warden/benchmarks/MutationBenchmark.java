@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the in-memory audit log, which grows with the run. Command (all nine shapes, about 6 minutes on 2
  * cores):
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true MutationBenchmark</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true '\.MutationBenchmark\.'</pre>
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -64,14 +64,15 @@ public class MutationBenchmark {
   @Param({"10", "1000", "10000"})
   public int projects;
 
-  private AccessPolicy policy;
-  private Principal owner;
-  private UserId[] targets;
-  private ProjectId[] privateProjects;
+  // Package-private for MutationBenchmarkTest.
+  AccessPolicy policy;
+  Principal owner;
+  UserId[] targets;
+  ProjectId[] privateProjects;
   /** Per target: whether {@link #levelChange} made it an Admin. */
-  private boolean[] promoted;
+  boolean[] promoted;
   /** Per target: 0 no grant, 1 Viewer, 2 Member (the step {@link #grantChange} takes next). */
-  private int[] grantSteps;
+  int[] grantSteps;
   private int next;
 
   @Setup(Level.Trial)

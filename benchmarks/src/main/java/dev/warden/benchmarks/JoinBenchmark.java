@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>After each operation the new member is removed again (by the Owner, untimed, in an invocation
  * tear-down), so the organization keeps its size however many operations run. The accepted invites
- * stay in the store, as they do for a host, and so does the audit log: both grow with the run. Each
- * operation checks that the user joined as a Member.
+ * stay in the store, as they do for a host, and so does the audit log: both grow with the run (tens of
+ * thousands of invites), so a store whose invite writes scan past invites shows it here. The tear-down
+ * also checks that the user joined as a Member.
  *
  * <p>Mode {@code SampleTime}: the score is the mean, {@code ·p0.50} the median. Command (both sizes,
  * about 1 minute):

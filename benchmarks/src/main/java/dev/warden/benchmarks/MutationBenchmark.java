@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Mode {@code SampleTime}: the score is the mean, {@code ·p0.50} the median the bar is about. Set-up
  * loads the organization through the store SPI (seconds at 100k members); each mutation also appends to
- * the in-memory audit log, which grows with the run. Command (all nine shapes, about 6 minutes on 2
- * cores):
+ * the in-memory audit log, which grows with the run. Command (both operations on all nine shapes,
+ * 18 trials, about 5 minutes on 2 cores):
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true '\.MutationBenchmark\.'</pre>
  */

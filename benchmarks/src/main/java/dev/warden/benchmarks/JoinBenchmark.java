@@ -39,11 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Mode {@code SampleTime}: the score is the mean, {@code ·p0.50} the median. Command (both sizes,
  * about 1 minute):
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true '\.JoinBenchmark\.'</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 5 -w 1 -i 5 -r 1 -foe true '\.JoinBenchmark\.'</pre>
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)

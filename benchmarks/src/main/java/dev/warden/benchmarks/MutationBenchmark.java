@@ -46,11 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * the in-memory audit log, which grows with the run. Command (both operations on all nine shapes,
  * 18 trials, about 5 minutes on 2 cores):
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true '\.MutationBenchmark\.'</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar -f 1 -wi 5 -w 1 -i 5 -r 1 -foe true '\.MutationBenchmark\.'</pre>
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)

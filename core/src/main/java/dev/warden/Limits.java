@@ -65,10 +65,10 @@ public final class Limits {
       checkArgument(c != '\0', "%s must not contain NUL (U+0000), but did at index %s", what, i);
       if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
-      } else {
-        checkArgument(!Character.isSurrogate(c),
-            "%s must be well-formed UTF-16, but has a lone surrogate U+%s at index %s", what,
-            Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT), i);
+      } else if (Character.isSurrogate(c)) {
+        // Formatted only here: as an argument of checkArgument it would be computed for every character.
+        throw new IllegalArgumentException(String.format("%s must be well-formed UTF-16, but has a lone surrogate U+%s"
+            + " at index %s", what, Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT), i));
       }
     }
     return value;

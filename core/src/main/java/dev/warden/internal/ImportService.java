@@ -79,7 +79,10 @@ public final class ImportService {
     void apply(T item);
   }
 
-  /** One attempt at an import, under the organization's lock; a store retrying the transaction makes a new one. */
+  /**
+   * One attempt at an import, under the organization's lock; a store that retries the transaction makes
+   * a new one.
+   */
   private final class Run {
     private final Mutation m;
     private final OrganizationImport data;
@@ -101,7 +104,7 @@ public final class ImportService {
     private final List<Project> projectList = new ArrayList<>();
     private final Map<ProjectId, Map<UserId, ProjectGrant>> grants = new HashMap<>();
     private final List<ProjectGrant> grantList = new ArrayList<>();
-    private final Map<ResourceRef, Resource> resources = new HashMap<>();
+    private final Set<ResourceRef> resources = new HashSet<>();
     private final List<Resource> resourceList = new ArrayList<>();
     /** The rules' keys: each rule at level {@code NONE}. */
     private final Set<ResourceRule> ruleKeys = new HashSet<>();
@@ -135,10 +138,10 @@ public final class ImportService {
 
     /**
      * The capabilities the single operations need, all at once, after the gates (MFA, SSO, API key
-     * limits): {@code INVITE_MEMBERS} to add members,
-     * {@code MANAGE_MEMBERS} to give them notes or expiries, a recent authentication to give expiries,
-     * {@code CREATE_PROJECT} to add projects, and the org level Admin to make one other than new
-     * projects are. Project access (for grants, resources and rules) is decided per item.
+     * limits): {@code INVITE_MEMBERS} to add members, {@code MANAGE_MEMBERS} to give them notes or
+     * expiries, a recent authentication to give expiries, {@code CREATE_PROJECT} to add projects, and
+     * the org level Admin to make one other than new projects are. Project access (for grants,
+     * resources and rules) is decided per item.
      */
     private void authorize() {
       me = m.requireOrg(Capability.VIEW_ORGANIZATION); // an active member past the organization's gates
@@ -240,7 +243,7 @@ public final class ImportService {
     private void resource(ImportItem.Resource item) {
       ResourceRef ref = item.ref();
       ProjectState p = requireManageAccess(ref.project());
-      if (resources.containsKey(ref) || state.resources().containsKey(ref)) {
+      if (resources.contains(ref) || state.resources().containsKey(ref)) {
         throw ResourceService.alreadyRegistered(ref);
       }
       Membership creator = requireMember(item.creator());
@@ -248,9 +251,8 @@ public final class ImportService {
         throw Errors.rule(ErrorCode.NO_PROJECT_ACCESS,
             "user " + creator.user() + " cannot create content in project " + ref.project());
       }
-      Resource resource = new Resource(ref, creator.user(), now);
-      resources.put(ref, resource);
-      resourceList.add(resource);
+      resources.add(ref);
+      resourceList.add(new Resource(ref, creator.user(), now));
     }
 
     /** As {@code resources().setKindRule}, {@code setEveryoneRule} or {@code setMemberRule}, by a project Admin. */
@@ -258,7 +260,7 @@ public final class ImportService {
       ResourceRule rule = item.rule();
       ProjectState p = requireManageAccess(rule.project());
       Optional<ResourceRef> ref = rule.ref();
-      if (ref.isPresent() && !resources.containsKey(ref.get()) && !state.resources().containsKey(ref.get())) {
+      if (ref.isPresent() && !resources.contains(ref.get()) && !state.resources().containsKey(ref.get())) {
         throw Errors.notFound("resource");
       }
       if (rule.user().isPresent()) {

@@ -43,6 +43,10 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
 
   private final Order order;
   private final HashTrie<K, V> trie;
+  // The trie's root fields, so that get() costs what HashTrie.get costs.
+  private final Object[] trieContent;
+  private final long trieDataMap;
+  private final long trieNodeMap;
   private final Node root;
   /** Branch levels above the leaves: 0 when the root is a leaf. */
   private final int height;
@@ -50,6 +54,9 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
   private OrderedMap(Order order, HashTrie<K, V> trie, Node root, int height) {
     this.order = order;
     this.trie = trie;
+    this.trieContent = trie.rootContent;
+    this.trieDataMap = trie.rootDataMap;
+    this.trieNodeMap = trie.rootNodeMap;
     this.root = root;
     this.height = height;
   }
@@ -88,12 +95,12 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    return (V) HashTrie.find(trie.root, key);
+    return (V) HashTrie.find(trieContent, trieDataMap, trieNodeMap, key);
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return HashTrie.find(trie.root, key) != null;
+    return get(key) != null;
   }
 
   /** The number of entries, in O(1). */

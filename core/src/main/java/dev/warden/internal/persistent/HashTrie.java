@@ -39,7 +39,7 @@ public final class HashTrie<K, V> implements Iterable<Map.Entry<K, V>> {
   private static final int LAST_SHIFT = 30;
   /** Bitmap levels plus the collision level: the deepest a path gets. */
   private static final int MAX_DEPTH = LAST_SHIFT / BITS + 2;
-  /** {@link #copyOf} packs an entry's index into the low bits of its sort key. */
+  /** {@link #ofArrays} packs an entry's index into the low bits of its sort key. */
   private static final int INDEX_BITS = 27;
 
   private static final Node EMPTY_NODE = new Node(0, 0, new Object[0]);
@@ -75,25 +75,32 @@ public final class HashTrie<K, V> implements Iterable<Map.Entry<K, V>> {
    *     identity is not {@code equals}), or 2<sup>27</sup> entries or more
    */
   public static <K, V> HashTrie<K, V> copyOf(Map<? extends K, ? extends V> map) {
-    int n = map.size();
-    checkArgument(n < 1 << INDEX_BITS, "map must hold fewer than 2^27 entries, but held %s", n);
-    if (n == 0) {
-      return empty();
-    }
-    Object[] keys = new Object[n];
-    Object[] values = new Object[n];
-    int[] hashes = new int[n];
-    long[] sorted = new long[n];
+    Object[] keys = new Object[map.size()];
+    Object[] values = new Object[keys.length];
     int i = 0;
     for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
       keys[i] = checkNotNull(e.getKey(), "key");
-      values[i] = checkNotNull(e.getValue(), "value");
-      hashes[i] = spread(keys[i].hashCode());
-      sorted[i] = trieOrder(hashes[i]) << INDEX_BITS | i;
-      i++;
+      values[i++] = checkNotNull(e.getValue(), "value");
+    }
+    return ofArrays(keys, values, i);
+  }
+
+  /**
+   * The trie of the first {@code n} keys and values, which are not null; the arrays are only read.
+   *
+   * @throws IllegalArgumentException if two keys are equal, or {@code n} is 2<sup>27</sup> or more
+   */
+  static <K, V> HashTrie<K, V> ofArrays(Object[] keys, Object[] values, int n) {
+    checkArgument(n < 1 << INDEX_BITS, "a trie must hold fewer than 2^27 entries, but was given %s", n);
+    if (n == 0) {
+      return empty();
+    }
+    long[] sorted = new long[n];
+    for (int i = 0; i < n; i++) {
+      sorted[i] = trieOrder(spread(keys[i].hashCode())) << INDEX_BITS | i;
     }
     Arrays.sort(sorted);
-    return new HashTrie<>(new Bulk(keys, values, hashes, sorted).build(0, n, 0), n);
+    return new HashTrie<>(new Bulk(keys, values, sorted).build(0, n, 0), n);
   }
 
   /** The value of {@code key}, or null if absent. Allocates nothing. */
@@ -191,7 +198,7 @@ public final class HashTrie<K, V> implements Iterable<Map.Entry<K, V>> {
     return h ^ (h >>> 16);
   }
 
-  /** The hash's five-bit digits from the lowest up, as one number: sorts keys in the order of a trie walk. */
+  /** The hash's digits (one per level) from the lowest up, as one number: sorts keys in the order of a trie walk. */
   private static long trieOrder(int hash) {
     long order = 0;
     for (int shift = 0; shift <= LAST_SHIFT; shift += BITS) {
@@ -439,17 +446,18 @@ public final class HashTrie<K, V> implements Iterable<Map.Entry<K, V>> {
     }
   }
 
-  /** {@link #copyOf}'s bottom-up build over the entries sorted by {@link #trieOrder}. */
+  /** {@link #ofArrays}'s bottom-up build over the entries sorted by {@link #trieOrder}. */
   private static final class Bulk {
+    /** Where the sort key holds the digit of the level at shift 0; the next levels' follow, lower. */
+    private static final int FIRST_DIGIT = INDEX_BITS + LAST_SHIFT;
+
     private final Object[] keys;
     private final Object[] values;
-    private final int[] hashes;
     private final long[] sorted;
 
-    Bulk(Object[] keys, Object[] values, int[] hashes, long[] sorted) {
+    Bulk(Object[] keys, Object[] values, long[] sorted) {
       this.keys = keys;
       this.values = values;
-      this.hashes = hashes;
       this.sorted = sorted;
     }
 
@@ -457,8 +465,9 @@ public final class HashTrie<K, V> implements Iterable<Map.Entry<K, V>> {
       return (int) (sorted[position] & ((1L << INDEX_BITS) - 1));
     }
 
+    /** Read from the sort key, which the build walks in order, rather than from a hash array at random. */
     private int digit(int position, int shift) {
-      return (hashes[entry(position)] >>> shift) & MASK;
+      return (int) (sorted[position] >>> (FIRST_DIGIT - shift)) & MASK;
     }
 
     /** The node at level {@code shift} for sorted positions {@code [from, to)}, which share the lower digits. */
@@ -508,7 +517,7 @@ public final class HashTrie<K, V> implements Iterable<Map.Entry<K, V>> {
       for (int i = from; i < to; i++) {
         Object key = keys[entry(i)];
         for (int j = 0; j < 2 * (i - from); j += 2) {
-          checkArgument(!key.equals(c[j]), "map must not hold equal keys, but held %s twice", key);
+          checkArgument(!key.equals(c[j]), "keys must be distinct, but %s came twice", key);
         }
         c[2 * (i - from)] = key;
         c[2 * (i - from) + 1] = values[entry(i)];

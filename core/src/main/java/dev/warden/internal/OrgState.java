@@ -417,4 +417,84 @@ public final class OrgState {
       return ImmutableMap.copyOf(byEmail);
     }
   }
+
+  // Naive stand-ins for issue 14's indexes (the lead's OrgState replaces this block).
+  // Built lazily on first use (a benign race: two threads may both build the same index).
+  private volatile List<Membership> adminList;
+  private volatile Map<UserId, Map<ProjectId, ProjectGrant>> grantsByUser;
+
+  /** Members in user-id order strictly after {@code cursor} (null: from the first). */
+  public java.util.Iterator<Membership> membersAfter(UserId cursor) {
+    return after(members.values().asList(), cursor);
+  }
+
+  /** The Admin and Owner memberships (expired Admins included), in user-id order. */
+  public Map<UserId, Membership> admins() {
+    return adminList().stream().collect(ImmutableMap.toImmutableMap(Membership::user, m -> m));
+  }
+
+  /** Admins and Owners in user-id order strictly after {@code cursor} (null: from the first). */
+  public java.util.Iterator<Membership> adminsAfter(UserId cursor) {
+    return after(adminList(), cursor);
+  }
+
+  /** The number of Owner memberships. */
+  public int owners() {
+    return (int) adminList().stream().filter(m -> m.level() == dev.warden.organization.OrgLevel.OWNER).count();
+  }
+
+  /** The member's grants (expired ones included), in any order; empty if none. */
+  public Map<ProjectId, ProjectGrant> grantsOf(UserId user) {
+    Map<UserId, Map<ProjectId, ProjectGrant>> index = grantsByUser;
+    if (index == null) {
+      index = new HashMap<>();
+      for (ProjectState p : projects.values()) {
+        for (ProjectGrant g : p.grants().values()) {
+          index.computeIfAbsent(g.user(), u -> new HashMap<>()).put(g.project(), g);
+        }
+      }
+      grantsByUser = index;
+    }
+    return index.getOrDefault(user, Map.of());
+  }
+
+  /** Projects in creation order strictly after {@code cursor}'s position (null: from the first). */
+  public java.util.Iterator<ProjectState> projectsAfter(Project cursor) {
+    List<ProjectState> all = projects.values().asList();
+    int lo = 0;
+    int hi = all.size();
+    while (cursor != null && lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (StoreOrder.PROJECTS.compare(all.get(mid).project(), cursor) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return all.subList(lo, all.size()).iterator();
+  }
+
+  private List<Membership> adminList() {
+    List<Membership> admins = adminList;
+    if (admins == null) {
+      admins = members.values().stream().filter(m -> m.level().atLeast(dev.warden.organization.OrgLevel.ADMIN))
+          .toList();
+      adminList = admins;
+    }
+    return admins;
+  }
+
+  private static java.util.Iterator<Membership> after(List<Membership> byUser, UserId cursor) {
+    int lo = 0;
+    int hi = byUser.size();
+    while (cursor != null && lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (StoreOrder.USERS.compare(byUser.get(mid).user(), cursor) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return byUser.subList(lo, byUser.size()).iterator();
+  }
 }

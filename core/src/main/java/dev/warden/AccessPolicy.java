@@ -429,8 +429,8 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Page<AccessHolder> whoCan(Principal actor, Capability capability, ProjectId project, PageRequest page) {
     checkNotNull(actor, "actor");
-    requireTarget(capability, project, "project", Scope.PROJECT);
     checkNotNull(page, "page");
+    requireTarget(capability, project, "project", Scope.PROJECT);
     return listings.whoCan(actor, capability, project, page.cursor().orElse(null), page.size());
   }
 
@@ -457,8 +457,8 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Page<AccessHolder> whoCan(Principal actor, Capability capability, ResourceRef resource, PageRequest page) {
     checkNotNull(actor, "actor");
-    requireTarget(capability, resource, "resource", Scope.PROJECT);
     checkNotNull(page, "page");
+    requireTarget(capability, resource, "resource", Scope.PROJECT);
     return listings.whoCan(actor, capability, resource, page.cursor().orElse(null), page.size());
   }
 
@@ -487,12 +487,12 @@ public final class AccessPolicy implements AutoCloseable {
    */
   public Page<AccessHolder> whoCan(Principal actor, Capability capability, OrgId organization, PageRequest page) {
     checkNotNull(actor, "actor");
-    requireTarget(capability, organization, "organization", Scope.ORGANIZATION);
     checkNotNull(page, "page");
+    requireTarget(capability, organization, "organization", Scope.ORGANIZATION);
     return listings.whoCan(actor, capability, organization, page.cursor().orElse(null), page.size());
   }
 
-  /** The programming errors of a {@code whoCan} call, before anything is looked up. */
+  /** The programming errors of a {@code whoCan} call, before anything is looked up (nulls first). */
   private static void requireTarget(Capability capability, Object target, String name, Scope scope) {
     checkNotNull(capability, "capability");
     checkNotNull(target, name);

@@ -4,9 +4,11 @@ import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgLevel;
 import dev.warden.project.ProjectGrant;
+import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Each member's highest effective project role in one snapshot at one instant: the best of
@@ -14,9 +16,10 @@ import java.time.Instant;
  * An org Admin or Owner is an implicit Admin everywhere; a Member's role on a project is their live
  * grant there if any (even when lower than the default), else the open project's default role, else
  * none. So a Member's best is the best of their live grants and of the default roles of the open
- * projects they hold no live grant on; the open projects are counted by default role once, and each
- * member's live grants on open projects are taken off those counts. Per member: proportional to their
- * own grants. For reports; not thread-safe. Not API.
+ * projects they hold no live grant on. The open projects are counted by default role once per report;
+ * a member with fewer grants than there are open projects of a default role surely lacks a grant on one
+ * of them, and only otherwise are their grants' projects looked up. Per member: proportional to their
+ * own grants. For reports. Not API.
  */
 final class HighestRoles {
   private static final ProjectRole[] BEST_FIRST = {ProjectRole.ADMIN, ProjectRole.MEMBER, ProjectRole.VIEWER};
@@ -24,7 +27,6 @@ final class HighestRoles {
   private final OrgState state;
   private final Instant now;
   private final int[] openByDefaultRole = new int[ProjectRole.values().length];
-  private final int[] scratch = new int[ProjectRole.values().length];
 
   HighestRoles(OrgState state, Instant now) {
     this.state = state;
@@ -44,24 +46,36 @@ final class HighestRoles {
     if (member.level().atLeast(OrgLevel.ADMIN)) {
       return ProjectRole.ADMIN;
     }
-    int[] openWithoutGrant = scratch;
-    System.arraycopy(openByDefaultRole, 0, openWithoutGrant, 0, openWithoutGrant.length);
+    Map<ProjectId, ProjectGrant> own = state.grantsOf(member.user());
     ProjectRole best = null;
-    for (ProjectGrant g : state.grantsOf(member.user()).values()) {
-      ProjectState p = state.projects().get(g.project());
-      if (p == null || !g.activeAt(now)) {
-        continue;
-      }
-      best = best == null || g.role().atLeast(best) ? g.role() : best;
-      if (p.project().visibility() == Visibility.OPEN) {
-        openWithoutGrant[p.project().defaultRole().ordinal()]--;
+    for (ProjectGrant g : own.values()) {
+      if (g.activeAt(now) && (best == null || g.role().atLeast(best))) {
+        best = g.role();
       }
     }
+    // Roles from the highest down: once the best grant reaches a role, no default below can beat it.
     for (ProjectRole role : BEST_FIRST) {
-      if (openWithoutGrant[role.ordinal()] > 0) {
-        return best == null || role.atLeast(best) ? role : best;
+      if (best != null && best.atLeast(role)) {
+        return best;
+      }
+      int open = openByDefaultRole[role.ordinal()];
+      if (open > own.size() || (open > 0 && open > liveGrantsOnOpen(own, role))) {
+        return role;
       }
     }
     return best;
+  }
+
+  /** How many of the member's live grants are on open projects whose default role is {@code role}. */
+  private int liveGrantsOnOpen(Map<ProjectId, ProjectGrant> own, ProjectRole role) {
+    int n = 0;
+    for (ProjectGrant g : own.values()) {
+      ProjectState p = state.projects().get(g.project());
+      if (p != null && g.activeAt(now) && p.project().visibility() == Visibility.OPEN
+          && p.project().defaultRole() == role) {
+        n++;
+      }
+    }
+    return n;
   }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
  * projects they hold no live grant on. The open projects are counted by default role once per report;
  * a member with fewer grants than there are open projects of a default role surely lacks a grant on one
  * of them, and only otherwise are their grants' projects looked up. Per member: proportional to their
- * own grants. For reports. Not API.
+ * own grants at most, and often constant (a report asks for the role only up to a cap). For reports.
+ * Not API.
  */
 final class HighestRoles {
   private static final ProjectRole[] BEST_FIRST = {ProjectRole.ADMIN, ProjectRole.MEMBER, ProjectRole.VIEWER};
@@ -38,32 +39,52 @@ final class HighestRoles {
     }
   }
 
-  /** The member's highest effective role over the organization's projects; null if they see none. */
-  ProjectRole of(Membership member) {
+  /**
+   * The member's highest effective role over the organization's projects, capped at {@code cap}
+   * (reports tell roles apart only up to a point: the registry whether it is above Viewer, the review
+   * whether there is any); null if they see no project. Stops as soon as {@code cap} is reached.
+   */
+  ProjectRole cappedAt(Membership member, ProjectRole cap) {
     if (state.projects().isEmpty()) {
       return null;
     }
     if (member.level().atLeast(OrgLevel.ADMIN)) {
-      return ProjectRole.ADMIN;
+      return cap;
     }
     Map<ProjectId, ProjectGrant> own = state.grantsOf(member.user());
     ProjectRole best = null;
-    for (ProjectGrant g : own.values()) {
-      if (g.activeAt(now) && (best == null || g.role().atLeast(best))) {
-        best = g.role();
+    for (ProjectRole role : BEST_FIRST) {
+      if (openByDefaultRole[role.ordinal()] > own.size()) {
+        best = min(role, cap); // an open project with this default role surely has no grant of theirs
+        break;
       }
     }
-    // Roles from the highest down: once the best grant reaches a role, no default below can beat it.
+    for (ProjectGrant g : own.values()) {
+      if (best == cap) {
+        return cap;
+      }
+      if (g.activeAt(now) && (best == null || g.role().compareTo(best) > 0)) {
+        best = min(g.role(), cap);
+      }
+    }
+    if (best == cap) {
+      return cap;
+    }
+    // The default roles above the best so far, counted exactly, from the highest down.
     for (ProjectRole role : BEST_FIRST) {
       if (best != null && best.atLeast(role)) {
         return best;
       }
       int open = openByDefaultRole[role.ordinal()];
-      if (open > own.size() || (open > 0 && open > liveGrantsOnOpen(own, role))) {
-        return role;
+      if (open > 0 && open > liveGrantsOnOpen(own, role)) {
+        return min(role, cap);
       }
     }
     return best;
+  }
+
+  private static ProjectRole min(ProjectRole a, ProjectRole b) {
+    return a.atLeast(b) ? b : a;
   }
 
   /** How many of the member's live grants are on open projects whose default role is {@code role}. */

@@ -64,7 +64,7 @@ public final class ReportService implements Reports {
         owners.add(entry);
       } else if (m.level() == OrgLevel.ADMIN) {
         admins.add(entry);
-      } else if (roles.of(m) == ProjectRole.VIEWER) {
+      } else if (roles.cappedAt(m, ProjectRole.MEMBER) == ProjectRole.VIEWER) {
         viewers.add(entry);
       } else {
         members.add(entry);
@@ -104,7 +104,7 @@ public final class ReportService implements Reports {
       if (m.expiresAt().isPresent() && m.expiresAt().get().isBefore(soon)) {
         expiring.add(m);
       }
-      if (roles.of(m) == null) {
+      if (roles.cappedAt(m, ProjectRole.VIEWER) == null) {
         withoutProjects.add(m);
       }
     }

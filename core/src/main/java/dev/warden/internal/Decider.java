@@ -181,16 +181,15 @@ public final class Decider {
 
   /** What an active member's effective project role allows, before gates and key scopes. */
   public Decision role(Membership m, Capability capability, ProjectState project, Trace trace) {
-    Reason source = access(m, project, trace);
-    if (source == Reason.NOT_FOUND) {
+    Access access = resolve(m, project, trace);
+    if (access == Access.NONE) {
       return Decision.notFound();
     }
-    ProjectRole role = role(source, m, project);
-    if (matrix.allows(role, capability)) {
-      trace.step("project role %s holds %s", role, capability);
-      return Decision.allow(source);
+    if (matrix.allows(access.role, capability)) {
+      trace.step("project role %s holds %s", access.role, capability);
+      return Decision.allow(access.reason);
     }
-    trace.step("project role %s lacks %s", role, capability);
+    trace.step("project role %s lacks %s", access.role, capability);
     return Decision.deny(Reason.ROLE_TOO_LOW);
   }
 
@@ -288,28 +287,77 @@ public final class Decider {
    * project is hidden from them (or missing: {@code project} null).
    */
   public Reason access(Membership member, ProjectState project, Trace trace) {
+    return resolve(member, project, trace).reason;
+  }
+
+  /**
+   * A member's access to a project, with the role it gives, in one pass over the snapshot (SPEC
+   * §2.3): organization Admins and Owners are implicit Admins; else a live explicit grant, even if
+   * lower than the default; else an open project's default role; else the project is hidden
+   * ({@link Access#NONE}, also for a missing one: {@code project} null).
+   */
+  Access resolve(Membership member, ProjectState project, Trace trace) {
     if (project == null) {
       trace.step("no project with this id is visible to %s", member.user());
-      return Reason.NOT_FOUND;
+      return Access.NONE;
     }
     if (member.level().atLeast(OrgLevel.ADMIN)) {
       trace.step("organization %s is an implicit project Admin", member.level());
-      return Reason.ORG_ADMIN;
+      return Access.ORG_ADMIN;
     }
     ProjectGrant grant = project.grants().get(member.user());
     if (grant != null) {
       if (grant.expiresAt().isEmpty() || !Expiry.endedAt(grant.expiresAt().get(), now())) {
         trace.step("explicit grant %s", grant.role());
-        return Reason.EXPLICIT_GRANT;
+        return Access.grant(grant.role());
       }
       trace.step("explicit grant expired at %s", grant.expiresAt().get());
     }
     if (project.project().visibility() == Visibility.OPEN) {
       trace.step("open project, default role %s", project.project().defaultRole());
-      return Reason.DEFAULT_ROLE;
+      return Access.byDefault(project.project().defaultRole());
     }
     trace.step("no project with this id is visible to %s", member.user());
-    return Reason.NOT_FOUND;
+    return Access.NONE;
+  }
+
+  /** Where project access comes from and the role it gives: shared constants, so deciding allocates nothing. */
+  enum Access {
+    ORG_ADMIN(Reason.ORG_ADMIN, ProjectRole.ADMIN),
+    GRANT_ADMIN(Reason.EXPLICIT_GRANT, ProjectRole.ADMIN),
+    GRANT_MEMBER(Reason.EXPLICIT_GRANT, ProjectRole.MEMBER),
+    GRANT_VIEWER(Reason.EXPLICIT_GRANT, ProjectRole.VIEWER),
+    DEFAULT_ADMIN(Reason.DEFAULT_ROLE, ProjectRole.ADMIN),
+    DEFAULT_MEMBER(Reason.DEFAULT_ROLE, ProjectRole.MEMBER),
+    DEFAULT_VIEWER(Reason.DEFAULT_ROLE, ProjectRole.VIEWER),
+    NONE(Reason.NOT_FOUND, null);
+
+    private static final Access[] GRANTS = byRole(GRANT_ADMIN, GRANT_MEMBER, GRANT_VIEWER);
+    private static final Access[] DEFAULTS = byRole(DEFAULT_ADMIN, DEFAULT_MEMBER, DEFAULT_VIEWER);
+
+    final Reason reason;
+    final ProjectRole role;
+
+    Access(Reason reason, ProjectRole role) {
+      this.reason = reason;
+      this.role = role;
+    }
+
+    static Access grant(ProjectRole role) {
+      return GRANTS[role.ordinal()];
+    }
+
+    static Access byDefault(ProjectRole role) {
+      return DEFAULTS[role.ordinal()];
+    }
+
+    private static Access[] byRole(Access admin, Access member, Access viewer) {
+      Access[] table = new Access[ProjectRole.values().length];
+      for (Access a : new Access[] {admin, member, viewer}) {
+        table[a.role.ordinal()] = a;
+      }
+      return table;
+    }
   }
 
   /** Whether the principal's API key limits let it see {@code project} (always true for users). */
@@ -331,8 +379,7 @@ public final class Decider {
    * Allocation-free.
    */
   public ProjectRole effectiveRole(Membership member, ProjectState project) {
-    Reason source = access(member, project, Trace.NONE);
-    return source == Reason.NOT_FOUND ? null : role(source, member, project);
+    return resolve(member, project, Trace.NONE).role;
   }
 
   /**

@@ -201,7 +201,7 @@ public final class Engine {
     return org;
   }
 
-  private record Outcome<T>(T value, OrgState after, boolean deleted, List<Runnable> afterCommit) {}
+  private record Outcome<T>(T value, OrgState after, OrgState.Draft draft, OrgState base, List<Runnable> afterCommit) {}
 
   /**
    * Runs {@code work}; a null {@code actor} is the system itself (used by sweeps only). Whether the
@@ -228,22 +228,23 @@ public final class Engine {
       }
       T value = work.apply(m);
       if (m.snapshotWrites().isEmpty()) {
-        return new Outcome<>(value, null, false, m.afterCommitActions());
+        return new Outcome<>(value, null, null, null, m.afterCommitActions());
       }
       OrgState.Draft draft = m.state().replay(m.snapshotWrites());
       if (draft.deleted()) {
-        return new Outcome<>(value, null, true, m.afterCommitActions());
+        return new Outcome<>(value, null, draft, null, m.afterCommitActions());
       }
       OrgState after = draft.build(tx.organizations().bumpRevision(org));
       if (VERIFY_SNAPSHOTS) {
         verify(tx, after);
       }
-      return new Outcome<>(value, after, false, m.afterCommitActions());
+      return new Outcome<>(value, after, draft, creating == null ? m.state() : null, m.afterCommitActions());
     });
-    if (outcome.deleted()) {
+    if (outcome.draft() != null && outcome.draft().deleted()) {
       cache.evict(org);
     } else if (outcome.after() != null) {
-      cache.publish(outcome.after());
+      cache.publish(outcome.after(), outcome.base(), outcome.draft().createdProjects(),
+          outcome.draft().deletedProjects());
     }
     for (Runnable action : outcome.afterCommit()) {
       try {

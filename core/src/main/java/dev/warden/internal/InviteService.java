@@ -26,6 +26,7 @@ import dev.warden.organization.OwnershipRule;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.spi.MemberJoined;
+import dev.warden.spi.Notifier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -178,7 +179,8 @@ public final class InviteService implements Invites {
       }
     }
     m.apply(new Write.DeleteUnusedInvites(org, email));
-    if (m.state().organization().settings().memberJoinedNotifications()) {
+    // Listing the recipients is O(members): skipped when nobody is told (the default notifier).
+    if (m.state().organization().settings().memberJoinedNotifications() && engine.notifier() != Notifier.NONE) {
       List<Membership> recipients = m.state().members().values().stream()
           .filter(x -> x.activeAt(m.now()) && !x.user().equals(joined.user()))
           .toList();

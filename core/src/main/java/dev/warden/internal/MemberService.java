@@ -244,7 +244,7 @@ public final class MemberService implements Members {
   }
 
   private static long owners(Mutation m) {
-    return m.state().members().values().stream().filter(x -> x.level() == OrgLevel.OWNER).count();
+    return m.state().owners();
   }
 
   /** Replaces a membership (compare-and-set) and audits the fields that changed. */

@@ -2,10 +2,14 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.warden.internal.persistent.HashTrie;
+import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
 import dev.warden.organization.Organization;
 import dev.warden.organization.UserId;
 import dev.warden.project.Project;
@@ -17,46 +21,66 @@ import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import dev.warden.spi.StoreOrder;
 import dev.warden.spi.Transaction;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An immutable snapshot of one organization at one revision: everything a check reads. Checks never
- * touch the store; mutations publish a new snapshot, made by {@linkplain #apply replaying} their writes
- * on the previous one. Not API.
+ * touch the store; mutations publish a new snapshot, made by {@linkplain #replay replaying} their writes
+ * on the previous one.
+ *
+ * <p>Every map is persistent ({@link OrderedMap}, {@link HashTrie}): a new revision shares all it does
+ * not change with the previous one, so publishing after one change costs O(log n) in the
+ * organization's size, and lookups are hash-trie probes. Besides the maps a check reads (members,
+ * projects with their grants, resources with their rules) the snapshot keeps the indexes that keep
+ * mutations, reports and lists in proportion to what they touch: the Admins and Owners, the number of
+ * Owners, each user's grants and resource rules, each project's resources, members by email. Not API.
  */
 public final class OrgState {
-  // The orders of every map: the SPI's (StoreOrder), applied here rather than taken from the store's
-  // lists, so that a load and a replay order alike whatever the store's collation.
-  private static final Comparator<Map.Entry<UserId, ?>> BY_USER =
-      (a, b) -> StoreOrder.USERS.compare(a.getKey(), b.getKey());
-  private static final Comparator<Map.Entry<String, ?>> BY_KIND = (a, b) -> a.getKey().compareTo(b.getKey());
-  private static final Comparator<Map.Entry<?, ProjectState>> PROJECT_ORDER =
-      (a, b) -> StoreOrder.PROJECTS.compare(a.getValue().project(), b.getValue().project());
-  private static final Comparator<Map.Entry<?, ResourceState>> RESOURCE_ORDER =
-      (a, b) -> StoreOrder.RESOURCES.compare(a.getValue().resource(), b.getValue().resource());
+  private static final ImmutableMap<String, AccessLevel> NO_KIND_RULES = ImmutableMap.of();
 
   private final Organization organization;
   private final long revision;
-  private final ImmutableMap<UserId, Membership> members;
-  private final ImmutableMap<EmailAddress, Membership> membersByEmail;
-  private final ImmutableMap<ProjectId, ProjectState> projects;
-  private final ImmutableMap<ResourceRef, ResourceState> resources;
+  private final OrderedMap<UserId, Membership> members;
+  private final OrderedMap<UserId, Membership> admins;
+  private final int owners;
+  /** The users with each email, in user order (usually one). */
+  private final HashTrie<EmailAddress, ImmutableList<UserId>> byEmail;
+  private final OrderedMap<ProjectId, ProjectState> projects;
+  private final OrderedMap<ResourceRef, ResourceState> resources;
+  private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
+  private final HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
+  private final HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
 
-  private OrgState(Organization organization, long revision, ImmutableMap<UserId, Membership> members,
-      ImmutableMap<EmailAddress, Membership> membersByEmail, ImmutableMap<ProjectId, ProjectState> projects,
-      ImmutableMap<ResourceRef, ResourceState> resources) {
-    this.organization = organization;
+  private OrgState(Draft d, long revision) {
+    this.organization = d.organization;
     this.revision = revision;
-    this.members = members;
-    this.membersByEmail = membersByEmail;
-    this.projects = projects;
-    this.resources = resources;
+    this.members = d.members;
+    this.admins = d.admins;
+    this.owners = d.owners;
+    this.byEmail = d.byEmail;
+    this.projects = d.projects;
+    this.resources = d.resources;
+    this.grantsByUser = d.grantsByUser;
+    this.rulesByUser = d.rulesByUser;
+    this.resourcesByProject = d.resourcesByProject;
+  }
+
+  private OrgState(Organization organization) {
+    this.organization = organization;
+    this.revision = 0;
+    this.members = OrderedMap.byKey(StoreOrder.USERS);
+    this.admins = members;
+    this.owners = 0;
+    this.byEmail = HashTrie.empty();
+    this.projects = OrderedMap.byValue((a, b) -> StoreOrder.PROJECTS.compare(a.project(), b.project()));
+    this.resources = OrderedMap.byValue((a, b) -> StoreOrder.RESOURCES.compare(a.resource(), b.resource()));
+    this.grantsByUser = HashTrie.empty();
+    this.rulesByUser = HashTrie.empty();
+    this.resourcesByProject = HashTrie.empty();
   }
 
   /**
@@ -77,15 +101,15 @@ public final class OrgState {
 
   /** The snapshot of a new organization, with nothing in it yet, at revision 0. */
   static OrgState empty(Organization organization) {
-    return new OrgState(organization, 0, ImmutableMap.of(), ImmutableMap.of(), ImmutableMap.of(), ImmutableMap.of());
+    return new OrgState(organization);
   }
 
   /**
    * A draft of this snapshot with the snapshot effects of {@code writes} replayed in order: once
    * {@linkplain Draft#build built} at the new revision, what {@link #load} would read after the store
-   * took the same writes. Shares every map the writes leave alone.
+   * took the same writes. Shares everything the writes leave alone.
    */
-  Draft replay(List<? extends Write.SnapshotWrite<?>> writes) {
+  Draft replay(java.util.List<? extends Write.SnapshotWrite<?>> writes) {
     Draft d = new Draft(this);
     writes.forEach(w -> w.snapshot(d));
     return d;
@@ -104,37 +128,131 @@ public final class OrgState {
   }
 
   /** Every membership, expired ones included, in user-id order. */
-  public ImmutableMap<UserId, Membership> members() {
+  public Map<UserId, Membership> members() {
     return members;
   }
 
-  /** The membership of the user with this email, if any (expired ones included). */
+  /** The members in user-id order strictly after {@code cursor} (null: from the first); O(log n) to start. */
+  public Iterator<Membership> membersAfter(UserId cursor) {
+    return after(members, cursor);
+  }
+
+  /** The Admin and Owner memberships (expired Admins included), in user-id order. */
+  public Map<UserId, Membership> admins() {
+    return admins;
+  }
+
+  /** The Admins and Owners in user-id order strictly after {@code cursor} (null: from the first). */
+  public Iterator<Membership> adminsAfter(UserId cursor) {
+    return after(admins, cursor);
+  }
+
+  private static Iterator<Membership> after(OrderedMap<UserId, Membership> map, UserId cursor) {
+    return values(cursor == null ? map.entrySet().iterator()
+        : map.entriesFrom(e -> StoreOrder.USERS.compare(e.getKey(), cursor) <= 0));
+  }
+
+  /** The number of Owner memberships. */
+  public int owners() {
+    return owners;
+  }
+
+  /** The membership of the user with this email, if any (expired ones included); of two, the later in user order. */
   public Membership memberByEmail(EmailAddress email) {
-    return membersByEmail.get(email);
+    ImmutableList<UserId> users = byEmail.get(email);
+    return users == null ? null : members.get(users.get(users.size() - 1));
   }
 
   /** Every project in creation order. */
-  public ImmutableMap<ProjectId, ProjectState> projects() {
+  public Map<ProjectId, ProjectState> projects() {
     return projects;
   }
 
+  /** The projects in creation order strictly after {@code cursor}'s position (null: from the first). */
+  public Iterator<ProjectState> projectsAfter(Project cursor) {
+    return values(cursor == null ? projects.entrySet().iterator()
+        : projects.entriesFrom(e -> StoreOrder.PROJECTS.compare(e.getValue().project(), cursor) <= 0));
+  }
+
+  /** The user's grants on the organization's projects (expired ones included), in no particular order. */
+  public Map<ProjectId, ProjectGrant> grantsOf(UserId user) {
+    return view(grantsByUser.get(user));
+  }
+
   /** Every registered resource in creation order. */
-  public ImmutableMap<ResourceRef, ResourceState> resources() {
+  public Map<ResourceRef, ResourceState> resources() {
     return resources;
+  }
+
+  private static <V> Iterator<V> values(Iterator<? extends Map.Entry<?, V>> entries) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return entries.hasNext();
+      }
+
+      @Override
+      public V next() {
+        return entries.next().getValue();
+      }
+    };
+  }
+
+  /** A read-only map view of a trie (null: empty). */
+  private static <K, V> Map<K, V> view(HashTrie<K, V> trie) {
+    if (trie == null || trie.isEmpty()) {
+      return Map.of();
+    }
+    return new java.util.AbstractMap<>() {
+      @Override
+      public V get(Object key) {
+        return trie.get(key);
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return trie.containsKey(key);
+      }
+
+      @Override
+      public int size() {
+        return trie.size();
+      }
+
+      @Override
+      public Set<Map.Entry<K, V>> entrySet() {
+        return new java.util.AbstractSet<>() {
+          @Override
+          public Iterator<Map.Entry<K, V>> iterator() {
+            return trie.iterator();
+          }
+
+          @Override
+          public int size() {
+            return trie.size();
+          }
+        };
+      }
+    };
   }
 
   /**
    * What tells this snapshot from {@code other}, comparing every map and nested map entry by entry in
-   * order (a record's {@code equals} would ignore the orders); empty if nothing does.
+   * order, and every index; empty if nothing does.
    */
   Optional<String> differenceFrom(OrgState other) {
     if (!organization.equals(other.organization) || revision != other.revision) {
       return Optional.of("organization or revision");
     }
-    if (!sameEntries(members, other.members) || !sameEntries(membersByEmail, other.membersByEmail)) {
+    if (!sameEntries(members, other.members) || !sameEntries(admins, other.admins) || owners != other.owners) {
       return Optional.of("members");
     }
-    if (!projects.keySet().asList().equals(other.projects.keySet().asList())) {
+    for (Membership m : members.values()) {
+      if (m.email().isPresent() && !memberByEmail(m.email().get()).equals(other.memberByEmail(m.email().get()))) {
+        return Optional.of("members by email");
+      }
+    }
+    if (!projects.keySet().stream().toList().equals(other.projects.keySet().stream().toList())) {
       return Optional.of("projects");
     }
     for (ProjectState p : projects.values()) {
@@ -144,7 +262,7 @@ public final class OrgState {
         return Optional.of("project " + p.project().id());
       }
     }
-    if (!resources.keySet().asList().equals(other.resources.keySet().asList())) {
+    if (!resources.keySet().stream().toList().equals(other.resources.keySet().stream().toList())) {
       return Optional.of("resources");
     }
     for (ResourceState r : resources.values()) {
@@ -154,45 +272,68 @@ public final class OrgState {
         return Optional.of("resource " + r.resource().ref());
       }
     }
+    if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
+        || !indexOf(resourcesByProject).equals(indexOf(other.resourcesByProject))) {
+      return Optional.of("indexes");
+    }
     return Optional.empty();
   }
 
-  private static boolean sameEntries(ImmutableMap<?, ?> a, ImmutableMap<?, ?> b) {
-    return a.entrySet().asList().equals(b.entrySet().asList());
+  private static boolean sameEntries(Map<?, ?> a, Map<?, ?> b) {
+    return a.entrySet().stream().toList().equals(b.entrySet().stream().toList());
   }
 
-  /** A project, the explicit grants on it, and its rules per resource kind. */
-  public record ProjectState(Project project, ImmutableMap<UserId, ProjectGrant> grants,
+  private static <K, K2, V> Map<K, Map<K2, V>> indexOf(HashTrie<K, HashTrie<K2, V>> index) {
+    Map<K, Map<K2, V>> plain = new java.util.HashMap<>();
+    index.forEach((k, trie) -> plain.put(k, Map.copyOf(view(trie))));
+    return plain;
+  }
+
+  /**
+   * A project, the explicit grants on it (user-id order), and its rules per resource kind (kind
+   * order).
+   */
+  public record ProjectState(Project project, OrderedMap<UserId, ProjectGrant> grants,
       ImmutableMap<String, AccessLevel> kindRules) {}
 
-  /** A resource and its rules: per member, and for everyone (null: none). */
-  public record ResourceState(Resource resource, ImmutableMap<UserId, AccessLevel> memberRules,
+  /** A resource and its rules: per member (user-id order), and for everyone (null: none). */
+  public record ResourceState(Resource resource, OrderedMap<UserId, AccessLevel> memberRules,
       AccessLevel everyoneRule) {}
 
   /**
    * A snapshot being edited by the snapshot effects of {@link Write}s (and by a full load). Its
    * operations are the snapshot's own: deleting a project takes the grants and kind rules it holds,
    * deleting a resource its rules; anything wider (a project's resources, a member's grants) is spelled
-   * out by the write that cascades. Copies only what the writes touch (a top-level map on its
-   * first change, one project's grants, one resource's member rules); {@link #build} orders each
-   * copied map. Writes about another organization change nothing. Not thread-safe.
+   * out by the write that cascades, and found through the indexes, not by scanning. Each operation
+   * makes new persistent maps that share the rest with the base. Writes about another organization
+   * change nothing. Not thread-safe.
    */
   static final class Draft {
-    private final OrgState base;
     private Organization organization;
     private boolean deleted;
-    // Null while unchanged. A touched project's grants and kind rules, and a touched resource's member
-    // rules, live in the maps below until build(); the values in projects and resources keep the old ones.
-    private Map<UserId, Membership> members;
-    private Map<ProjectId, ProjectState> projects;
-    private Map<ResourceRef, ResourceState> resources;
-    private final Map<ProjectId, Map<UserId, ProjectGrant>> grants = new HashMap<>();
-    private final Map<ProjectId, Map<String, AccessLevel>> kindRules = new HashMap<>();
-    private final Map<ResourceRef, Map<UserId, AccessLevel>> memberRules = new HashMap<>();
+    private OrderedMap<UserId, Membership> members;
+    private OrderedMap<UserId, Membership> admins;
+    private int owners;
+    private HashTrie<EmailAddress, ImmutableList<UserId>> byEmail;
+    private OrderedMap<ProjectId, ProjectState> projects;
+    private OrderedMap<ResourceRef, ResourceState> resources;
+    private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
+    private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
+    private HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
+    private final Set<ProjectId> createdProjects = new HashSet<>();
+    private final Set<ProjectId> deletedProjects = new HashSet<>();
 
     private Draft(OrgState base) {
-      this.base = base;
-      this.organization = base.organization;
+      organization = base.organization;
+      members = base.members;
+      admins = base.admins;
+      owners = base.owners;
+      byEmail = base.byEmail;
+      projects = base.projects;
+      resources = base.resources;
+      grantsByUser = base.grantsByUser;
+      rulesByUser = base.rulesByUser;
+      resourcesByProject = base.resourcesByProject;
     }
 
     /** The organization is gone: its snapshot is dropped rather than built. */
@@ -207,6 +348,16 @@ public final class OrgState {
       return deleted;
     }
 
+    /** The projects this draft created (and did not delete again), for the cache's index of project ids. */
+    Set<ProjectId> createdProjects() {
+      return createdProjects;
+    }
+
+    /** The projects this draft deleted. */
+    Set<ProjectId> deletedProjects() {
+      return deletedProjects;
+    }
+
     void updateOrganization(Organization next) {
       if (ours(next.id())) {
         organization = next;
@@ -215,81 +366,139 @@ public final class OrgState {
 
     /** An inserted or updated membership. */
     void putMember(Membership m) {
-      if (ours(m.organization())) {
-        members().put(m.user(), m);
+      if (!ours(m.organization())) {
+        return;
       }
+      Membership old = members.get(m.user());
+      if (old != null) {
+        unindex(old);
+      }
+      members = members.plus(m.user(), m);
+      if (m.level().atLeast(OrgLevel.ADMIN)) {
+        admins = admins.plus(m.user(), m);
+      }
+      if (m.level() == OrgLevel.OWNER) {
+        owners++;
+      }
+      m.email().ifPresent(e -> {
+        ImmutableList<UserId> users = byEmail.get(e);
+        byEmail = byEmail.plus(e, users == null ? ImmutableList.of(m.user()) : withUser(users, m.user()));
+      });
     }
 
     void deleteMember(OrgId org, UserId user) {
-      if (ours(org)) {
-        members().remove(user);
+      if (!ours(org)) {
+        return;
       }
+      Membership old = members.get(user);
+      if (old != null) {
+        unindex(old);
+        members = members.minus(user);
+      }
+    }
+
+    /** Takes {@code m} out of the indexes of levels and emails (not out of {@code members}). */
+    private void unindex(Membership m) {
+      admins = admins.minus(m.user());
+      if (m.level() == OrgLevel.OWNER) {
+        owners--;
+      }
+      m.email().ifPresent(e -> {
+        ImmutableList<UserId> users = byEmail.get(e);
+        ImmutableList<UserId> rest = users.stream().filter(u -> !u.equals(m.user())).collect(ImmutableList.toImmutableList());
+        byEmail = rest.isEmpty() ? byEmail.minus(e) : byEmail.plus(e, rest);
+      });
+    }
+
+    private static ImmutableList<UserId> withUser(ImmutableList<UserId> users, UserId user) {
+      return users.contains(user) ? users : ImmutableList.sortedCopyOf(StoreOrder.USERS,
+          ImmutableList.<UserId>builder().addAll(users).add(user).build());
     }
 
     /** An inserted or updated project; an update keeps its grants and rules. */
     void putProject(Project p) {
-      if (ours(p.organization())) {
-        ProjectState old = projects().get(p.id());
-        projects.put(p.id(), old == null ? new ProjectState(p, ImmutableMap.of(), ImmutableMap.of())
-            : new ProjectState(p, old.grants(), old.kindRules()));
+      if (!ours(p.organization())) {
+        return;
+      }
+      ProjectState old = projects.get(p.id());
+      if (old == null) {
+        projects = projects.plus(p.id(), new ProjectState(p, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES));
+        createdProjects.add(p.id());
+        deletedProjects.remove(p.id());
+      } else {
+        projects = projects.plus(p.id(), new ProjectState(p, old.grants(), old.kindRules()));
       }
     }
 
     /** Deletes the project with the grants and kind rules it holds (not its resources). */
     void deleteProject(ProjectId id) {
-      if (currentProjects().containsKey(id)) {
-        projects().remove(id);
-        grants.remove(id);
-        kindRules.remove(id);
+      ProjectState old = projects.get(id);
+      if (old == null) {
+        return;
+      }
+      for (UserId user : old.grants().keySet()) {
+        grantsByUser = without(grantsByUser, user, id);
+      }
+      projects = projects.minus(id);
+      if (!createdProjects.remove(id)) {
+        deletedProjects.add(id);
       }
     }
 
     /** Deletes every resource of the project, with their rules. */
     void deleteResourcesOf(ProjectId id) {
-      if (currentResources().keySet().stream().anyMatch(ref -> ref.project().equals(id))) {
-        resources().keySet().removeIf(ref -> ref.project().equals(id));
-        memberRules.keySet().removeIf(ref -> ref.project().equals(id));
+      HashTrie<ResourceRef, ResourceRef> refs = resourcesByProject.get(id);
+      if (refs != null) {
+        refs.forEach((ref, same) -> deleteResource(ref));
       }
     }
 
     void upsertGrant(ProjectGrant g) {
-      if (currentProjects().containsKey(g.project())) {
-        grantsOf(g.project()).put(g.user(), g);
+      ProjectState p = projects.get(g.project());
+      if (p != null) {
+        projects = projects.plus(g.project(), new ProjectState(p.project(), p.grants().plus(g.user(), g), p.kindRules()));
+        grantsByUser = with(grantsByUser, g.user(), g.project(), g);
       }
     }
 
     void deleteGrant(ProjectId project, UserId user) {
-      if (currentProjects().containsKey(project)) {
-        grantsOf(project).remove(user);
+      ProjectState p = projects.get(project);
+      if (p != null && p.grants().containsKey(user)) {
+        projects = projects.plus(project, new ProjectState(p.project(), p.grants().minus(user), p.kindRules()));
+        grantsByUser = without(grantsByUser, user, project);
       }
     }
 
     /** Every grant of {@code user} on the organization's projects. */
     void deleteGrantsOf(OrgId org, UserId user) {
-      if (ours(org)) {
-        for (ProjectState p : currentProjects().values()) {
-          Map<UserId, ProjectGrant> touched = grants.get(p.project().id());
-          if ((touched == null ? p.grants() : touched).containsKey(user)) {
-            grantsOf(p.project().id()).remove(user);
-          }
-        }
+      HashTrie<ProjectId, ProjectGrant> grants = grantsByUser.get(user);
+      if (ours(org) && grants != null) {
+        grants.forEach((project, g) -> deleteGrant(project, user));
       }
     }
 
     /** An inserted or updated resource; an update keeps its rules. */
     void putResource(Resource r) {
-      if (currentProjects().containsKey(r.ref().project())) {
-        ResourceState old = resources().get(r.ref());
-        resources.put(r.ref(), old == null ? new ResourceState(r, ImmutableMap.of(), null)
-            : new ResourceState(r, old.memberRules(), old.everyoneRule()));
+      ProjectId project = r.ref().project();
+      if (!projects.containsKey(project)) {
+        return;
       }
+      ResourceState old = resources.get(r.ref());
+      resources = resources.plus(r.ref(), old == null ? new ResourceState(r, OrderedMap.byKey(StoreOrder.USERS), null)
+          : new ResourceState(r, old.memberRules(), old.everyoneRule()));
+      resourcesByProject = with(resourcesByProject, project, r.ref(), r.ref());
     }
 
     void deleteResource(ResourceRef ref) {
-      if (currentResources().containsKey(ref)) {
-        resources().remove(ref);
-        memberRules.remove(ref);
+      ResourceState old = resources.get(ref);
+      if (old == null) {
+        return;
       }
+      for (UserId user : old.memberRules().keySet()) {
+        rulesByUser = without(rulesByUser, user, ref);
+      }
+      resources = resources.minus(ref);
+      resourcesByProject = without(resourcesByProject, ref.project(), ref);
     }
 
     void upsertRule(ResourceRule rule) {
@@ -302,119 +511,77 @@ public final class OrgState {
 
     /** Every member rule naming {@code user} in the organization. */
     void deleteRulesOf(OrgId org, UserId user) {
-      if (ours(org)) {
-        for (ResourceState r : currentResources().values()) {
-          Map<UserId, AccessLevel> touched = memberRules.get(r.resource().ref());
-          if ((touched == null ? r.memberRules() : touched).containsKey(user)) {
-            memberRulesOf(r.resource().ref()).remove(user);
-          }
-        }
+      HashTrie<ResourceRef, AccessLevel> rules = rulesByUser.get(user);
+      if (ours(org) && rules != null) {
+        rules.forEach((ref, level) -> setMemberRule(ref, user, null));
       }
     }
 
     /** Sets ({@code level} non-null) or removes the rule's entry. */
     private void setRule(ResourceRule rule, AccessLevel level) {
       if (rule.ref().isEmpty()) {
-        if (currentProjects().containsKey(rule.project())) {
-          putOrRemove(kindRulesOf(rule.project()), rule.kind(), level);
+        ProjectState p = projects.get(rule.project());
+        if (p != null) {
+          Map<String, AccessLevel> kinds = new java.util.TreeMap<>(p.kindRules());
+          if (level == null) {
+            kinds.remove(rule.kind());
+          } else {
+            kinds.put(rule.kind(), level);
+          }
+          projects = projects.plus(rule.project(), new ProjectState(p.project(), p.grants(), ImmutableMap.copyOf(kinds)));
         }
         return;
       }
       ResourceRef ref = rule.ref().get();
-      ResourceState r = currentResources().get(ref);
-      if (r == null) {
+      if (rule.user().isPresent()) {
+        setMemberRule(ref, rule.user().get(), level);
         return;
       }
-      if (rule.user().isPresent()) {
-        putOrRemove(memberRulesOf(ref), rule.user().get(), level);
-      } else {
-        resources().put(ref, new ResourceState(r.resource(), r.memberRules(), level));
+      ResourceState r = resources.get(ref);
+      if (r != null) {
+        resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules(), level));
       }
     }
 
-    private static <K, V> void putOrRemove(Map<K, V> map, K key, V value) {
-      if (value == null) {
-        map.remove(key);
-      } else {
-        map.put(key, value);
+    private void setMemberRule(ResourceRef ref, UserId user, AccessLevel level) {
+      ResourceState r = resources.get(ref);
+      if (r == null) {
+        return;
       }
+      if (level == null) {
+        if (r.memberRules().containsKey(user)) {
+          resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules().minus(user), r.everyoneRule()));
+          rulesByUser = without(rulesByUser, user, ref);
+        }
+      } else {
+        resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules().plus(user, level), r.everyoneRule()));
+        rulesByUser = with(rulesByUser, user, ref, level);
+      }
+    }
+
+    private static <K, K2, V> HashTrie<K, HashTrie<K2, V>> with(HashTrie<K, HashTrie<K2, V>> index, K key, K2 key2,
+        V value) {
+      HashTrie<K2, V> inner = index.get(key);
+      return index.plus(key, (inner == null ? HashTrie.<K2, V>empty() : inner).plus(key2, value));
+    }
+
+    private static <K, K2, V> HashTrie<K, HashTrie<K2, V>> without(HashTrie<K, HashTrie<K2, V>> index, K key,
+        K2 key2) {
+      HashTrie<K2, V> inner = index.get(key);
+      if (inner == null) {
+        return index;
+      }
+      HashTrie<K2, V> rest = inner.minus(key2);
+      return rest.isEmpty() ? index.minus(key) : index.plus(key, rest);
     }
 
     private boolean ours(OrgId org) {
       return org.equals(organization.id());
     }
 
-    private Map<UserId, Membership> members() {
-      if (members == null) {
-        members = new LinkedHashMap<>(base.members);
-      }
-      return members;
-    }
-
-    private Map<ProjectId, ProjectState> projects() {
-      if (projects == null) {
-        projects = new LinkedHashMap<>(base.projects);
-      }
-      return projects;
-    }
-
-    private Map<ResourceRef, ResourceState> resources() {
-      if (resources == null) {
-        resources = new LinkedHashMap<>(base.resources);
-      }
-      return resources;
-    }
-
-    private Map<ProjectId, ProjectState> currentProjects() {
-      return projects == null ? base.projects : projects;
-    }
-
-    private Map<ResourceRef, ResourceState> currentResources() {
-      return resources == null ? base.resources : resources;
-    }
-
-    private Map<UserId, ProjectGrant> grantsOf(ProjectId project) {
-      return grants.computeIfAbsent(project, p -> new LinkedHashMap<>(projects().get(p).grants()));
-    }
-
-    private Map<String, AccessLevel> kindRulesOf(ProjectId project) {
-      return kindRules.computeIfAbsent(project, p -> new LinkedHashMap<>(projects().get(p).kindRules()));
-    }
-
-    private Map<UserId, AccessLevel> memberRulesOf(ResourceRef ref) {
-      return memberRules.computeIfAbsent(ref, r -> new LinkedHashMap<>(resources().get(r).memberRules()));
-    }
-
     OrgState build(long revision) {
       checkState(!deleted, "organization %s was deleted", organization.id());
-      grants.forEach((id, g) -> projects.computeIfPresent(id,
-          (k, p) -> new ProjectState(p.project(), ordered(g, BY_USER), p.kindRules())));
-      kindRules.forEach((id, rules) -> projects.computeIfPresent(id,
-          (k, p) -> new ProjectState(p.project(), p.grants(), ordered(rules, BY_KIND))));
-      memberRules.forEach((ref, rules) -> resources.computeIfPresent(ref,
-          (k, r) -> new ResourceState(r.resource(), ordered(rules, BY_USER), r.everyoneRule())));
-      ImmutableMap<UserId, Membership> byUser = members == null ? base.members : ordered(members, BY_USER);
-      return new OrgState(organization, revision, byUser,
-          members == null ? base.membersByEmail : byEmail(byUser),
-          projects == null ? base.projects : ordered(projects, PROJECT_ORDER),
-          resources == null ? base.resources : ordered(resources, RESOURCE_ORDER));
-    }
-
-    /** The one place every ordered map of a snapshot is built, for loads and replays alike. */
-    private static <K, V> ImmutableMap<K, V> ordered(Map<K, V> map, Comparator<? super Map.Entry<K, V>> order) {
-      List<Map.Entry<K, V>> entries = new ArrayList<>(map.entrySet());
-      // Near-linear: copies keep the old order and loads come in the store's, but for what changed.
-      entries.sort(order);
-      return ImmutableMap.copyOf(entries);
-    }
-
-    /** Members by email, in member order; of two members with one email, the later one. */
-    private static ImmutableMap<EmailAddress, Membership> byEmail(ImmutableMap<UserId, Membership> members) {
-      Map<EmailAddress, Membership> byEmail = new LinkedHashMap<>();
-      for (Membership m : members.values()) {
-        m.email().ifPresent(e -> byEmail.put(e, m));
-      }
-      return ImmutableMap.copyOf(byEmail);
+      return new OrgState(this, revision);
     }
   }
 

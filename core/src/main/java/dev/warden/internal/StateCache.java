@@ -46,16 +46,32 @@ public final class StateCache implements AutoCloseable {
   private final Store store;
   private final boolean shared;
   private final long boundNanos;
-  private final Map<OrgId, Entry> entries = new ConcurrentHashMap<>();
-  private final Map<ProjectId, OrgId> projectOrgs = new ConcurrentHashMap<>();
-  /** Every organization id, with the revision the index last saw it at. */
-  private final Map<OrgId, Long> knownOrgs = new ConcurrentHashMap<>();
+  /** Every organization id the index knows, with its cached snapshot if any. */
+  private final Map<OrgId, Slot> orgs = new ConcurrentHashMap<>();
+  /** Every project id, straight to its organization's slot: a check resolves a project in one lookup. */
+  private final Map<ProjectId, Slot> projectSlots = new ConcurrentHashMap<>();
   /** When ({@link System#nanoTime()}) the index was last confirmed; valid once {@link #indexed}. */
   private volatile long indexConfirmedAt;
   private volatile boolean indexed;
   private final Object indexLock = new Object();
   private final ScheduledExecutorService refresher;
   private final WardenListener listener;
+
+  /**
+   * One organization: the revision the index last saw it at and its published snapshot (null until
+   * loaded). A slot lives as long as the organization is known, so the index of project ids does not
+   * change when a new revision is published.
+   */
+  private static final class Slot {
+    final OrgId org;
+    volatile long indexedRevision;
+    volatile Entry entry;
+
+    Slot(OrgId org, long indexedRevision) {
+      this.org = org;
+      this.indexedRevision = indexedRevision;
+    }
+  }
 
   /** A snapshot and when ({@link System#nanoTime()}) its revision was last confirmed. */
   private record Entry(OrgState state, long confirmedAt) {}
@@ -83,22 +99,29 @@ public final class StateCache implements AutoCloseable {
 
   /** The snapshot of {@code org}, loading or revalidating it as needed; null if it does not exist. */
   public OrgState get(OrgId org) {
-    Entry e = entries.get(org);
-    if (e != null && (!shared || System.nanoTime() - e.confirmedAt <= boundNanos)) {
-      return e.state;
-    }
-    if (e == null && !knownOrgs.containsKey(org)) {
+    Slot slot = orgs.get(org);
+    if (slot == null) {
       confirmIndex();
-      if (!knownOrgs.containsKey(org)) {
+      slot = orgs.get(org);
+      if (slot == null) {
         return null;
       }
     }
-    return e == null ? load(org) : revalidate(org, e);
+    return get(slot);
+  }
+
+  private OrgState get(Slot slot) {
+    Entry e = slot.entry;
+    if (e != null && (!shared || System.nanoTime() - e.confirmedAt <= boundNanos)) {
+      return e.state;
+    }
+    return e == null ? load(slot.org) : revalidate(slot.org, e);
   }
 
   /** The snapshot of {@code org} after confirming its revision with the store. */
   public OrgState getConsistent(OrgId org) {
-    Entry e = entries.get(org);
+    Slot slot = orgs.get(org);
+    Entry e = slot == null ? null : slot.entry;
     return e == null ? load(org) : revalidate(org, e);
   }
 
@@ -107,20 +130,18 @@ public final class StateCache implements AutoCloseable {
    * a shared store an unknown project is answered from the index, within the bound.
    */
   public OrgState forProject(ProjectId project) {
-    OrgId org = projectOrgs.get(project);
-    if (org == null) {
+    Slot slot = projectSlots.get(project);
+    if (slot == null) {
       confirmIndex();
-      org = projectOrgs.get(project);
+      slot = projectSlots.get(project);
     }
-    return org == null ? null : get(org);
+    return slot == null ? null : get(slot);
   }
 
   /** Like {@link #forProject} after confirming with the store (an unknown project costs a query). */
   public OrgState forProjectConsistent(ProjectId project) {
-    OrgId org = projectOrgs.get(project);
-    if (org == null) {
-      org = lookUp(project);
-    }
+    Slot slot = projectSlots.get(project);
+    OrgId org = slot != null ? slot.org : lookUp(project);
     return org == null ? null : getConsistent(org);
   }
 
@@ -130,8 +151,8 @@ public final class StateCache implements AutoCloseable {
    * if there is none.
    */
   public OrgId organizationOf(ProjectId project) {
-    OrgId org = projectOrgs.get(project);
-    return org != null ? org : lookUp(project);
+    Slot slot = projectSlots.get(project);
+    return slot != null ? slot.org : lookUp(project);
   }
 
   private OrgId lookUp(ProjectId project) {
@@ -160,21 +181,25 @@ public final class StateCache implements AutoCloseable {
       if (indexed && started - indexConfirmedAt <= maxAgeNanos) {
         return;
       }
-      Set<OrgId> before = Set.copyOf(knownOrgs.keySet());
+      Set<OrgId> before = Set.copyOf(orgs.keySet());
       boolean full = !indexed;
       record Found(Map<OrgId, Long> revisions, Map<ProjectId, OrgId> projects) {}
       Found found = store.inTransaction(tx -> {
         Map<OrgId, Long> revisions = tx.organizations().allRevisions();
         List<OrgId> moved = new ArrayList<>();
         revisions.forEach((org, revision) -> {
-          if (full || !revision.equals(knownOrgs.get(org))) {
+          Slot slot = orgs.get(org);
+          if (full || slot == null || slot.indexedRevision != revision) {
             moved.add(org);
           }
         });
         return new Found(revisions, tx.projects().idsByOrganization(moved));
       });
-      projectOrgs.putAll(found.projects());
-      knownOrgs.putAll(found.revisions());
+      found.revisions().forEach((org, revision) -> {
+        Slot slot = slot(org);
+        slot.indexedRevision = Math.max(slot.indexedRevision, revision);
+      });
+      found.projects().forEach((project, org) -> projectSlots.put(project, slot(org)));
       for (OrgId org : before) {
         if (!found.revisions().containsKey(org)) {
           forget(org); // deleted elsewhere
@@ -185,15 +210,24 @@ public final class StateCache implements AutoCloseable {
     }
   }
 
-  /** Drops a deleted organization from the index. */
+  /** The slot of {@code org}, made if the index did not know it. */
+  private Slot slot(OrgId org) {
+    return orgs.computeIfAbsent(org, id -> new Slot(id, -1));
+  }
+
+  /** Drops a deleted organization and its projects from the index. */
   private void forget(OrgId org) {
-    knownOrgs.remove(org);
-    projectOrgs.values().removeIf(org::equals);
+    Slot slot = orgs.remove(org);
+    if (slot != null) {
+      slot.entry = null;
+      projectSlots.values().removeIf(s -> s == slot);
+    }
   }
 
   /** The cached snapshot if it is at {@code revision}, else null. */
   OrgState cachedAt(OrgId org, long revision) {
-    Entry e = entries.get(org);
+    Slot slot = orgs.get(org);
+    Entry e = slot == null ? null : slot.entry;
     return e != null && e.state.revision() == revision ? e.state : null;
   }
 
@@ -206,10 +240,22 @@ public final class StateCache implements AutoCloseable {
     }
     listener.snapshotRevalidated(System.nanoTime() - started);
     if (revision.getAsLong() == e.state.revision()) {
-      entries.replace(org, e, new Entry(e.state, started));
+      confirm(org, e, started);
       return e.state;
     }
     return load(org);
+  }
+
+  /** Marks {@code e} confirmed at {@code at}, unless another entry replaced it meanwhile. */
+  private void confirm(OrgId org, Entry e, long at) {
+    Slot slot = orgs.get(org);
+    if (slot != null) {
+      synchronized (slot) {
+        if (slot.entry == e) {
+          slot.entry = new Entry(e.state, at);
+        }
+      }
+    }
   }
 
   private OrgState load(OrgId org) {
@@ -223,32 +269,41 @@ public final class StateCache implements AutoCloseable {
       return null;
     }
     listener.snapshotLoaded(System.nanoTime() - started);
-    publish(loaded, started);
+    publish(loaded, null, Set.of(), Set.of(), started);
     return loaded;
   }
 
-  /** Publishes {@code state} unless a newer revision is already published. */
-  public void publish(OrgState state) {
-    publish(state, System.nanoTime());
+  /**
+   * Publishes {@code state} unless a newer revision is already published. {@code base} is the
+   * snapshot it was replayed from (null for a full load) and {@code created}/{@code deleted} the
+   * projects the replay created and deleted: if {@code base} is the published snapshot, only those
+   * move in the index of project ids; otherwise every project of {@code state} is indexed.
+   */
+  public void publish(OrgState state, OrgState base, Set<ProjectId> created, Set<ProjectId> deleted) {
+    publish(state, base, created, deleted, System.nanoTime());
   }
 
-  private void publish(OrgState state, long confirmedAt) {
-    Entry[] previous = new Entry[1];
-    Entry next = new Entry(state, confirmedAt);
-    Entry winner = entries.compute(state.id(), (id, old) -> {
-      previous[0] = old;
-      return old == null || state.revision() >= old.state.revision() ? next : old;
-    });
-    if (winner == next) {
-      for (ProjectId p : state.projects().keySet()) {
-        projectOrgs.put(p, state.id());
+  private void publish(OrgState state, OrgState base, Set<ProjectId> created, Set<ProjectId> deleted,
+      long confirmedAt) {
+    Slot slot = slot(state.id());
+    synchronized (slot) {
+      Entry old = slot.entry;
+      if (old != null && state.revision() < old.state.revision()) {
+        return;
       }
-      knownOrgs.merge(state.id(), state.revision(), Math::max);
-      if (previous[0] != null) {
-        for (ProjectId p : previous[0].state.projects().keySet()) {
-          if (!state.projects().containsKey(p)) {
-            projectOrgs.remove(p, state.id());
-          }
+      slot.entry = new Entry(state, confirmedAt);
+      slot.indexedRevision = Math.max(slot.indexedRevision, state.revision());
+      if (base != null && old != null && old.state == base) {
+        created.forEach(p -> projectSlots.put(p, slot));
+        deleted.forEach(p -> projectSlots.remove(p, slot));
+      } else {
+        state.projects().keySet().forEach(p -> projectSlots.put(p, slot));
+        if (old != null) {
+          old.state.projects().keySet().forEach(p -> {
+            if (!state.projects().containsKey(p)) {
+              projectSlots.remove(p, slot);
+            }
+          });
         }
       }
     }
@@ -256,10 +311,13 @@ public final class StateCache implements AutoCloseable {
 
   /** Forgets a deleted organization and its projects. */
   public void evict(OrgId org) {
-    Entry old = entries.remove(org);
-    if (old != null) {
-      for (ProjectId p : old.state.projects().keySet()) {
-        projectOrgs.remove(p, org);
+    Slot slot = orgs.get(org);
+    if (slot != null) {
+      Entry old = slot.entry;
+      if (old != null) {
+        for (ProjectId p : old.state.projects().keySet()) {
+          projectSlots.remove(p, slot);
+        }
       }
     }
     forget(org);
@@ -267,7 +325,15 @@ public final class StateCache implements AutoCloseable {
 
   /** Forces the next read of {@code org} to revalidate (a change feed said it changed). */
   private void markStale(OrgId org) {
-    entries.computeIfPresent(org, (id, e) -> new Entry(e.state, Long.MIN_VALUE / 2));
+    Slot slot = orgs.get(org);
+    if (slot != null) {
+      synchronized (slot) {
+        Entry e = slot.entry;
+        if (e != null) {
+          slot.entry = new Entry(e.state, Long.MIN_VALUE / 2);
+        }
+      }
+    }
   }
 
   /**
@@ -283,8 +349,9 @@ public final class StateCache implements AutoCloseable {
     try {
       long now = System.nanoTime();
       List<OrgId> due = new ArrayList<>();
-      entries.forEach((org, e) -> {
-        if (now - e.confirmedAt > boundNanos / 2) {
+      orgs.forEach((org, slot) -> {
+        Entry e = slot.entry;
+        if (e != null && now - e.confirmedAt > boundNanos / 2) {
           due.add(org);
         }
       });
@@ -293,7 +360,8 @@ public final class StateCache implements AutoCloseable {
       }
       Map<OrgId, Long> revisions = store.inTransaction(tx -> tx.organizations().revisions(due));
       for (OrgId org : due) {
-        Entry e = entries.get(org);
+        Slot slot = orgs.get(org);
+        Entry e = slot == null ? null : slot.entry;
         Long revision = revisions.get(org);
         if (e == null) {
           continue;
@@ -301,7 +369,7 @@ public final class StateCache implements AutoCloseable {
         if (revision == null) {
           evict(org);
         } else if (revision == e.state.revision()) {
-          entries.replace(org, e, new Entry(e.state, now));
+          confirm(org, e, now);
         } else {
           load(org);
         }

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import com.google.common.collect.HashMultimap;
+import com.google.common.collect.SetMultimap;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
 import dev.warden.audit.AuditCursor;
@@ -38,9 +40,12 @@ import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -52,7 +57,8 @@ import java.util.function.Function;
 /**
  * The embedded default store: everything in memory, nothing persisted. Transactions keep an undo log,
  * so a transaction that throws leaves no trace; locking an organization takes a per-organization mutex
- * held until the transaction ends.
+ * held until the transaction ends. Every write costs what it touches, not the organization's size: the
+ * conditional and bulk deletions are answered from indexes kept with the rows (and rolled back with them).
  *
  * <p>This class is thread-safe.
  */
@@ -94,21 +100,100 @@ public final class InMemoryStore implements Store {
     }
   }
 
-  /** Everything stored for one organization. Mutated only under the organization's lock. */
+  /**
+   * A map of rows with the indexes derived from them. Written only through {@link Tx#write}, under the
+   * monitor of the organization holding it, so an index changes with its row in one step, and a rollback,
+   * which writes the old row back the same way, restores the index with it. Rows may be read without the
+   * monitor; indexes may not.
+   */
+  private static final class Table<K, V> {
+    final Map<K, V> rows = new ConcurrentHashMap<>();
+    private final Indexer<K, V> indexer;
+
+    Table(Indexer<K, V> indexer) {
+      this.indexer = indexer;
+    }
+
+    Table() {
+      this((key, old, now) -> {});
+    }
+
+    /** Sets the row of {@code key} to {@code value} (null removes it); returns the row replaced, or null. */
+    V set(K key, V value) {
+      V old = value == null ? rows.remove(key) : rows.put(key, value);
+      indexer.changed(key, old, value);
+      return old;
+    }
+  }
+
+  /** Keeps indexes in step with a {@link Table}: told every change of a row, null standing for no row. */
+  @FunctionalInterface
+  private interface Indexer<K, V> {
+    void changed(K key, V old, V now);
+  }
+
+  /** Adds {@code value} under {@code key} if {@code present}, removes it otherwise. */
+  private static <K, V> void index(SetMultimap<K, V> index, K key, V value, boolean present) {
+    if (present) {
+      index.put(key, value);
+    } else {
+      index.remove(key, value);
+    }
+  }
+
+  /** The key of a grant: one per project and user. */
+  private record GrantKey(ProjectId project, UserId user) {}
+
+  /**
+   * Everything stored for one organization, with the indexes that keep each mutation in proportion to
+   * what it touches rather than to the organization's size. Its tables, and the indexes below, are written
+   * only under its monitor.
+   */
   private static final class OrgData {
     volatile Organization organization;
     volatile long revision;
-    final Map<UserId, Membership> members = new ConcurrentHashMap<>();
-    final Map<ProjectId, Project> projects = new ConcurrentHashMap<>();
-    final Map<ProjectId, Map<UserId, ProjectGrant>> grants = new ConcurrentHashMap<>();
-    final Map<InviteId, Invite> invites = new ConcurrentHashMap<>();
-    final Map<InviteId, String> inviteHashes = new ConcurrentHashMap<>();
-    final Map<ResourceRef, Resource> resources = new ConcurrentHashMap<>();
+    /** How many members are Owners. */
+    int owners;
+    final SetMultimap<UserId, ProjectId> grantsByUser = HashMultimap.create();
+    final SetMultimap<ProjectId, UserId> grantsByProject = HashMultimap.create();
+    /** The unused invites of each email. */
+    final SetMultimap<EmailAddress, InviteId> unusedInvites = HashMultimap.create();
+    final SetMultimap<ProjectId, ResourceRef> resourcesByProject = HashMultimap.create();
+    /** Rule keys by project, by resource (kind rules have none) and by user (member rules only). */
+    final SetMultimap<ProjectId, ResourceRule> rulesByProject = HashMultimap.create();
+    final SetMultimap<ResourceRef, ResourceRule> rulesByResource = HashMultimap.create();
+    final SetMultimap<UserId, ResourceRule> rulesByUser = HashMultimap.create();
+
+    final Table<UserId, Membership> members = new Table<>((user, old, now) -> owners += owner(now) - owner(old));
+    final Table<ProjectId, Project> projects = new Table<>();
+    final Table<GrantKey, ProjectGrant> grants = new Table<>((key, old, now) -> {
+      index(grantsByUser, key.user(), key.project(), now != null);
+      index(grantsByProject, key.project(), key.user(), now != null);
+    });
+    final Table<InviteId, Invite> invites = new Table<>((id, old, now) -> {
+      if (old != null && old.acceptedAt().isEmpty()) {
+        unusedInvites.remove(old.email(), id);
+      }
+      if (now != null && now.acceptedAt().isEmpty()) {
+        unusedInvites.put(now.email(), id);
+      }
+    });
+    final Table<InviteId, String> inviteHashes = new Table<>();
+    final Table<ResourceRef, Resource> resources =
+        new Table<>((ref, old, now) -> index(resourcesByProject, ref.project(), ref, now != null));
     /** Rules keyed by the rule at level NONE, so one rule exists per project, kind, resource and user. */
-    final Map<ResourceRule, ResourceRule> rules = new ConcurrentHashMap<>();
+    final Table<ResourceRule, ResourceRule> rules = new Table<>((key, old, now) -> {
+      index(rulesByProject, key.project(), key, now != null);
+      key.ref().ifPresent(ref -> index(rulesByResource, ref, key, now != null));
+      key.user().ifPresent(user -> index(rulesByUser, user, key, now != null));
+    });
 
     OrgData(Organization organization) {
       this.organization = organization;
+    }
+
+    private static int owner(Membership m) {
+      return m != null && m.level() == OrgLevel.OWNER ? 1 : 0;
     }
   }
 
@@ -164,6 +249,29 @@ public final class InMemoryStore implements Store {
       return old;
     }
 
+    /**
+     * Sets one row of an organization's table ({@code value} null deletes it) under the organization's
+     * monitor, and logs the undo: the old row is written back through the same table, so the indexes
+     * follow it, unless another transaction has replaced this one's row since. Returns the row replaced,
+     * or null.
+     */
+    private <K, V> V write(OrgData data, Table<K, V> table, K key, V value) {
+      V old;
+      synchronized (data) {
+        old = table.set(key, value);
+      }
+      if (old != null || value != null) {
+        undo.push(() -> {
+          synchronized (data) {
+            if (Objects.equals(table.rows.get(key), value)) {
+              table.set(key, old);
+            }
+          }
+        });
+      }
+      return old;
+    }
+
     private OrgData data(OrgId id) {
       checkOpen();
       return orgs.get(checkNotNull(id, "organization"));
@@ -179,6 +287,17 @@ public final class InMemoryStore implements Store {
       checkOpen();
       OrgId org = projectOrg.get(checkNotNull(id, "project"));
       return Optional.ofNullable(org == null ? null : orgs.get(org));
+    }
+
+    private OrgData ofProjectOrThrow(ProjectId project) {
+      return ofProject(project)
+          .orElseThrow(() -> new IllegalArgumentException("project " + project + " does not exist"));
+    }
+
+    private OrgData ofInvite(InviteId id) {
+      checkOpen();
+      OrgId org = inviteOrg.get(checkNotNull(id, "invite"));
+      return org == null ? null : orgs.get(org);
     }
 
     // ---------------------------------------------------------------- Transaction
@@ -269,7 +388,8 @@ public final class InMemoryStore implements Store {
       @Override
       public long bumpRevision(OrgId id) {
         OrgData data = existing(id);
-        checkState(locks.get(id).isHeldByCurrentThread(), "organization %s must be locked first", id);
+        ReentrantLock lock = locks.get(id);
+        checkState(lock != null && lock.isHeldByCurrentThread(), "organization %s must be locked first", id);
         long old = data.revision;
         data.revision = old + 1;
         undo.push(() -> data.revision = old);
@@ -296,18 +416,21 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return false;
         }
-        for (Membership m : List.copyOf(data.members.values())) {
-          unindexMember(m);
+        // The organization's own tables go with it untouched; only the store-wide indexes need updating.
+        synchronized (data) {
+          for (Membership m : data.members.rows.values()) {
+            unindexMember(m);
+          }
+          for (Project p : data.projects.rows.values()) {
+            remove(projectOrg, p.id());
+            remove(projectByToken, p.token());
+          }
+          for (Map.Entry<InviteId, String> e : data.inviteHashes.rows.entrySet()) {
+            remove(inviteOrg, e.getKey());
+            remove(inviteByHash, e.getValue());
+          }
+          remove(orgs, id);
         }
-        for (Project p : List.copyOf(data.projects.values())) {
-          remove(projectOrg, p.id());
-          remove(projectByToken, p.token());
-        }
-        for (Map.Entry<InviteId, String> e : Map.copyOf(data.inviteHashes).entrySet()) {
-          remove(inviteOrg, e.getKey());
-          remove(inviteByHash, e.getValue());
-        }
-        remove(orgs, id);
         return true;
       }
 
@@ -318,7 +441,7 @@ public final class InMemoryStore implements Store {
       @Override
       public Optional<Membership> find(OrgId organization, UserId user) {
         OrgData data = data(organization);
-        return Optional.ofNullable(data == null ? null : data.members.get(checkNotNull(user, "user")));
+        return Optional.ofNullable(data == null ? null : data.members.rows.get(checkNotNull(user, "user")));
       }
 
       @Override
@@ -327,7 +450,7 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return List.of();
         }
-        return data.members.values().stream().sorted(StoreOrder.MEMBERS).toList();
+        return data.members.rows.values().stream().sorted(StoreOrder.MEMBERS).toList();
       }
 
       @Override
@@ -335,8 +458,8 @@ public final class InMemoryStore implements Store {
         checkOpen();
         return orgsByUser.getOrDefault(checkNotNull(user, "user"), Set.of()).stream()
             .map(orgs::get)
-            .filter(d -> d != null && d.members.containsKey(user))
-            .map(d -> d.members.get(user))
+            .filter(d -> d != null && d.members.rows.containsKey(user))
+            .map(d -> d.members.rows.get(user))
             .sorted(StoreOrder.MEMBERSHIPS_OF_A_USER)
             .toList();
       }
@@ -344,9 +467,11 @@ public final class InMemoryStore implements Store {
       @Override
       public void insert(Membership membership) {
         OrgData data = existing(membership.organization());
-        checkArgument(!data.members.containsKey(membership.user()), "user %s is already a member of %s",
-            membership.user(), membership.organization());
-        put(data.members, membership.user(), membership);
+        synchronized (data) {
+          checkArgument(!data.members.rows.containsKey(membership.user()), "user %s is already a member of %s",
+              membership.user(), membership.organization());
+          write(data, data.members, membership.user(), membership);
+        }
         Set<OrgId> ids = orgsByUser.computeIfAbsent(membership.user(), k -> ConcurrentHashMap.newKeySet());
         if (ids.add(membership.organization())) {
           undo.push(() -> ids.remove(membership.organization()));
@@ -358,16 +483,16 @@ public final class InMemoryStore implements Store {
         checkArgument(current.organization().equals(next.organization()) && current.user().equals(next.user()),
             "update must keep organization and user");
         OrgData data = existing(current.organization());
-        // Atomic even for callers that do not lock the organization: compare, count and write under
-        // the organization's membership monitor, so two concurrent demotions cannot both see two Owners.
-        synchronized (data.members) {
-          if (!current.equals(data.members.get(current.user()))) {
+        // Atomic even for callers that do not lock the organization: compare, count and write under the
+        // organization's monitor, so two concurrent demotions cannot both see two Owners.
+        synchronized (data) {
+          if (!current.equals(data.members.rows.get(current.user()))) {
             return false;
           }
-          if (current.level() == OrgLevel.OWNER && next.level() != OrgLevel.OWNER && owners(data) < 2) {
+          if (current.level() == OrgLevel.OWNER && next.level() != OrgLevel.OWNER && data.owners < 2) {
             return false;
           }
-          put(data.members, next.user(), next);
+          write(data, data.members, next.user(), next);
           return true;
         }
       }
@@ -378,21 +503,16 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return false;
         }
-        synchronized (data.members) {
-          Membership m = data.members.get(checkNotNull(user, "user"));
+        synchronized (data) {
+          Membership m = data.members.rows.get(checkNotNull(user, "user"));
           if (m == null || m.level() == OrgLevel.OWNER) {
             return false;
           }
-          remove(data.members, user);
+          write(data, data.members, user, null);
           unindexMember(m);
           return true;
         }
       }
-
-      private long owners(OrgData data) {
-        return data.members.values().stream().filter(m -> m.level() == OrgLevel.OWNER).count();
-      }
-
     }
 
     private final class Projects implements ProjectRepository {
@@ -402,14 +522,14 @@ public final class InMemoryStore implements Store {
         OrgData data = existing(project.organization());
         checkArgument(!projectOrg.containsKey(project.id()), "project %s exists", project.id());
         checkArgument(!projectByToken.containsKey(project.token()), "project token must be unique");
-        put(data.projects, project.id(), project);
+        write(data, data.projects, project.id(), project);
         put(projectOrg, project.id(), project.organization());
         put(projectByToken, project.token(), project.id());
       }
 
       @Override
       public Optional<Project> find(ProjectId id) {
-        return ofProject(id).map(d -> d.projects.get(id));
+        return ofProject(id).map(d -> d.projects.rows.get(id));
       }
 
       @Override
@@ -422,7 +542,7 @@ public final class InMemoryStore implements Store {
       @Override
       public List<Project> listByOrganization(OrgId organization) {
         OrgData data = data(organization);
-        return data == null ? List.of() : data.projects.values().stream().sorted(StoreOrder.PROJECTS).toList();
+        return data == null ? List.of() : data.projects.rows.values().stream().sorted(StoreOrder.PROJECTS).toList();
       }
 
       @Override
@@ -430,31 +550,37 @@ public final class InMemoryStore implements Store {
         OrgData data = ofProject(project.id())
             .filter(d -> d.organization.id().equals(project.organization()))
             .orElseThrow(() -> new IllegalArgumentException("project " + project.id() + " does not exist"));
-        Project old = data.projects.get(project.id());
+        Project old = data.projects.rows.get(project.id());
         if (!old.token().equals(project.token())) {
           checkArgument(!projectByToken.containsKey(project.token()), "project token must be unique");
           remove(projectByToken, old.token());
           put(projectByToken, project.token(), project.id());
         }
-        put(data.projects, project.id(), project);
+        write(data, data.projects, project.id(), project);
       }
 
       @Override
       public boolean delete(ProjectId id) {
-        Optional<OrgData> data = ofProject(id);
-        if (data.isEmpty()) {
+        Optional<OrgData> found = ofProject(id);
+        if (found.isEmpty()) {
           return false;
         }
-        Project old = remove(data.get().projects, id);
-        remove(data.get().grants, id);
-        for (ResourceRef ref : List.copyOf(data.get().resources.keySet())) {
-          if (ref.project().equals(id)) {
-            remove(data.get().resources, ref);
+        OrgData data = found.get();
+        Project old;
+        synchronized (data) {
+          old = write(data, data.projects, id, null);
+          if (old == null) {
+            return false;
           }
-        }
-        for (ResourceRule key : List.copyOf(data.get().rules.keySet())) {
-          if (key.project().equals(id)) {
-            remove(data.get().rules, key);
+          // Copied first: each write below shrinks the index it comes from.
+          for (UserId user : List.copyOf(data.grantsByProject.get(id))) {
+            write(data, data.grants, new GrantKey(id, user), null);
+          }
+          for (ResourceRule key : List.copyOf(data.rulesByProject.get(id))) {
+            write(data, data.rules, key, null);
+          }
+          for (ResourceRef ref : List.copyOf(data.resourcesByProject.get(id))) {
+            write(data, data.resources, ref, null);
           }
         }
         remove(projectOrg, id);
@@ -468,9 +594,8 @@ public final class InMemoryStore implements Store {
 
       @Override
       public Optional<ProjectGrant> find(ProjectId project, UserId user) {
-        checkNotNull(user, "user");
-        return ofProject(project)
-            .map(d -> d.grants.getOrDefault(project, Map.of()).get(user));
+        GrantKey key = new GrantKey(project, checkNotNull(user, "user"));
+        return ofProject(project).map(d -> d.grants.rows.get(key));
       }
 
       @Override
@@ -479,33 +604,30 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return List.of();
         }
-        List<ProjectGrant> all = new ArrayList<>();
+        Map<ProjectId, Integer> order = new HashMap<>();
         for (Project p : projectRepo.listByOrganization(organization)) {
-          data.grants.getOrDefault(p.id(), Map.of()).values().stream()
-              .sorted(StoreOrder.GRANTS)
-              .forEach(all::add);
+          order.put(p.id(), order.size());
         }
-        return all;
+        return data.grants.rows.values().stream()
+            .filter(g -> order.containsKey(g.project())) // not a grant of a project deleted meanwhile
+            .sorted(Comparator.comparingInt((ProjectGrant g) -> order.get(g.project())).thenComparing(StoreOrder.GRANTS))
+            .toList();
       }
 
       @Override
       public void upsert(ProjectGrant grant) {
-        OrgData data = ofProject(grant.project())
-            .orElseThrow(() -> new IllegalArgumentException("project " + grant.project() + " does not exist"));
-        Map<UserId, ProjectGrant> grants = data.grants.get(grant.project());
-        if (grants == null) {
-          grants = new ConcurrentHashMap<>();
-          put(data.grants, grant.project(), grants);
+        OrgData data = ofProjectOrThrow(grant.project());
+        synchronized (data) {
+          checkArgument(data.projects.rows.containsKey(grant.project()), "project %s does not exist", grant.project());
+          write(data, data.grants, new GrantKey(grant.project(), grant.user()), grant);
         }
-        put(grants, grant.user(), grant);
       }
 
       @Override
       public boolean delete(ProjectId project, UserId user) {
-        checkNotNull(user, "user");
+        GrantKey key = new GrantKey(project, checkNotNull(user, "user"));
         Optional<OrgData> data = ofProject(project);
-        Map<UserId, ProjectGrant> grants = data.map(d -> d.grants.get(project)).orElse(null);
-        return grants != null && remove(grants, user) != null;
+        return data.isPresent() && write(data.get(), data.get().grants, key, null) != null;
       }
 
       @Override
@@ -516,9 +638,11 @@ public final class InMemoryStore implements Store {
           return 0;
         }
         int count = 0;
-        for (Map<UserId, ProjectGrant> grants : data.grants.values()) {
-          if (remove(grants, user) != null) {
-            count++;
+        synchronized (data) {
+          for (ProjectId project : List.copyOf(data.grantsByUser.get(user))) {
+            if (write(data, data.grants, new GrantKey(project, user), null) != null) {
+              count++;
+            }
           }
         }
         return count;
@@ -532,21 +656,21 @@ public final class InMemoryStore implements Store {
       public void insertReplacingUnused(Invite invite, String tokenHash) {
         checkNotNull(tokenHash, "tokenHash");
         OrgData data = existing(invite.organization());
-        checkArgument(!inviteOrg.containsKey(invite.id()), "invite %s exists", invite.id());
-        checkArgument(!inviteByHash.containsKey(tokenHash), "invite token hash must be unique");
-        deleteUnused(invite.organization(), invite.email());
-        put(data.invites, invite.id(), invite);
-        put(data.inviteHashes, invite.id(), tokenHash);
-        put(inviteOrg, invite.id(), invite.organization());
-        put(inviteByHash, tokenHash, invite.id());
+        synchronized (data) {
+          checkArgument(!inviteOrg.containsKey(invite.id()), "invite %s exists", invite.id());
+          checkArgument(!inviteByHash.containsKey(tokenHash), "invite token hash must be unique");
+          deleteUnused(invite.organization(), invite.email());
+          write(data, data.invites, invite.id(), invite);
+          write(data, data.inviteHashes, invite.id(), tokenHash);
+          put(inviteOrg, invite.id(), invite.organization());
+          put(inviteByHash, tokenHash, invite.id());
+        }
       }
 
       @Override
       public Optional<Invite> find(InviteId id) {
-        checkOpen();
-        OrgId org = inviteOrg.get(checkNotNull(id, "invite"));
-        OrgData data = org == null ? null : orgs.get(org);
-        return Optional.ofNullable(data == null ? null : data.invites.get(id));
+        OrgData data = ofInvite(id);
+        return Optional.ofNullable(data == null ? null : data.invites.rows.get(id));
       }
 
       @Override
@@ -562,7 +686,7 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return List.of();
         }
-        return data.invites.values().stream()
+        return data.invites.rows.values().stream()
             .filter(i -> i.acceptedAt().isEmpty())
             .sorted(StoreOrder.INVITES)
             .toList();
@@ -571,53 +695,57 @@ public final class InMemoryStore implements Store {
       @Override
       public boolean consume(InviteId id, Instant at) {
         checkNotNull(at, "at");
-        OrgId org = inviteOrg.get(checkNotNull(id, "invite"));
-        OrgData data = org == null ? null : orgs.get(org);
+        OrgData data = ofInvite(id);
         if (data == null) {
           return false;
         }
-        // Atomic even without the organization lock: compute() runs under the map's bin lock.
-        boolean[] won = new boolean[1];
-        Invite before = data.invites.get(id);
-        data.invites.computeIfPresent(id, (k, invite) -> {
-          if (invite.acceptedAt().isPresent()) {
-            return invite;
+        // Atomic even without the organization lock: compare and write under the organization's monitor.
+        synchronized (data) {
+          Invite invite = data.invites.rows.get(id);
+          if (invite == null || invite.acceptedAt().isPresent()) {
+            return false;
           }
-          won[0] = true;
-          return invite.accepted(at);
-        });
-        if (won[0]) {
-          undo.push(() -> data.invites.put(id, before));
+          write(data, data.invites, id, invite.accepted(at));
+          return true;
         }
-        return won[0];
       }
 
       @Override
       public boolean delete(InviteId id) {
-        OrgId org = inviteOrg.get(checkNotNull(id, "invite"));
-        OrgData data = org == null ? null : orgs.get(org);
-        if (data == null || remove(data.invites, id) == null) {
+        OrgData data = ofInvite(id);
+        if (data == null) {
           return false;
         }
-        String hash = remove(data.inviteHashes, id);
-        remove(inviteOrg, id);
-        remove(inviteByHash, hash);
-        return true;
+        synchronized (data) {
+          if (write(data, data.invites, id, null) == null) {
+            return false;
+          }
+          String hash = write(data, data.inviteHashes, id, null);
+          remove(inviteOrg, id);
+          remove(inviteByHash, hash);
+          return true;
+        }
       }
 
       @Override
       public int deleteUnused(OrgId organization, EmailAddress email) {
         checkNotNull(email, "email");
+        OrgData data = data(organization);
+        if (data == null) {
+          return 0;
+        }
         int count = 0;
-        for (Invite invite : listUnused(organization)) {
-          if (invite.email().equals(email) && delete(invite.id())) {
-            count++;
+        synchronized (data) {
+          for (InviteId id : List.copyOf(data.unusedInvites.get(email))) {
+            if (delete(id)) {
+              count++;
+            }
           }
         }
         return count;
       }
     }
-  
+
     private final class Keys implements ApiKeyRepository {
       @Override
       public boolean insertIfFewer(ApiKey key, String valueHash, int max) {
@@ -659,7 +787,7 @@ public final class InMemoryStore implements Store {
         checkNotNull(user, "user");
         return keysByUser.getOrDefault(user, Set.of()).stream()
             .map(keys::get)
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .sorted(StoreOrder.API_KEYS)
             .toList();
       }
@@ -725,29 +853,27 @@ public final class InMemoryStore implements Store {
         return range.values().stream().filter(query::matches).limit(limit).toList();
       }
     }
-  
+
     private final class Resources implements ResourceRepository {
-      private OrgData ofProjectOrThrow(ProjectId project) {
-        return ofProject(project)
-            .orElseThrow(() -> new IllegalArgumentException("project " + project + " does not exist"));
-      }
 
       @Override
       public void insert(Resource resource) {
         OrgData data = ofProjectOrThrow(resource.ref().project());
-        checkArgument(!data.resources.containsKey(resource.ref()), "resource %s exists", resource.ref());
-        put(data.resources, resource.ref(), resource);
+        synchronized (data) {
+          checkArgument(!data.resources.rows.containsKey(resource.ref()), "resource %s exists", resource.ref());
+          write(data, data.resources, resource.ref(), resource);
+        }
       }
 
       @Override
       public Optional<Resource> find(ResourceRef ref) {
-        return ofProject(ref.project()).map(d -> d.resources.get(ref));
+        return ofProject(ref.project()).map(d -> d.resources.rows.get(ref));
       }
 
       @Override
       public List<Resource> listByOrganization(OrgId organization) {
         OrgData data = data(organization);
-        return data == null ? List.of() : data.resources.values().stream()
+        return data == null ? List.of() : data.resources.rows.values().stream()
             .sorted(StoreOrder.RESOURCES)
             .toList();
       }
@@ -755,53 +881,66 @@ public final class InMemoryStore implements Store {
       @Override
       public void update(Resource resource) {
         OrgData data = ofProjectOrThrow(resource.ref().project());
-        checkArgument(data.resources.containsKey(resource.ref()), "resource %s does not exist", resource.ref());
-        put(data.resources, resource.ref(), resource);
+        synchronized (data) {
+          checkArgument(data.resources.rows.containsKey(resource.ref()), "resource %s does not exist", resource.ref());
+          write(data, data.resources, resource.ref(), resource);
+        }
       }
 
       @Override
       public boolean delete(ResourceRef ref) {
-        Optional<OrgData> data = ofProject(ref.project());
-        if (data.isEmpty() || remove(data.get().resources, ref) == null) {
+        Optional<OrgData> found = ofProject(ref.project());
+        if (found.isEmpty()) {
           return false;
         }
-        for (ResourceRule key : List.copyOf(data.get().rules.keySet())) {
-          if (key.ref().filter(ref::equals).isPresent()) {
-            remove(data.get().rules, key);
+        OrgData data = found.get();
+        synchronized (data) {
+          if (write(data, data.resources, ref, null) == null) {
+            return false;
           }
+          for (ResourceRule key : List.copyOf(data.rulesByResource.get(ref))) {
+            write(data, data.rules, key, null);
+          }
+          return true;
         }
-        return true;
       }
 
       @Override
       public void upsertRule(ResourceRule rule) {
         OrgData data = ofProjectOrThrow(rule.project());
-        rule.ref().ifPresent(ref -> checkArgument(data.resources.containsKey(ref), "resource %s does not exist", ref));
-        put(data.rules, rule.withLevel(AccessLevel.NONE), rule);
+        synchronized (data) {
+          checkArgument(data.projects.rows.containsKey(rule.project()), "project %s does not exist", rule.project());
+          rule.ref().ifPresent(ref ->
+              checkArgument(data.resources.rows.containsKey(ref), "resource %s does not exist", ref));
+          write(data, data.rules, rule.withLevel(AccessLevel.NONE), rule);
+        }
       }
 
       @Override
       public boolean deleteRule(ResourceRule rule) {
-        return ofProject(rule.project()).map(d -> remove(d.rules, rule.withLevel(AccessLevel.NONE)) != null).orElse(false);
+        ResourceRule key = rule.withLevel(AccessLevel.NONE);
+        return ofProject(rule.project()).map(d -> write(d, d.rules, key, null) != null).orElse(false);
       }
 
       @Override
       public List<ResourceRule> listRulesByOrganization(OrgId organization) {
         OrgData data = data(organization);
-        return data == null ? List.of() : data.rules.values().stream().sorted(StoreOrder.RULES).toList();
+        return data == null ? List.of() : data.rules.rows.values().stream().sorted(StoreOrder.RULES).toList();
       }
 
       @Override
       public int deleteRulesByMember(OrgId organization, UserId user) {
+        checkNotNull(user, "user");
         OrgData data = data(organization);
         if (data == null) {
           return 0;
         }
         int count = 0;
-        for (ResourceRule key : List.copyOf(data.rules.keySet())) {
-          if (key.user().filter(user::equals).isPresent()) {
-            remove(data.rules, key);
-            count++;
+        synchronized (data) {
+          for (ResourceRule key : List.copyOf(data.rulesByUser.get(user))) {
+            if (write(data, data.rules, key, null) != null) {
+              count++;
+            }
           }
         }
         return count;

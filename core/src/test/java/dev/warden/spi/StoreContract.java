@@ -1003,6 +1003,272 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.projects().find(DEV))).isPresent();
   }
 
+  // ------------------------------------------------------------------------------- indexes (issue 14)
+  //
+  // A store may answer the conditional and bulk operations from indexes (the in-memory store counts
+  // Owners and indexes grants, invites and rules) instead of scanning an organization. These tests
+  // write and roll back around each such operation, so an index that missed a write or a rollback
+  // answers differently from the rows.
+
+  /** Thrown to roll a transaction back. */
+  private static final class RolledBack extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Runs {@code work} in a transaction that then fails, so the store rolls it back. */
+  private void rolledBack(java.util.function.Consumer<Transaction> work) {
+    assertThatThrownBy(() -> run(t -> {
+      work.accept(t);
+      throw new RolledBack();
+    })).isInstanceOf(RolledBack.class);
+  }
+
+  /** What {@code work} returns in a transaction that is then rolled back, leaving the store as it was. */
+  private <T> T undone(java.util.function.Function<Transaction, T> work) {
+    List<T> result = new ArrayList<>(1);
+    rolledBack(t -> result.add(work.apply(t)));
+    return result.get(0);
+  }
+
+  @Test
+  void memberships_update_countsTheCommittedOwners_afterRollbacks() {
+    seed();
+    Membership alice = member(ORG, ALICE, OrgLevel.OWNER);
+    Membership bob = member(ORG, BOB, OrgLevel.MEMBER);
+    // A second Owner inserted or promoted, then rolled back, leaves Alice the last Owner.
+    rolledBack(t -> t.memberships().insert(member(ORG, CAROL, OrgLevel.OWNER)));
+    rolledBack(t -> t.memberships().update(bob, bob.withLevel(OrgLevel.OWNER)));
+    assertThat(tx((Transaction t) -> t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN)))).isFalse();
+
+    run(t -> {
+      t.memberships().update(bob, bob.withLevel(OrgLevel.OWNER));
+      t.memberships().insert(member(ORG, CAROL, OrgLevel.OWNER));
+    });
+    Membership bobOwner = bob.withLevel(OrgLevel.OWNER);
+    Membership carol = member(ORG, CAROL, OrgLevel.OWNER);
+    // Within one transaction the count follows its own demotions, and a rollback restores all three Owners.
+    assertThat(undone((Transaction t) -> List.of(
+        t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN)),
+        t.memberships().update(carol, carol.withLevel(OrgLevel.MEMBER)),
+        t.memberships().update(bobOwner, bobOwner.withLevel(OrgLevel.ADMIN)))))
+        .containsExactly(true, true, false);
+    assertThat(tx((Transaction t) -> t.memberships().update(alice, alice.withLevel(OrgLevel.ADMIN)))).isTrue();
+    assertThat(tx((Transaction t) -> t.memberships().update(carol, carol.withLevel(OrgLevel.MEMBER)))).isTrue();
+    assertThat(tx((Transaction t) -> t.memberships().update(bobOwner, bobOwner.withLevel(OrgLevel.ADMIN)))).isFalse();
+    assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG)))
+        .extracting(m -> m.user() + "=" + m.level()).containsExactly("alice=ADMIN", "bob=OWNER", "carol=MEMBER");
+  }
+
+  @Test
+  void grants_deleteByMember_afterRollbacks_deletesExactlyThatMembersGrantsThere() {
+    seed();
+    ProjectId otherProject = ProjectId.of("prj_other");
+    run(t -> {
+      t.memberships().insert(member(ORG, CAROL, OrgLevel.MEMBER));
+      t.grants().upsert(grant(DEV, CAROL, ProjectRole.ADMIN));
+      t.grants().upsert(grant(PROD, CAROL, ProjectRole.VIEWER));
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, otherProject, "phc_other", T0));
+      t.grants().upsert(grant(otherProject, BOB, ProjectRole.ADMIN));
+    });
+    rolledBack(t -> t.grants().upsert(grant(DEV, BOB, ProjectRole.ADMIN)));
+    rolledBack(t -> t.grants().delete(PROD, BOB));
+    rolledBack(t -> t.grants().deleteByMember(ORG, BOB));
+    rolledBack(t -> t.projects().delete(PROD));
+
+    assertThat(tx((Transaction t) -> t.grants().deleteByMember(ORG, BOB))).isEqualTo(1);
+    assertThat(tx((Transaction t) -> t.grants().listByOrganization(ORG)))
+        .extracting(g -> g.project().value() + "/" + g.user()).containsExactly("prj_prod/carol", "prj_dev/carol");
+    assertThat(tx((Transaction t) -> t.grants().find(otherProject, BOB))).isPresent();
+    assertThat(tx((Transaction t) -> t.grants().deleteByMember(ORG, BOB))).isZero();
+
+    // A project deleted and created again under its id starts without the grants it had.
+    run(t -> t.grants().upsert(grant(PROD, BOB, ProjectRole.MEMBER)));
+    run(t -> t.projects().delete(PROD));
+    run(t -> t.projects().insert(project(ORG, PROD, "phc_prod_again", T0.plusSeconds(5))));
+    assertThat(tx((Transaction t) -> t.grants().deleteByMember(ORG, BOB))).isZero();
+    assertThat(tx((Transaction t) -> t.grants().deleteByMember(ORG, CAROL))).isEqualTo(1);
+    assertThat(tx((Transaction t) -> t.grants().listByOrganization(ORG))).isEmpty();
+  }
+
+  @Test
+  void invites_deleteUnused_afterRollbacks_deletesOnlyThatEmailsUnusedInviteInThatOrganization() {
+    seed();
+    EmailAddress dan = EmailAddress.of("dan@acme.com");
+    run(t -> {
+      t.invites().insertReplacingUnused(invite("inv_used", ORG, "dan@acme.com", T0), "h_used");
+      t.invites().consume(InviteId.of("inv_used"), T0.plusSeconds(1));
+      t.invites().insertReplacingUnused(invite("inv_dan", ORG, "dan@acme.com", T0.plusSeconds(2)), "h_dan");
+      t.invites().insertReplacingUnused(invite("inv_erin", ORG, "erin@acme.com", T0.plusSeconds(3)), "h_erin");
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.invites().insertReplacingUnused(invite("inv_other", OTHER, "dan@acme.com", T0), "h_other");
+    });
+    rolledBack(t -> t.invites().consume(InviteId.of("inv_dan"), T0.plusSeconds(4)));
+    rolledBack(t -> t.invites().delete(InviteId.of("inv_dan")));
+    rolledBack(t -> t.invites().deleteUnused(ORG, dan));
+    rolledBack(t -> t.invites().insertReplacingUnused(invite("inv_dan2", ORG, "dan@acme.com", T0.plusSeconds(5)), "h_dan2"));
+    rolledBack(t -> t.invites().consume(InviteId.of("inv_erin"), T0.plusSeconds(6)));
+    run(t -> t.invites().consume(InviteId.of("inv_erin"), T0.plusSeconds(7)));
+
+    assertThat(tx((Transaction t) -> t.invites().deleteUnused(ORG, dan))).isEqualTo(1);
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_dan")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h_dan2"))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_used")))).isPresent();
+    assertThat(tx((Transaction t) -> t.invites().deleteUnused(ORG, EmailAddress.of("erin@acme.com")))).isZero();
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_erin"))).orElseThrow().acceptedAt())
+        .contains(T0.plusSeconds(7));
+    assertThat(tx((Transaction t) -> t.invites().listUnused(ORG))).isEmpty();
+    assertThat(tx((Transaction t) -> t.invites().listUnused(OTHER))).extracting(i -> i.id().value())
+        .containsExactly("inv_other");
+    assertThat(tx((Transaction t) -> t.invites().deleteUnused(ORG, dan))).isZero();
+  }
+
+  @Test
+  void resources_deleteAndDeleteRulesByMember_afterRollbacks_removeExactlyTheirRules() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forKind(PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(OTHER_BOARD, CAROL, AccessLevel.EDITOR));
+    });
+    rolledBack(t -> t.resources().upsertRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.MANAGER)));
+    rolledBack(t -> t.resources().deleteRule(ResourceRule.forEveryone(BOARD, AccessLevel.NONE)));
+    rolledBack(t -> t.resources().delete(BOARD));
+    rolledBack(t -> t.resources().deleteRulesByMember(ORG, CAROL));
+    rolledBack(t -> t.projects().delete(PROD));
+
+    assertThat(tx((Transaction t) -> t.resources().delete(BOARD))).isTrue();
+    assertThat(rules(ORG)).containsExactly("prj_prod/dashboard/*/*=VIEWER", "prj_prod/dashboard/dsh_2/carol=EDITOR");
+
+    // Registered again, the resource gets rules of its own, which a rolled-back deletion leaves in place.
+    run(t -> {
+      t.resources().insert(resource(BOARD, ALICE, T0.plusSeconds(20)));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.VIEWER));
+    });
+    rolledBack(t -> t.resources().delete(BOARD));
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(ORG, CAROL))).isEqualTo(1);
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(ORG, BOB))).isEqualTo(1);
+    assertThat(rules(ORG)).containsExactly("prj_prod/dashboard/*/*=VIEWER");
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(ORG, BOB))).isZero();
+  }
+
+  /**
+   * Random writes, each transaction committed or rolled back at random, against the store's own rows:
+   * after every step, each operation a store may answer from an index (keeping an Owner, deleting a
+   * member's grants or rules, an email's unused invites, a resource or a project with what hangs off
+   * it) is tried in a rolled-back transaction, and must do exactly what the organization's lists say.
+   */
+  @Test
+  void indexedOperations_agreeWithTheRows_afterRandomWritesAndRollbacks() {
+    seed();
+    java.util.Random random = new java.util.Random(14);
+    List<UserId> users = List.of(ALICE, BOB, CAROL, UserId.of("dan"));
+    List<ProjectId> projects = List.of(PROD, DEV);
+    List<ResourceRef> refs = List.of(BOARD, OTHER_BOARD, INSIGHT, DEV_BOARD);
+    List<EmailAddress> emails = List.of(EmailAddress.of("dan@acme.com"), EmailAddress.of("erin@acme.com"));
+    for (int step = 0; step < randomSteps(); step++) {
+      int s = step;
+      boolean commit = random.nextBoolean();
+      try {
+        run(t -> {
+          for (int n = 1 + random.nextInt(3); n > 0; n--) {
+            randomWrite(t, random, s, users, projects, refs, emails);
+          }
+          if (!commit) {
+            throw new RolledBack();
+          }
+        });
+      } catch (RuntimeException e) {
+        // Rolled back on purpose, or a write the store refused (a duplicate, a missing project).
+      }
+      assertIndexesAgreeWithRows(random, users, projects, refs, emails);
+    }
+  }
+
+  /** How many random steps {@link #indexedOperations_agreeWithTheRows_afterRandomWritesAndRollbacks} takes. */
+  protected int randomSteps() {
+    return 150;
+  }
+
+  private static void randomWrite(Transaction t, java.util.Random random, int step, List<UserId> users,
+      List<ProjectId> projects, List<ResourceRef> refs, List<EmailAddress> emails) {
+    UserId user = users.get(random.nextInt(users.size()));
+    ProjectId project = projects.get(random.nextInt(projects.size()));
+    ResourceRef ref = refs.get(random.nextInt(refs.size()));
+    EmailAddress email = emails.get(random.nextInt(emails.size()));
+    OrgLevel level = OrgLevel.values()[random.nextInt(OrgLevel.values().length)];
+    Instant at = T0.plusSeconds(step);
+    switch (random.nextInt(14)) {
+      case 0 -> t.memberships().insert(member(ORG, user, level));
+      case 1 -> t.memberships().find(ORG, user).ifPresent(m -> t.memberships().update(m, m.withLevel(level)));
+      case 2 -> t.memberships().delete(ORG, user);
+      case 3 -> t.grants().upsert(grant(project, user, ProjectRole.values()[random.nextInt(ProjectRole.values().length)]));
+      case 4 -> t.grants().delete(project, user);
+      case 5 -> t.grants().deleteByMember(ORG, user);
+      case 6 -> t.invites().insertReplacingUnused(
+          invite("inv_" + step + "_" + random.nextInt(1_000_000), ORG, email.value(), at), "h_" + step + "_" + random.nextInt(1_000_000));
+      case 7 -> t.invites().listUnused(ORG).stream().filter(i -> i.email().equals(email)).findFirst()
+          .ifPresent(i -> t.invites().consume(i.id(), at));
+      case 8 -> t.invites().deleteUnused(ORG, email);
+      case 9 -> t.resources().insert(resource(ref, user, at));
+      case 10 -> t.resources().upsertRule(switch (random.nextInt(3)) {
+        case 0 -> ResourceRule.forKind(ref.project(), ref.kind(), AccessLevel.VIEWER);
+        case 1 -> ResourceRule.forEveryone(ref, AccessLevel.EDITOR);
+        default -> ResourceRule.forMember(ref, user, AccessLevel.values()[random.nextInt(AccessLevel.values().length)]);
+      });
+      case 11 -> t.resources().deleteRulesByMember(ORG, user);
+      case 12 -> t.resources().delete(ref);
+      default -> {
+        if (!t.projects().delete(project)) {
+          t.projects().insert(project(ORG, project, "phc_" + project.value() + "_" + step, at));
+        }
+      }
+    }
+  }
+
+  private void assertIndexesAgreeWithRows(java.util.Random random, List<UserId> users, List<ProjectId> projects,
+      List<ResourceRef> refs, List<EmailAddress> emails) {
+    List<Membership> members = tx((Transaction t) -> t.memberships().listByOrganization(ORG));
+    List<ProjectGrant> grants = tx((Transaction t) -> t.grants().listByOrganization(ORG));
+    List<Resource> resources = tx((Transaction t) -> t.resources().listByOrganization(ORG));
+    List<ResourceRule> rules = tx((Transaction t) -> t.resources().listRulesByOrganization(ORG));
+    List<Invite> unused = tx((Transaction t) -> t.invites().listUnused(ORG));
+
+    long owners = members.stream().filter(m -> m.level() == OrgLevel.OWNER).count();
+    for (Membership m : members) {
+      if (m.level() == OrgLevel.OWNER) {
+        assertThat(undone((Transaction t) -> t.memberships().update(m, m.withLevel(OrgLevel.ADMIN))))
+            .as("demoting %s among %s Owners", m.user(), owners).isEqualTo(owners >= 2);
+      }
+    }
+    UserId user = users.get(random.nextInt(users.size()));
+    assertThat(undone((Transaction t) -> t.grants().deleteByMember(ORG, user))).as("grants of %s", user)
+        .isEqualTo((int) grants.stream().filter(g -> g.user().equals(user)).count());
+    assertThat(undone((Transaction t) -> t.resources().deleteRulesByMember(ORG, user))).as("rules of %s", user)
+        .isEqualTo((int) rules.stream().filter(r -> r.user().filter(user::equals).isPresent()).count());
+    EmailAddress email = emails.get(random.nextInt(emails.size()));
+    assertThat(undone((Transaction t) -> t.invites().deleteUnused(ORG, email))).as("unused invites of %s", email)
+        .isEqualTo((int) unused.stream().filter(i -> i.email().equals(email)).count());
+
+    ResourceRef ref = refs.get(random.nextInt(refs.size()));
+    assertThat(undone((Transaction t) -> {
+      t.resources().delete(ref);
+      return t.resources().listRulesByOrganization(ORG);
+    })).as("rules after deleting %s", ref)
+        .containsExactlyElementsOf(rules.stream().filter(r -> r.ref().filter(ref::equals).isEmpty()).toList());
+
+    ProjectId project = projects.get(random.nextInt(projects.size()));
+    assertThat(undone((Transaction t) -> {
+      t.projects().delete(project);
+      return List.of(t.grants().listByOrganization(ORG), t.resources().listByOrganization(ORG),
+          t.resources().listRulesByOrganization(ORG));
+    })).as("what remains after deleting %s", project).containsExactly(
+        grants.stream().filter(g -> !g.project().equals(project)).toList(),
+        resources.stream().filter(r -> !r.ref().project().equals(project)).toList(),
+        rules.stream().filter(r -> !r.project().equals(project)).toList());
+  }
+
   // ------------------------------------------------------------------------------- limits (issue 12)
 
   /**

@@ -51,7 +51,7 @@ class MigrationTest {
 
   /** The history of a fresh database: every migration, in order. */
   private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true",
-      "4 list tables true", "4.1 Lists from json true", "4.2 drop json columns true"};
+      "4 list tables true", "4.1 Lists from json true", "4.2 drop json columns true", "5 mutation indexes true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
@@ -211,6 +211,10 @@ class MigrationTest {
     assertIndex(ds, "warden_resource", false, "org_id");
     assertIndex(ds, "warden_resource_rule", true, "project_id", "kind", "resource_key", "user_key");
     assertIndex(ds, "warden_resource_rule", false, "org_id", "user_id");
+    // Mutations in proportion to what they touch (issue 14): demoting an Owner looks for another Owner;
+    // deleting a resource deletes its rules by foreign key, on resource_id (the key has resource_key).
+    assertIndex(ds, "warden_membership", false, "org_id", "level");
+    assertIndex(ds, "warden_resource_rule", false, "project_id", "kind", "resource_id");
     // Lists, one row per element in order, read by their parent.
     assertIndex(ds, "warden_organization_sso_domain", true, "org_id", "seq");
     assertIndex(ds, "warden_api_key_scope", true, "key_id", "seq");

@@ -92,13 +92,12 @@ final class JdbcMembershipRepository implements dev.warden.spi.MembershipReposit
     if (stored.isEmpty() || !stored.get().equals(truncated(current))) {
       return false;
     }
-    if (demotesOwner) {
-      long owners = tx.jdbc().first("counting the owners of " + org,
-          "SELECT COUNT(*) FROM warden_membership WHERE org_id = ? AND level = ?",
-          rs -> rs.getLong(1), org.value(), OrgLevel.OWNER.name()).orElse(0L);
-      if (owners < 2) {
-        return false;
-      }
+    // The stored membership is an Owner's, so another Owner remains exactly when one other exists: one
+    // probe of the (org_id, level) index rather than a count over the organization's members.
+    if (demotesOwner && tx.jdbc().first("looking for another owner of " + org,
+        "SELECT user_id FROM warden_membership WHERE org_id = ? AND level = ? AND user_id <> ? FETCH FIRST 1 ROWS ONLY",
+        rs -> Boolean.TRUE, org.value(), OrgLevel.OWNER.name(), current.user().value()).isEmpty()) {
+      return false;
     }
     tx.jdbc().update("updating a membership in " + org,
         "UPDATE warden_membership SET email = ?, level = ?, note = ?, expires_at = ?, joined_at = ?, invited_by = ?"

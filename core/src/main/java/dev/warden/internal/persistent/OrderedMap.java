@@ -1,0 +1,618 @@
+package dev.warden.internal.persistent;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
+
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * An immutable map that iterates in a comparator's order, updated like a persistent map: {@link
+ * #plus} and {@link #minus} return a new version in O(log n) and share the rest with this one. It is a
+ * {@link HashTrie} for lookups ({@link #get} and {@link #containsKey} at hash speed, allocation-free)
+ * plus a persistent B-tree (fan-out {@value #MAX}, path copying) that holds the entries in order.
+ *
+ * <p>Ordered either {@linkplain #byKey by key} or {@linkplain #byValue by value}. The tree records each
+ * key with its <em>first</em> value, for ordering only; iteration reads current values from the trie.
+ * So replacing the value of a key present already costs one trie path copy and leaves the tree alone
+ * (the faster choice for "change one value", the common update; storing current values in the leaves
+ * would add a tree path copy and a comparator descent to each). The price is one hash lookup per entry
+ * when iterating entries or values.
+ *
+ * <p>A read-only {@link Map}: its mutators throw {@link UnsupportedOperationException}; {@code equals}
+ * and {@code hashCode} follow {@link Map}'s contract. Keys and values are never null. Immutable; safe to
+ * share between threads. <b>Not API.</b>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class OrderedMap<K, V> extends AbstractMap<K, V> {
+  /** Entries per leaf and children per branch, at most. */
+  private static final int MAX = 32;
+
+  private final Order order;
+  private final HashTrie<K, V> trie;
+  private final Node root;
+  /** Branch levels above the leaves: 0 when the root is a leaf. */
+  private final int height;
+
+  private OrderedMap(Order order, HashTrie<K, V> trie, Node root, int height) {
+    this.order = order;
+    this.trie = trie;
+    this.root = root;
+    this.height = height;
+  }
+
+  /**
+   * The empty map ordered by key. {@code order} must be consistent with {@code equals} on keys.
+   *
+   * @throws NullPointerException if {@code order} is null
+   */
+  public static <K extends Object, V> OrderedMap<K, V> byKey(Comparator<? super K> order) {
+    return new OrderedMap<>(new Order(order, false), HashTrie.empty(), Node.EMPTY_LEAF, 0);
+  }
+
+  /**
+   * The empty map ordered by value. Contract: {@code order} reads only what never changes between the
+   * versions of one key's value (so every version of it sorts alike), and is a total order whose ties
+   * are only between values of the same key. A key keeps the place of its first value.
+   *
+   * @throws NullPointerException if {@code order} is null
+   */
+  public static <K, V> OrderedMap<K, V> byValue(Comparator<? super V> order) {
+    return new OrderedMap<>(new Order(order, true), HashTrie.empty(), Node.EMPTY_LEAF, 0);
+  }
+
+  /** A builder of a map ordered by key; see {@link #byKey}. */
+  public static <K, V> Builder<K, V> builderByKey(Comparator<? super K> order) {
+    return new Builder<>(new Order(order, false));
+  }
+
+  /** A builder of a map ordered by value; see {@link #byValue} for the contract of {@code order}. */
+  public static <K, V> Builder<K, V> builderByValue(Comparator<? super V> order) {
+    return new Builder<>(new Order(order, true));
+  }
+
+  /** The value of {@code key}, or null if absent: a hash lookup that allocates nothing. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    return (V) HashTrie.find(trie.root, key);
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return HashTrie.find(trie.root, key) != null;
+  }
+
+  /** The number of entries, in O(1). */
+  @Override
+  public int size() {
+    return trie.size();
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return trie.isEmpty();
+  }
+
+  /**
+   * This map with {@code key} mapped to {@code value}; {@code this} if it already maps to that very
+   * instance. A new key costs O(log n); a new value for a present key leaves the order untouched.
+   *
+   * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws IllegalArgumentException if the order ties {@code key} with another key, or (ordered by
+   *     value) orders {@code value} apart from the key's present value
+   */
+  public OrderedMap<K, V> plus(K key, V value) {
+    checkNotNull(key, "key");
+    checkNotNull(value, "value");
+    V old = trie.get(key);
+    if (old == value) {
+      return this;
+    }
+    if (old != null) {
+      checkArgument(!order.byValue || order.cmp.compare(old, value) == 0,
+          "a new value must sort like the key's present one, but %s and %s do not", old, value);
+      return new OrderedMap<>(order, trie.plus(key, value), root, height);
+    }
+    Node[] split = order.insert(root, key, order.sortKey(key, value));
+    return split.length == 1
+        ? new OrderedMap<>(order, trie.plus(key, value), split[0], height)
+        : new OrderedMap<>(order, trie.plus(key, value), order.branch(split), height + 1);
+  }
+
+  /** This map without {@code key}, in O(log n); {@code this} if it has no such key. */
+  public OrderedMap<K, V> minus(Object key) {
+    V old = trie.get(key);
+    if (old == null) {
+      return this;
+    }
+    Node newRoot = order.remove(root, key, order.sortKey(key, old));
+    int newHeight = height;
+    if (newRoot == null) {
+      newRoot = Node.EMPTY_LEAF;
+      newHeight = 0;
+    }
+    while (newRoot.children != null && newRoot.children.length == 1) {
+      newRoot = newRoot.children[0];
+      newHeight--;
+    }
+    return new OrderedMap<>(order, trie.minus(key), newRoot, newHeight);
+  }
+
+  /**
+   * The entries in order, starting at the first for which {@code before} is false. {@code before} must
+   * be monotone over the order: true for a prefix, false afterwards (so {@code e -> cmp.compare(e.getKey(),
+   * cursor) <= 0} starts right after {@code cursor}). Found by descending the tree, in O(log n) calls.
+   */
+  public Iterator<Map.Entry<K, V>> entriesFrom(Predicate<? super Map.Entry<K, V>> before) {
+    checkNotNull(before, "before");
+    Cursor c = new Cursor();
+    Node node = root;
+    for (int level = 0; ; level++) {
+      int i = firstNotBefore(node, before);
+      if (i == node.size(order.stride)) {
+        return new EntryIterator(c.exhausted());
+      }
+      c.path[level] = node;
+      c.pos[level] = i;
+      if (level == height) {
+        return new EntryIterator(c);
+      }
+      node = node.children[i];
+    }
+  }
+
+  /** The first entry of {@code node} (for a branch, its children's last entries) that is not {@code before}. */
+  private int firstNotBefore(Node node, Predicate<? super Map.Entry<K, V>> before) {
+    int lo = 0;
+    int hi = node.size(order.stride);
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (before.test(entry(order.key(node, mid)))) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map.Entry<K, V> entry(Object key) {
+    return new AbstractMap.SimpleImmutableEntry<>((K) key, trie.get(key));
+  }
+
+  /** The entries in order; each step costs O(1) amortized plus a hash lookup for the current value. */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Map.Entry<K, V>> iterator() {
+        return new EntryIterator(new Cursor().first());
+      }
+
+      @Override
+      public boolean contains(Object o) {
+        return o instanceof Map.Entry<?, ?> e && e.getKey() != null && e.getValue() != null
+            && e.getValue().equals(get(e.getKey()));
+      }
+
+      @Override
+      public int size() {
+        return OrderedMap.this.size();
+      }
+    };
+  }
+
+  /** The keys in order, without allocating per key. */
+  @Override
+  public Set<K> keySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<K> iterator() {
+        return new KeyIterator(new Cursor().first());
+      }
+
+      @Override
+      public boolean contains(Object o) {
+        return containsKey(o);
+      }
+
+      @Override
+      public int size() {
+        return OrderedMap.this.size();
+      }
+    };
+  }
+
+  /** The values in the order of their keys, without allocating per value. */
+  @Override
+  public Collection<V> values() {
+    return new AbstractCollection<>() {
+      @Override
+      public Iterator<V> iterator() {
+        KeyIterator keys = new KeyIterator(new Cursor().first());
+        return new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return keys.hasNext();
+          }
+
+          @Override
+          public V next() {
+            return trie.get(keys.next());
+          }
+        };
+      }
+
+      @Override
+      public int size() {
+        return OrderedMap.this.size();
+      }
+    };
+  }
+
+  /** A position in the tree: the node and slot at each level, root first; the leaf slot is the next entry. */
+  private final class Cursor {
+    final Node[] path = new Node[height + 1];
+    final int[] pos = new int[height + 1];
+    private boolean done;
+
+    Cursor first() {
+      Node node = root;
+      for (int level = 0; level <= height; level++) {
+        path[level] = node;
+        if (level < height) {
+          node = node.children[0];
+        }
+      }
+      done = root.size(order.stride) == 0;
+      return this;
+    }
+
+    Cursor exhausted() {
+      done = true;
+      return this;
+    }
+
+    boolean hasNext() {
+      return !done;
+    }
+
+    /** The key at the cursor, then moves to the next entry. */
+    Object advance() {
+      if (done) {
+        throw new NoSuchElementException();
+      }
+      Node leaf = path[height];
+      Object key = order.key(leaf, pos[height]);
+      if (++pos[height] < leaf.size(order.stride)) {
+        return key;
+      }
+      int level = height - 1;
+      while (level >= 0 && ++pos[level] == path[level].children.length) {
+        level--;
+      }
+      if (level < 0) {
+        done = true;
+        return key;
+      }
+      for (; level < height; level++) {
+        path[level + 1] = path[level].children[pos[level]];
+        pos[level + 1] = 0;
+      }
+      return key;
+    }
+  }
+
+  private final class KeyIterator implements Iterator<K> {
+    private final Cursor cursor;
+
+    KeyIterator(Cursor cursor) {
+      this.cursor = cursor;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return cursor.hasNext();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public K next() {
+      return (K) cursor.advance();
+    }
+  }
+
+  private final class EntryIterator implements Iterator<Map.Entry<K, V>> {
+    private final Cursor cursor;
+
+    EntryIterator(Cursor cursor) {
+      this.cursor = cursor;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return cursor.hasNext();
+    }
+
+    @Override
+    public Map.Entry<K, V> next() {
+      return entry(cursor.advance());
+    }
+  }
+
+  /**
+   * A B-tree node. {@code sortKeys} holds, per entry of a leaf or per child of a branch (the child's
+   * last entry), the key and, ordered by value, the first value: {@code stride} slots each. Nodes are
+   * never empty, except the root of an empty map.
+   */
+  private static final class Node {
+    static final Node EMPTY_LEAF = new Node(new Object[0], null);
+
+    final Object[] sortKeys;
+    /** Null in a leaf. */
+    final Node[] children;
+
+    Node(Object[] sortKeys, Node[] children) {
+      this.sortKeys = sortKeys;
+      this.children = children;
+    }
+
+    int size(int stride) {
+      return sortKeys.length / stride;
+    }
+  }
+
+  /**
+   * What every version of one map shares: the comparator and the tree's layout (by key, a slot holds
+   * the key, which is also what sorts; by value, the key and then the value that sorts), and the tree's
+   * algorithms.
+   */
+  private static final class Order {
+    final Comparator<Object> cmp;
+    final boolean byValue;
+    final int stride;
+
+    @SuppressWarnings("unchecked")
+    Order(Comparator<?> cmp, boolean byValue) {
+      this.cmp = (Comparator<Object>) checkNotNull(cmp, "order");
+      this.byValue = byValue;
+      this.stride = byValue ? 2 : 1;
+    }
+
+    Object sortKey(Object key, Object value) {
+      return byValue ? value : key;
+    }
+
+    Object key(Node node, int i) {
+      return node.sortKeys[i * stride];
+    }
+
+    private Object sortKeyAt(Object[] sortKeys, int i) {
+      return sortKeys[i * stride + stride - 1];
+    }
+
+    /** The slot in a leaf that sorts like {@code sortKey}, or {@code -(insertion point) - 1}. */
+    private int search(Object[] sortKeys, Object sortKey) {
+      int lo = 0;
+      int hi = sortKeys.length / stride - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        int c = cmp.compare(sortKeyAt(sortKeys, mid), sortKey);
+        if (c < 0) {
+          lo = mid + 1;
+        } else if (c > 0) {
+          hi = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      return -lo - 1;
+    }
+
+    /** The child of a branch whose range holds {@code sortKey}: the first whose last entry is not less. */
+    private int route(Node branch, Object sortKey) {
+      int lo = 0;
+      int hi = branch.children.length - 1;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cmp.compare(sortKeyAt(branch.sortKeys, mid), sortKey) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    /** The tree under {@code node} with the new entry: one node, or two if {@code node} split. */
+    Node[] insert(Node node, Object key, Object sortKey) {
+      if (node.children == null) {
+        int found = search(node.sortKeys, sortKey);
+        checkArgument(found < 0, "the order must tell distinct keys apart, but ties %s with %s",
+            key, found < 0 ? null : key(node, found));
+        int at = -found - 1;
+        return split(insertSlots(node.sortKeys, at, key, sortKey), null, at);
+      }
+      int j = route(node, sortKey);
+      Node[] sub = insert(node.children[j], key, sortKey);
+      Object[] sortKeys;
+      Node[] children;
+      if (sub.length == 1) {
+        sortKeys = node.sortKeys.clone();
+        children = node.children.clone();
+      } else {
+        sortKeys = insertSlots(node.sortKeys, j, null, null);
+        children = new Node[node.children.length + 1];
+        System.arraycopy(node.children, 0, children, 0, j);
+        System.arraycopy(node.children, j, children, j + 1, node.children.length - j);
+      }
+      for (int k = 0; k < sub.length; k++) {
+        children[j + k] = sub[k];
+        copyLast(sub[k], sortKeys, j + k);
+      }
+      return split(sortKeys, children, j + sub.length - 1);
+    }
+
+    /**
+     * One node, or two halves if over {@link #MAX}. When the change was at the end, the left half stays
+     * full: ascending inserts (the common case: ids and creation times grow) then fill nodes completely.
+     */
+    private Node[] split(Object[] sortKeys, Node[] children, int changedAt) {
+      int n = sortKeys.length / stride;
+      if (n <= MAX) {
+        return new Node[] {new Node(sortKeys, children)};
+      }
+      int left = changedAt == n - 1 ? MAX : n / 2;
+      return new Node[] {
+        new Node(Arrays.copyOfRange(sortKeys, 0, left * stride),
+            children == null ? null : Arrays.copyOfRange(children, 0, left)),
+        new Node(Arrays.copyOfRange(sortKeys, left * stride, sortKeys.length),
+            children == null ? null : Arrays.copyOfRange(children, left, n))
+      };
+    }
+
+    /** A new root over {@code nodes}. */
+    Node branch(Node[] nodes) {
+      Object[] sortKeys = new Object[nodes.length * stride];
+      for (int i = 0; i < nodes.length; i++) {
+        copyLast(nodes[i], sortKeys, i);
+      }
+      return new Node(sortKeys, nodes);
+    }
+
+    /** Writes the last entry under {@code node} into slot {@code i} of {@code sortKeys}. */
+    private void copyLast(Node node, Object[] sortKeys, int i) {
+      System.arraycopy(node.sortKeys, node.sortKeys.length - stride, sortKeys, i * stride, stride);
+    }
+
+    private Object[] insertSlots(Object[] sortKeys, int at, Object key, Object sortKey) {
+      Object[] s = new Object[sortKeys.length + stride];
+      System.arraycopy(sortKeys, 0, s, 0, at * stride);
+      System.arraycopy(sortKeys, at * stride, s, (at + 1) * stride, sortKeys.length - at * stride);
+      s[at * stride] = key;
+      s[at * stride + stride - 1] = sortKey;
+      return s;
+    }
+
+    private Object[] removeSlots(Object[] sortKeys, int at) {
+      Object[] s = new Object[sortKeys.length - stride];
+      System.arraycopy(sortKeys, 0, s, 0, at * stride);
+      System.arraycopy(sortKeys, (at + 1) * stride, s, at * stride, s.length - at * stride);
+      return s;
+    }
+
+    /** The tree under {@code node} without the entry of {@code key}, or null if that leaves it empty. */
+    Node remove(Node node, Object key, Object sortKey) {
+      if (node.children == null) {
+        int found = search(node.sortKeys, sortKey);
+        checkState(found >= 0 && key.equals(key(node, found)),
+            "the order must sort every value of %s alike and apart from other keys", key);
+        return node.sortKeys.length == stride ? null : new Node(removeSlots(node.sortKeys, found), null);
+      }
+      int j = route(node, sortKey);
+      Node sub = remove(node.children[j], key, sortKey);
+      if (sub == null) {
+        if (node.children.length == 1) {
+          return null;
+        }
+        Node[] children = new Node[node.children.length - 1];
+        System.arraycopy(node.children, 0, children, 0, j);
+        System.arraycopy(node.children, j + 1, children, j, children.length - j);
+        return new Node(removeSlots(node.sortKeys, j), children);
+      }
+      Object[] sortKeys = node.sortKeys.clone();
+      Node[] children = node.children.clone();
+      children[j] = sub;
+      copyLast(sub, sortKeys, j);
+      return new Node(sortKeys, children);
+    }
+
+    /** A balanced tree, every node full but the last of a level, over slots already sorted. */
+    Node bulk(Object[] sorted) {
+      Node[] level = new Node[(sorted.length / stride + MAX - 1) / MAX];
+      for (int i = 0; i < level.length; i++) {
+        level[i] = new Node(Arrays.copyOfRange(sorted, i * MAX * stride,
+            Math.min(sorted.length, (i + 1) * MAX * stride)), null);
+      }
+      while (level.length > 1) {
+        Node[] up = new Node[(level.length + MAX - 1) / MAX];
+        for (int i = 0; i < up.length; i++) {
+          up[i] = branch(Arrays.copyOfRange(level, i * MAX, Math.min(level.length, (i + 1) * MAX)));
+        }
+        level = up;
+      }
+      return level.length == 0 ? Node.EMPTY_LEAF : level[0];
+    }
+  }
+
+  /**
+   * Collects entries in any order (a later {@link #put} of a key replaces its value) and builds the map
+   * in O(n log n): a sort, then the tree bottom-up and the trie by {@link HashTrie#copyOf}. Not
+   * thread-safe.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   */
+  public static final class Builder<K, V> {
+    private final Order order;
+    private final HashMap<K, V> entries = new HashMap<>();
+
+    private Builder(Order order) {
+      this.order = order;
+    }
+
+    /**
+     * Maps {@code key} to {@code value}, replacing an earlier value.
+     *
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     */
+    public Builder<K, V> put(K key, V value) {
+      entries.put(checkNotNull(key, "key"), checkNotNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * The map of every entry put so far.
+     *
+     * @throws IllegalArgumentException if the order ties two distinct keys
+     */
+    public OrderedMap<K, V> build() {
+      @SuppressWarnings("unchecked")
+      Map.Entry<K, V>[] sorted = entries.entrySet().toArray(new Map.Entry[0]);
+      Comparator<Object> cmp = order.cmp;
+      Arrays.sort(sorted, (a, b) -> cmp.compare(order.sortKey(a.getKey(), a.getValue()),
+          order.sortKey(b.getKey(), b.getValue())));
+      int stride = order.stride;
+      Object[] slots = new Object[sorted.length * stride];
+      for (int i = 0; i < sorted.length; i++) {
+        Object sortKey = order.sortKey(sorted[i].getKey(), sorted[i].getValue());
+        checkArgument(i == 0 || cmp.compare(slots[i * stride - 1], sortKey) != 0,
+            "the order must tell distinct keys apart, but ties %s with %s",
+            sorted[i].getKey(), i == 0 ? null : slots[(i - 1) * stride]);
+        slots[i * stride] = sorted[i].getKey();
+        slots[i * stride + stride - 1] = sortKey;
+      }
+      Node root = order.bulk(slots);
+      int height = 0;
+      for (Node n = root; n.children != null; n = n.children[0]) {
+        height++;
+      }
+      return new OrderedMap<>(order, HashTrie.copyOf(entries), root, height);
+    }
+  }
+}

@@ -1527,6 +1527,27 @@ public abstract class StoreContract {
   }
 
   @Test
+  void bulk_appendAll_storesWhatAppendStores_inOneCall() {
+    seed();
+    List<AuditEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 1_203; i++) {
+      entries.add(new AuditEntry(String.format("aud_%05d", i), Optional.of(ORG), i % 2 == 0 ? Optional.empty()
+          : Optional.of(PROD), i % 3 == 0 ? Actor.SYSTEM : Actor.of(dev.warden.Principal.user(ALICE)), "member.imported",
+          Optional.of("user " + i), i % 4 == 0 ? List.of() : List.of(Change.of("level", null, "MEMBER"),
+              Change.of("note", "line\nbreak, \"quoted\"", null), Change.secret("token")), T0.plusSeconds(i % 7)));
+    }
+    run(t -> t.audit().appendAll(entries));
+    List<AuditEntry> expected = new ArrayList<>(entries);
+    expected.sort(java.util.Comparator.comparing(AuditCursor::of, StoreOrder.AUDIT_NEWEST_FIRST));
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 2_000)))
+        .containsExactlyElementsOf(expected);
+    assertThatThrownBy(() -> run(t -> t.audit().appendAll(List.of(entry("aud_new", ORG, null, ALICE, "member.joined", T0),
+        entries.get(5))))).isInstanceOf(RuntimeException.class);
+    assertThat(tx((Transaction t) -> t.audit().query(AuditQuery.organization(ORG), Optional.empty(), 2_000)))
+        .hasSize(entries.size());
+  }
+
+  @Test
   void bulk_aRowThatFails_failsTheWholeTransaction() {
     seed();
     List<Membership> members = List.of(member(ORG, CAROL, OrgLevel.MEMBER), member(ORG, BOB, OrgLevel.ADMIN));

@@ -21,7 +21,6 @@ import dev.warden.internal.GrantService;
 import dev.warden.internal.InviteService;
 import dev.warden.internal.MemberService;
 import dev.warden.internal.OrgState;
-import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrganizationService;
 import dev.warden.internal.ProjectService;
 import dev.warden.internal.ReportService;
@@ -37,7 +36,6 @@ import dev.warden.observe.StoreFailure;
 import dev.warden.observe.WardenListener;
 import dev.warden.organization.Directory;
 import dev.warden.organization.Members;
-import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organizations;
 import dev.warden.organization.UserId;
@@ -59,7 +57,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -370,20 +367,27 @@ public final class AccessPolicy implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------ lists
 
-  /** Every project {@code principal} can see in the organization, in creation order. */
+  /**
+   * Every project {@code principal} can see in the organization, in creation order: all of them at
+   * once, at a cost in proportion to the organization's projects. Lists that may be long should use
+   * {@link #visibleProjects(Principal, OrgId, PageRequest)}, whose cost follows the page.
+   */
   public List<VisibleProject> visibleProjects(Principal principal, OrgId organization) {
     checkNotNull(principal, "principal");
     return visible(principal, organization, null, Integer.MAX_VALUE).items();
   }
 
-  /** Every project {@code user} can see in the organization, in creation order. */
+  /** Every project {@code user} can see in the organization, in creation order (see above for the cost). */
   public List<VisibleProject> visibleProjects(UserId user, OrgId organization) {
     return visible(Principal.user(checkNotNull(user, "user")), organization, null, Integer.MAX_VALUE).items();
   }
 
   /**
    * One page of the projects {@code principal} can see (an API key principal: within the key's limits), in creation order. Deterministic: a cursor
-   * names a position in that order, so pages neither skip nor repeat projects that stay put.
+   * names a position in that order, so pages neither skip nor repeat projects that stay put. A page
+   * costs in proportion to what it walks, not to the organization: it seeks to the cursor and walks
+   * forward in creation order until the page is full (a Member's private projects are ruled out by a
+   * lookup in the member's own grants).
    *
    * @throws NotFoundException if the organization does not exist or the principal is not an active member
    */
@@ -400,86 +404,101 @@ public final class AccessPolicy implements AutoCloseable {
 
   /**
    * Every active member holding the project capability on {@code project}, in user-id order, with
-   * their level, effective role and the reason.
+   * their level, effective role and the reason. A tool for the host: it takes no principal and is not
+   * authorized, so call it only for someone entitled to the answer; to answer a user, use
+   * {@link #whoCan(Principal, Capability, ProjectId, PageRequest)}.
    *
    * @throws NotFoundException if the project does not exist
    */
   public List<AccessHolder> whoCan(Capability capability, ProjectId project) {
-    checkNotNull(capability, "capability");
-    checkNotNull(project, "project");
-    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
-    OrgState state = engine.cache().forProject(project);
-    ProjectState p = state == null ? null : state.projects().get(project);
-    if (p == null) {
-      throw Errors.notFound("project");
-    }
-    List<AccessHolder> holders = new ArrayList<>();
-    for (Membership m : state.members().values()) {
-      Decision d = decider.activeMember(state, m.user(), Trace.NONE) == null
-          ? Decision.notFound() : decider.role(m, capability, p, Trace.NONE);
-      if (d.allowed()) {
-        holders.add(new AccessHolder(m.user(), m.level(), Optional.of(decider.effectiveRole(m, p)), d.reason()));
-      }
-    }
-    return holders;
+    requireTarget(capability, project, "project", Scope.PROJECT);
+    return listings.whoCan(null, capability, project, null, Integer.MAX_VALUE).items();
+  }
+
+  /**
+   * One page of {@link #whoCan(Capability, ProjectId)}, authorized: {@code actor} must hold
+   * {@link Capability#MANAGE_PROJECT_ACCESS} on the project (what {@code grants().list} takes, since the
+   * answer shows who holds which role there). Pages in user-id order; the cursor is the last user id of
+   * the previous page. A page costs in proportion to the members it walks from the cursor: on an open
+   * project whose default role holds the capability, members in user-id order; otherwise only the org
+   * Admins and Owners and the project's grantees, the only members who can hold it.
+   *
+   * @throws NotFoundException if the project does not exist or is hidden from {@code actor}
+   * @throws PermissionDeniedException if {@code actor} sees the project but lacks {@code MANAGE_PROJECT_ACCESS}
+   * @throws IllegalArgumentException if {@code capability} is organization-scoped or the cursor is malformed
+   */
+  public Page<AccessHolder> whoCan(Principal actor, Capability capability, ProjectId project, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(page, "page");
+    requireTarget(capability, project, "project", Scope.PROJECT);
+    return listings.whoCan(actor, capability, project, page.cursor().orElse(null), page.size());
   }
 
   /**
    * Every active member holding the project capability on one resource, in user-id order, with their
-   * level, effective project role and the reason (creator/Admin, rule, or default).
+   * level, effective project role and the reason (creator/Admin, rule, or default). A tool for the
+   * host, not authorized, like {@link #whoCan(Capability, ProjectId)}.
    *
    * @throws NotFoundException if the resource does not exist
    */
   public List<AccessHolder> whoCan(Capability capability, ResourceRef resource) {
-    checkNotNull(capability, "capability");
-    checkNotNull(resource, "resource");
-    checkArgument(capability.scope() == Scope.PROJECT, "capability %s is organization-scoped; pass an OrgId", capability);
-    OrgState state = engine.cache().forProject(resource.project());
-    ProjectState p = state == null ? null : state.projects().get(resource.project());
-    OrgState.ResourceState r = state == null ? null : state.resources().get(resource);
-    if (p == null || r == null) {
-      throw Errors.notFound("resource");
-    }
-    List<AccessHolder> holders = new ArrayList<>();
-    for (Membership m : state.members().values()) {
-      if (decider.activeMember(state, m.user(), Trace.NONE) == null) {
-        continue;
-      }
-      Decision project = decider.role(m, capability, p, Trace.NONE);
-      if (project.outcome() == Decision.Outcome.NOT_FOUND) {
-        continue;
-      }
-      Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
-      if (d.allowed()) {
-        holders.add(new AccessHolder(m.user(), m.level(),
-            Optional.of(decider.effectiveRole(m, p)), d.reason()));
-      }
-    }
-    return holders;
+    requireTarget(capability, resource, "resource", Scope.PROJECT);
+    return listings.whoCan(null, capability, resource, null, Integer.MAX_VALUE).items();
   }
 
   /**
-   * Every active member holding the organization capability, in user-id order.
+   * One page of {@link #whoCan(Capability, ResourceRef)}, authorized: {@code actor} must hold
+   * {@link Capability#MANAGE_PROJECT_ACCESS} on the resource (a project Admin who can see it). Pages
+   * like {@link #whoCan(Principal, Capability, ProjectId, PageRequest)}.
+   *
+   * @throws NotFoundException if the resource does not exist or is hidden from {@code actor}
+   * @throws PermissionDeniedException if {@code actor} sees the resource but lacks {@code MANAGE_PROJECT_ACCESS}
+   * @throws IllegalArgumentException if {@code capability} is organization-scoped or the cursor is malformed
+   */
+  public Page<AccessHolder> whoCan(Principal actor, Capability capability, ResourceRef resource, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(page, "page");
+    requireTarget(capability, resource, "resource", Scope.PROJECT);
+    return listings.whoCan(actor, capability, resource, page.cursor().orElse(null), page.size());
+  }
+
+  /**
+   * Every active member holding the organization capability, in user-id order. A tool for the host,
+   * not authorized, like {@link #whoCan(Capability, ProjectId)}.
    *
    * @throws NotFoundException if the organization does not exist
    */
   public List<AccessHolder> whoCan(Capability capability, OrgId organization) {
+    requireTarget(capability, organization, "organization", Scope.ORGANIZATION);
+    return listings.whoCan(null, capability, organization, null, Integer.MAX_VALUE).items();
+  }
+
+  /**
+   * One page of {@link #whoCan(Capability, OrgId)}, authorized: {@code actor} must hold
+   * {@link Capability#VIEW_ORGANIZATION} there (what {@code members().list} takes, which shows every
+   * member's level already). Pages in user-id order, the cursor being the last user id of the previous
+   * page; a page walks the members from the cursor, or only the Admins and Owners when the Member
+   * level lacks the capability.
+   *
+   * @throws NotFoundException if the organization does not exist or {@code actor} is not an active member
+   * @throws PermissionDeniedException if {@code actor} is a member but lacks {@code VIEW_ORGANIZATION}
+   *     (an organization gate or an API key's scopes)
+   * @throws IllegalArgumentException if {@code capability} is project-scoped or the cursor is malformed
+   */
+  public Page<AccessHolder> whoCan(Principal actor, Capability capability, OrgId organization, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(page, "page");
+    requireTarget(capability, organization, "organization", Scope.ORGANIZATION);
+    return listings.whoCan(actor, capability, organization, page.cursor().orElse(null), page.size());
+  }
+
+  /** The programming errors of a {@code whoCan} call, before anything is looked up (nulls first). */
+  private static void requireTarget(Capability capability, Object target, String name, Scope scope) {
     checkNotNull(capability, "capability");
-    checkNotNull(organization, "organization");
-    checkArgument(capability.scope() == Scope.ORGANIZATION, "capability %s is project-scoped; pass a ProjectId", capability);
-    OrgState state = engine.cache().get(organization);
-    if (state == null) {
-      throw Errors.notFound("organization");
-    }
-    List<AccessHolder> holders = new ArrayList<>();
-    for (Membership m : state.members().values()) {
-      Decision d = decider.activeMember(state, m.user(), Trace.NONE) == null
-          ? Decision.notFound() : decider.level(m, capability, state, Trace.NONE);
-      if (d.allowed()) {
-        holders.add(new AccessHolder(m.user(), m.level(), Optional.empty(), d.reason()));
-      }
-    }
-    return holders;
+    checkNotNull(target, name);
+    checkArgument(capability.scope() == scope, scope == Scope.PROJECT
+        ? "capability %s is organization-scoped; pass an OrgId" : "capability %s is project-scoped; pass a ProjectId",
+        capability);
   }
 
   // ------------------------------------------------------------------------------------------ misc

@@ -1,27 +1,46 @@
 package dev.warden.internal;
 
+import com.google.common.collect.Iterators;
+import com.google.common.collect.PeekingIterator;
 import dev.warden.Decision;
 import dev.warden.Page;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrgState.ResourceState;
+import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
+import dev.warden.organization.OrgLevel;
+import dev.warden.organization.UserId;
+import dev.warden.project.Project;
+import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import dev.warden.project.Visibility;
 import dev.warden.project.VisibleProject;
+import dev.warden.report.AccessHolder;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
+import dev.warden.resource.ResourceRef;
 import dev.warden.resource.VisibleResource;
+import dev.warden.spi.StoreOrder;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Listings of what a principal can see, read from published snapshots, and the one way they page: in
- * creation order ({@link CreationCursor}), each page continuing strictly after the last item of the
- * previous one, never silently truncated. Thread-safe. Not API.
+ * Listings read from published snapshots, and the one way they page: each page continues strictly after
+ * the last item of the previous one (never an offset), so items that stay put are neither skipped nor
+ * repeated, and nothing is silently truncated. Projects and resources page in creation order
+ * ({@link CreationCursor}); {@code whoCan} pages in user-id order, its cursor being the last user id.
+ * A page costs in proportion to what it walks from its cursor, not to the organization: it seeks to
+ * the cursor in the snapshot's ordered indexes and stops once the page is full. Thread-safe. Not API.
  */
 public final class Listings {
   private final Engine engine;
@@ -32,10 +51,13 @@ public final class Listings {
 
   /**
    * One page of the projects {@code principal} can see in the organization (an API key: within its
-   * limits), in creation order, with the effective role and where it comes from.
+   * limits), in creation order, with the effective role and where it comes from. Seeks to the cursor,
+   * then walks forward until the page is full (and one more visible project says whether a next page
+   * exists).
    *
    * @param cursor where the previous page ended, or null for the first page
    * @throws dev.warden.NotFoundException if the organization is missing or hidden from the principal
+   * @throws IllegalArgumentException if the cursor is malformed
    */
   public Page<VisibleProject> visibleProjects(Principal principal, OrgId organization, String cursor, int limit) {
     Decider decider = engine.decider();
@@ -48,13 +70,41 @@ public final class Listings {
     if (gate != null) {
       throw Errors.refused(gate, "organization");
     }
-    return page(state.projects().values(), cursor, limit,
-        p -> new CreationCursor(p.project().createdAt(), p.project().id().value()),
+    Project after = cursor == null ? null : position(organization, cursor);
+    // A Member sees a private project only through a grant: the member's own grants rule the others out
+    // with one lookup, and the decider decides the rest (a grant may have expired).
+    Map<ProjectId, ProjectGrant> ownGrants = member.level().atLeast(OrgLevel.ADMIN) ? null
+        : state.grantsOf(member.user());
+    return page(state.projectsAfter(after), limit,
         p -> {
+          if (ownGrants != null && p.project().visibility() == Visibility.PRIVATE
+              && !ownGrants.containsKey(p.project().id())) {
+            return null;
+          }
           Reason source = decider.access(member, p, Trace.NONE);
           return source == Reason.NOT_FOUND || !Decider.keyReaches(principal, p) ? null
               : new VisibleProject(p.project(), Decider.role(source, member, p), source);
-        });
+        },
+        v -> CreationCursor.encode(v.project().createdAt(), v.project().id().value()));
+  }
+
+  /**
+   * The position a creation-order cursor names, as a project to seek after (only its {@code createdAt}
+   * and id count, {@link StoreOrder#PROJECTS}); the project itself may have been deleted since.
+   */
+  private static Project position(OrgId organization, String cursor) {
+    CreationCursor at = CreationCursor.parse(cursor);
+    try {
+      Project p = new Project(ProjectId.of(at.id()), organization, "cursor", Visibility.OPEN, ProjectRole.MEMBER,
+          "phc_cursor", at.createdAt());
+      // Projects are created to the microsecond, and so are the cursors Warden makes.
+      if (!p.createdAt().equals(at.createdAt())) {
+        throw new IllegalArgumentException("instant finer than a microsecond");
+      }
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cursor is malformed: " + cursor, e);
+    }
   }
 
   /**
@@ -74,41 +124,205 @@ public final class Listings {
     if (gate != null) {
       throw Errors.refused(gate, "project");
     }
-    List<ResourceState> ofKind = state.resources().values().stream()
+    CreationCursor after = cursor == null ? null : CreationCursor.parse(cursor);
+    Iterator<ResourceState> ofKind = state.resources().values().stream()
         .filter(r -> r.resource().ref().project().equals(project) && r.resource().ref().kind().equals(kind))
-        .toList();
-    return page(ofKind, cursor, limit, r -> new CreationCursor(r.resource().createdAt(), r.resource().ref().id()),
+        .filter(r -> after == null || after.isBefore(r.resource().createdAt(), r.resource().ref().id()))
+        .iterator();
+    return page(ofKind, limit,
         r -> {
           AccessLevel level = decider.level(me, p, r, Trace.NONE);
           Resource res = r.resource();
           return level.atLeast(atLeast) ? new VisibleResource(res, level) : null;
-        });
+        },
+        v -> CreationCursor.encode(v.resource().createdAt(), v.resource().ref().id()));
+  }
+
+  // ------------------------------------------------------------------------------------------ whoCan
+
+  /**
+   * One page of the active members holding the organization capability, in user-id order. With an
+   * {@code actor}, the actor must hold {@code VIEW_ORGANIZATION} there (what listing the members
+   * takes); a null actor is the host's unauthorized call. Walks every member from the cursor when
+   * the Member level holds the capability, else only the Admins and Owners.
+   *
+   * @throws dev.warden.NotFoundException if the organization is missing or hidden from the actor
+   * @throws dev.warden.PermissionDeniedException if the actor sees it but may not list its members
+   */
+  public Page<AccessHolder> whoCan(Principal actor, Capability capability, OrgId organization, String cursor,
+      int limit) {
+    Decider decider = engine.decider();
+    OrgState state = engine.cache().get(organization);
+    if (actor != null) {
+      refuseUnless(decider.org(actor, Capability.VIEW_ORGANIZATION, state, Trace.NONE), "organization");
+    } else if (state == null) {
+      throw Hidden.notFound("organization");
+    }
+    UserId after = userCursor(cursor);
+    Iterator<Membership> candidates =
+        decider.levelAllows(OrgLevel.MEMBER, capability, state.organization().settings())
+            ? state.membersAfter(after) : state.adminsAfter(after);
+    return holders(candidates, limit, m -> {
+      Decision d = decider.level(m, capability, state, Trace.NONE);
+      return d.allowed() ? new AccessHolder(m.user(), m.level(), Optional.empty(), d.reason()) : null;
+    });
   }
 
   /**
-   * The paging every listing shares: walks {@code all} (in creation order) strictly after
-   * {@code cursor}, keeps what {@code visible} maps to non-null, and stops after {@code limit} items,
-   * with a cursor to the next page if there is more.
+   * One page of the active members holding the project capability on {@code project}, in user-id
+   * order, with their effective role. With an {@code actor}, the actor must hold
+   * {@code MANAGE_PROJECT_ACCESS} on the project (what listing its grants takes); a null actor is the
+   * host's unauthorized call. See {@link #candidates} for what a page walks.
+   *
+   * @throws dev.warden.NotFoundException if the project is missing or hidden from the actor
+   * @throws dev.warden.PermissionDeniedException if the actor sees it but may not manage its access
    */
-  static <T, V> Page<V> page(Iterable<T> all, String cursor, int limit, Function<T, CreationCursor> position,
-      Function<T, V> visible) {
-    CreationCursor after = cursor == null ? null : CreationCursor.parse(cursor);
-    List<V> items = new ArrayList<>();
-    CreationCursor last = null;
-    for (T t : all) {
-      CreationCursor at = position.apply(t);
-      if (after != null && !after.isBefore(at.createdAt(), at.id())) {
-        continue;
+  public Page<AccessHolder> whoCan(Principal actor, Capability capability, ProjectId project, String cursor,
+      int limit) {
+    Decider decider = engine.decider();
+    OrgState state = engine.cache().forProject(project);
+    ProjectState p = state == null ? null : state.projects().get(project);
+    if (actor != null) {
+      refuseUnless(p == null ? Decision.notFound()
+          : decider.project(actor, Capability.MANAGE_PROJECT_ACCESS, state, p, Trace.NONE), "project");
+    } else if (p == null) {
+      throw Hidden.notFound("project");
+    }
+    return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
+      Decision d = decider.role(m, capability, p, Trace.NONE);
+      return d.allowed() ? holder(m, p, d, decider) : null;
+    });
+  }
+
+  /**
+   * One page of the active members holding the project capability on one resource, in user-id order.
+   * With an {@code actor}, the actor must hold {@code MANAGE_PROJECT_ACCESS} on the resource (a
+   * project Admin who can see it); a null actor is the host's unauthorized call.
+   *
+   * @throws dev.warden.NotFoundException if the resource is missing or hidden from the actor
+   * @throws dev.warden.PermissionDeniedException if the actor sees it but may not manage its access
+   */
+  public Page<AccessHolder> whoCan(Principal actor, Capability capability, ResourceRef resource, String cursor,
+      int limit) {
+    Decider decider = engine.decider();
+    OrgState state = engine.cache().forProject(resource.project());
+    ProjectState p = state == null ? null : state.projects().get(resource.project());
+    ResourceState r = p == null ? null : state.resources().get(resource);
+    if (actor != null) {
+      refuseUnless(p == null ? Decision.notFound()
+          : decider.resource(actor, Capability.MANAGE_PROJECT_ACCESS, state, resource, Trace.NONE), "resource");
+    } else if (r == null) {
+      throw Hidden.notFound("resource");
+    }
+    return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
+      Decision project = decider.role(m, capability, p, Trace.NONE);
+      if (project.outcome() == Decision.Outcome.NOT_FOUND) {
+        return null;
       }
-      V v = visible.apply(t);
+      Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
+      return d.allowed() ? holder(m, p, d, decider) : null;
+    });
+  }
+
+  private static void refuseUnless(Decision d, String what) {
+    if (!d.allowed()) {
+      throw Errors.refused(d, what);
+    }
+  }
+
+  /** A member allowed by {@code d} on the project, with their effective role there. */
+  private static AccessHolder holder(Membership m, ProjectState p, Decision d, Decider decider) {
+    return new AccessHolder(m.user(), m.level(), Optional.of(decider.effectiveRole(m, p)), d.reason());
+  }
+
+  /**
+   * Who may hold {@code capability} on the project, in user-id order after {@code after}: every member
+   * when the project is open and its default role holds the capability (a page walks members from the
+   * cursor); otherwise only org Admins and Owners (implicit project Admins) and the project's grantees
+   * can, so a page merges those two lists from the cursor and never walks the other members.
+   */
+  private Iterator<Membership> candidates(OrgState state, ProjectState p, Capability capability, UserId after) {
+    if (p.project().visibility() == Visibility.OPEN
+        && engine.decider().matrix().allows(p.project().defaultRole(), capability)) {
+      return state.membersAfter(after);
+    }
+    Iterator<Membership> grantees = Iterators.filter(
+        Iterators.transform(
+            Iterators.filter(p.grants().keySet().iterator(), u -> after == null || StoreOrder.USERS.compare(u, after) > 0),
+            u -> state.members().get(u)),
+        m -> m != null);
+    return new Merged(state.adminsAfter(after), grantees);
+  }
+
+  /** Two iterators of members in user-id order merged into one, a member in both given once. */
+  private static final class Merged implements Iterator<Membership> {
+    private final PeekingIterator<Membership> a;
+    private final PeekingIterator<Membership> b;
+
+    Merged(Iterator<Membership> a, Iterator<Membership> b) {
+      this.a = Iterators.peekingIterator(a);
+      this.b = Iterators.peekingIterator(b);
+    }
+
+    @Override
+    public boolean hasNext() {
+      return a.hasNext() || b.hasNext();
+    }
+
+    @Override
+    public Membership next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      if (!b.hasNext()) {
+        return a.next();
+      }
+      if (!a.hasNext()) {
+        return b.next();
+      }
+      int c = StoreOrder.USERS.compare(a.peek().user(), b.peek().user());
+      if (c == 0) {
+        b.next();
+      }
+      return c <= 0 ? a.next() : b.next();
+    }
+  }
+
+  /** The page of holders among active {@code candidates}, its cursor the last holder's user id. */
+  private Page<AccessHolder> holders(Iterator<Membership> candidates, int limit,
+      Function<Membership, AccessHolder> holder) {
+    Instant now = engine.decider().now();
+    return page(candidates, limit, m -> m.activeAt(now) ? holder.apply(m) : null, h -> h.user().value());
+  }
+
+  /** @throws IllegalArgumentException if {@code cursor} is not a user id */
+  private static UserId userCursor(String cursor) {
+    if (cursor == null) {
+      return null;
+    }
+    try {
+      return UserId.of(cursor);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cursor is malformed: " + cursor, e);
+    }
+  }
+
+  /**
+   * The paging every listing shares: walks {@code after} (already past the cursor, in the list's
+   * order), keeps what {@code visible} maps to non-null, and stops after {@code limit} items, with the
+   * cursor of the last one if another visible item follows.
+   */
+  static <T, V> Page<V> page(Iterator<T> after, int limit, Function<T, V> visible, Function<V, String> cursorOf) {
+    List<V> items = new ArrayList<>(Math.min(limit, 1024));
+    while (after.hasNext()) {
+      V v = visible.apply(after.next());
       if (v == null) {
         continue;
       }
       if (items.size() == limit) {
-        return new Page<>(items, Optional.of(CreationCursor.encode(last.createdAt(), last.id())));
+        return new Page<>(items, Optional.of(cursorOf.apply(items.get(limit - 1))));
       }
       items.add(v);
-      last = at;
     }
     return new Page<>(items, Optional.empty());
   }

@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.Limits;
 import dev.warden.Principal;
-import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
@@ -21,6 +20,7 @@ import dev.warden.report.AccessRegistry;
 import dev.warden.report.AccessReview;
 import dev.warden.report.RegistryEntry;
 import dev.warden.report.Reports;
+import dev.warden.spi.StoreOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +47,7 @@ public final class ReportService implements Reports {
     checkNotNull(organization, "organization");
     OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
     Instant now = engine.clock().instant();
+    HighestRoles roles = new HighestRoles(state, now);
     List<RegistryEntry> owners = new ArrayList<>();
     List<RegistryEntry> admins = new ArrayList<>();
     List<RegistryEntry> members = new ArrayList<>();
@@ -63,7 +64,7 @@ public final class ReportService implements Reports {
         owners.add(entry);
       } else if (m.level() == OrgLevel.ADMIN) {
         admins.add(entry);
-      } else if (highestRole(state, m) == ProjectRole.VIEWER) {
+      } else if (roles.cappedAt(m, ProjectRole.MEMBER) == ProjectRole.VIEWER) {
         viewers.add(entry);
       } else {
         members.add(entry);
@@ -73,18 +74,6 @@ public final class ReportService implements Reports {
       section.sort(BY_NAME);
     }
     return new AccessRegistry(state.organization().name(), owners, admins, members, viewers, external);
-  }
-
-  /** The member's highest effective role over the projects they can see; null if none. */
-  private ProjectRole highestRole(OrgState state, Membership m) {
-    ProjectRole highest = null;
-    for (ProjectState p : state.projects().values()) {
-      ProjectRole role = engine.decider().effectiveRole(m, p);
-      if (role != null) {
-        highest = highest == null || role.atLeast(highest) ? role : highest;
-      }
-    }
-    return highest;
   }
 
   @Override
@@ -97,6 +86,7 @@ public final class ReportService implements Reports {
     OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
     Instant now = engine.clock().instant();
     Instant soon = Limits.plus(now, expiringWithin);
+    HighestRoles roles = new HighestRoles(state, now);
     List<Membership> expired = new ArrayList<>();
     List<Membership> expiring = new ArrayList<>();
     List<Membership> withoutProjects = new ArrayList<>();
@@ -114,7 +104,7 @@ public final class ReportService implements Reports {
       if (m.expiresAt().isPresent() && m.expiresAt().get().isBefore(soon)) {
         expiring.add(m);
       }
-      if (highestRole(state, m) == null) {
+      if (roles.cappedAt(m, ProjectRole.VIEWER) == null) {
         withoutProjects.add(m);
       }
     }
@@ -151,13 +141,14 @@ public final class ReportService implements Reports {
         unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at));
   }
 
-  /** Orders grants by user id, then by their project's place in creation order. */
+  /**
+   * Orders grants by user id, then by their project's place in creation order. Only called on the
+   * expired and expiring grants, so the positions are looked up for those alone.
+   */
   private static Comparator<ProjectGrant> userThenProject(OrgState state) {
-    java.util.Map<dev.warden.project.ProjectId, Integer> position = new java.util.HashMap<>();
-    for (dev.warden.project.ProjectId id : state.projects().keySet()) {
-      position.put(id, position.size());
-    }
-    return Comparator.comparing((ProjectGrant g) -> g.user().value()).thenComparing(g -> position.get(g.project()));
+    Comparator<ProjectGrant> byProject = Comparator.comparing(g -> state.projects().get(g.project()).project(),
+        StoreOrder.PROJECTS);
+    return Comparator.comparing(ProjectGrant::user, StoreOrder.USERS).thenComparing(byProject);
   }
 
   @Override

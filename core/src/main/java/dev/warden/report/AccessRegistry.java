@@ -2,7 +2,6 @@ package dev.warden.report;
 
 import com.google.common.collect.ImmutableList;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +31,9 @@ public record AccessRegistry(
    * {@code expires YYYY-MM-DD} (UTC).
    */
   public String toMarkdown() {
-    StringBuilder md = new StringBuilder("# ").append(organization).append(" Access Registry\n");
+    int people = owners.size() + admins.size() + members.size() + viewers.size() + external.size();
+    StringBuilder md = new StringBuilder(128 + 48 * people) // about one line per person, sized once
+        .append("# ").append(organization).append(" Access Registry\n");
     section(md, "Owners", owners);
     section(md, "Admins", admins);
     section(md, "Members", members);
@@ -44,12 +45,15 @@ public record AccessRegistry(
   private static void section(StringBuilder md, String title, List<RegistryEntry> entries) {
     md.append("## ").append(title).append('\n');
     for (RegistryEntry e : entries) {
-      List<String> details = new ArrayList<>();
-      e.note().ifPresent(details::add);
-      e.expiresAt().ifPresent(at -> details.add("expires " + at.atZone(ZoneOffset.UTC).toLocalDate()));
       md.append("- ").append(e.name());
-      if (!details.isEmpty()) {
-        md.append(" (").append(String.join(", ", details)).append(')');
+      if (e.note().isPresent() || e.expiresAt().isPresent()) {
+        md.append(" (");
+        e.note().ifPresent(md::append);
+        if (e.expiresAt().isPresent()) {
+          md.append(e.note().isPresent() ? ", " : "").append("expires ")
+              .append(e.expiresAt().get().atZone(ZoneOffset.UTC).toLocalDate());
+        }
+        md.append(')');
       }
       md.append('\n');
     }

@@ -306,6 +306,29 @@ class AccessRegistryTest {
         .containsExactly("bob@acme.com");
   }
 
+  /**
+   * Issue 14: the registry counts open projects by default role instead of deciding every member on
+   * every project; a Viewer grant on each open project with default Member (and on nothing else) still
+   * makes a Viewer, and an expired one gives the default back.
+   */
+  @Test
+  void registry_viewerGrantOnEveryOpenProject_isAViewer_untilItExpires() {
+    newOrg(PermissionMatrix.posthog(), user("alice", "alice@acme.com"), "Acme Corp");
+    ProjectId defaultProject = policy.visibleProjects(owner, org).get(0).project().id();
+    ProjectId second = project("Second");
+    Principal bob = join(user("bob", "bob@acme.com"), OrgLevel.MEMBER, defaultProject, ProjectRole.VIEWER);
+    policy.grants().grant(owner, second, bob.userId(), ProjectRole.VIEWER, clock.instant().plus(HOUR));
+    Principal carol = join(user("carol", "carol@acme.com"), OrgLevel.MEMBER, defaultProject, ProjectRole.VIEWER);
+
+    AccessRegistry registry = policy.reports().registry(owner, org);
+    assertThat(registry.viewers()).extracting(RegistryEntry::user).containsExactly(bob.userId());
+    assertThat(registry.members()).extracting(RegistryEntry::user).containsExactly(carol.userId());
+
+    clock.advance(HOUR); // bob's grant on Second has expired: its default role, Member, applies again
+    assertThat(policy.reports().registry(owner, org).members()).extracting(RegistryEntry::user)
+        .containsExactly(bob.userId(), carol.userId());
+  }
+
   @Test
   void registry_followsChanges_levelsNotesAndRemovals() {
     newOrg(PermissionMatrix.posthog(), user("alice", "alice@acme.com"), "Acme Corp");

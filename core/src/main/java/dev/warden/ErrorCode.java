@@ -56,6 +56,11 @@ public enum ErrorCode {
    * {@link #NOT_FOUND}, like any refusal of a hidden target.)
    */
   RESOURCE_ALREADY_REGISTERED,
+  /**
+   * What a bulk import would create already exists: a project id already in use, or a grant or
+   * resource rule the import lists twice.
+   */
+  ALREADY_EXISTS,
   /** The user already has the maximum number of personal API keys (10). */
   TOO_MANY_API_KEYS,
   /** The caller must sign in again before this sensitive operation. */

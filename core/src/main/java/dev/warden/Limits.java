@@ -60,15 +60,17 @@ public final class Limits {
    */
   public static String text(String value, String what) {
     checkNotNull(value, "%s must not be null", what);
+    // The messages are built only on failure: ids are made per request, so the happy path allocates nothing.
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      checkArgument(c != '\0', "%s must not contain NUL (U+0000), but did at index %s", what, i);
+      if (c == '\0') {
+        throw new IllegalArgumentException(what + " must not contain NUL (U+0000), but did at index " + i);
+      }
       if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
-      } else {
-        checkArgument(!Character.isSurrogate(c),
-            "%s must be well-formed UTF-16, but has a lone surrogate U+%s at index %s", what,
-            Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT), i);
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(what + " must be well-formed UTF-16, but has a lone surrogate U+"
+            + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i);
       }
     }
     return value;
@@ -83,8 +85,10 @@ public final class Limits {
    */
   public static String text(String value, int maxLength, String what) {
     text(value, what);
-    checkArgument(value.length() <= maxLength, "%s must be at most %s characters, but was %s", what, maxLength,
-        value.length());
+    if (value.length() > maxLength) {
+      throw new IllegalArgumentException(what + " must be at most " + maxLength + " characters, but was "
+          + value.length());
+    }
     return value;
   }
 
@@ -100,7 +104,11 @@ public final class Limits {
     checkNotNull(value, "%s must not be null", what);
     checkArgument(!value.isBlank(), "%s must not be blank, but was '%s'", what, value);
     text(value, MAX_ID_LENGTH, what);
-    checkArgument(value.chars().noneMatch(Character::isISOControl), "%s must not contain control characters", what);
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new IllegalArgumentException(what + " must not contain control characters");
+      }
+    }
     return value;
   }
 

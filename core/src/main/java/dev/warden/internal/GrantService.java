@@ -52,14 +52,9 @@ public final class GrantService implements Grants {
     checkNotNull(role, "role");
     return engine.mutate(engine.organizationOf(project), actor, "grant.changed", user, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
-      if (user.equals(actor.userId())) {
-        throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
-      }
+      requireNotOwnGrant(actor.userId(), user);
       m.activeMember(user);
-      ProjectRole mine = m.decider().effectiveRole(m.actorMember(), p);
-      if (!mine.atLeast(role)) {
-        throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot grant " + role + ", above your own role here (" + mine + ")");
-      }
+      requireRoleWithinOwn(m.decider().effectiveRole(m.actorMember(), p), role, project);
       ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt.map(m::requireFuture), actor.userId(), m.now());
       ProjectGrant old = p.grants().get(user);
       m.apply(new Write.UpsertGrant(grant));
@@ -77,9 +72,7 @@ public final class GrantService implements Grants {
     checkNotNull(user, "user");
     engine.mutate(engine.organizationOf(project), actor, "grant.revoked", user, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
-      if (user.equals(actor.userId())) {
-        throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
-      }
+      requireNotOwnGrant(actor.userId(), user);
       if (!p.grants().containsKey(user)) {
         throw new NotFoundException(ErrorCode.GRANT_NOT_FOUND, "user " + user + " has no grant on this project");
       }
@@ -87,6 +80,29 @@ public final class GrantService implements Grants {
       m.audit("grant.revoked", project, user, Change.of("role", p.grants().get(user).role(), null));
       return null;
     });
+  }
+
+  /**
+   * Nobody grants to, changes or revokes their own project grant.
+   *
+   * @throws dev.warden.RuleViolationException {@code CANNOT_CHANGE_OWN_GRANT}
+   */
+  static void requireNotOwnGrant(UserId actor, UserId user) {
+    if (user.equals(actor)) {
+      throw Errors.rule(ErrorCode.CANNOT_CHANGE_OWN_GRANT, "cannot change your own project grant");
+    }
+  }
+
+  /**
+   * A grantor (or inviter) gives at most their own role on the project, {@code mine}.
+   *
+   * @throws dev.warden.RuleViolationException {@code ROLE_ABOVE_OWN}
+   */
+  static void requireRoleWithinOwn(ProjectRole mine, ProjectRole role, ProjectId project) {
+    if (!mine.atLeast(role)) {
+      throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN,
+          "cannot grant " + role + " on " + project + ", above your own role there (" + mine + ")");
+    }
   }
 
   @Override

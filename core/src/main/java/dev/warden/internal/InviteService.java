@@ -21,8 +21,6 @@ import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.OrgLevel;
-import dev.warden.organization.OwnershipRule;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.spi.MemberJoined;
@@ -51,21 +49,12 @@ public final class InviteService implements Invites {
     return engine.mutate(organization, actor, "member.invited", request.email(), m -> {
       Membership me = m.requireOrg(Capability.INVITE_MEMBERS);
       MembershipRules.requireLevelWithinOwn(me, request.level(), "invite");
-      if (request.level() == OrgLevel.OWNER && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
-        throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
-            "this organization has exactly one Owner; invite at a lower level and transfer ownership");
-      }
-      Membership existing = m.state().memberByEmail(request.email());
-      if (existing != null && existing.activeAt(m.now())) {
-        throw Errors.rule(ErrorCode.ALREADY_MEMBER, request.email() + " already belongs to a member");
-      }
+      MembershipRules.requireOwnershipAllows(m.decider().matrix().ownership(), request.level(),
+          "invite at a lower level and transfer ownership");
+      MembershipRules.requireNotActiveMember(m.state().memberByEmail(request.email()), m.now(), request.email());
       for (InviteGrant grant : request.inviteGrants()) {
         ProjectState project = m.requireProject(grant.project(), Capability.MANAGE_PROJECT_ACCESS);
-        ProjectRole mine = m.decider().effectiveRole(me, project);
-        if (!mine.atLeast(grant.role())) {
-          throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN,
-              "cannot grant " + grant.role() + " on " + grant.project() + ", above your own role (" + mine + ")");
-        }
+        GrantService.requireRoleWithinOwn(m.decider().effectiveRole(me, project), grant.role(), grant.project());
       }
       String token = Secrets.token(TOKEN_PREFIX, 32);
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
@@ -160,9 +149,7 @@ public final class InviteService implements Invites {
     }
     OrgId org = invite.organization();
     Membership existing = m.state().members().get(m.actor().userId());
-    if (existing != null && existing.activeAt(m.now())) {
-      throw Errors.rule(ErrorCode.ALREADY_MEMBER, "user " + existing.user() + " is already a member");
-    }
+    MembershipRules.requireNotActiveMember(existing, m.now(), "user " + m.actor().userId());
     if (existing != null) {
       MemberService.delete(m, "member.expired", existing); // an expired, unswept membership and its stale grants
     }

@@ -20,7 +20,6 @@ import dev.warden.organization.Members;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
-import dev.warden.organization.OwnershipRule;
 import dev.warden.organization.UserId;
 import java.time.Instant;
 import java.util.List;
@@ -66,16 +65,15 @@ public final class MemberService implements Members {
     checkNotNull(level, "level");
     return editOther(actor, organization, user, "member.level_changed", (m, me, target) -> {
       MembershipRules.requireLevelWithinOwn(me, level, "set a level");
-      if (level == OrgLevel.OWNER && target.level() != OrgLevel.OWNER
-          && m.decider().matrix().ownership() == OwnershipRule.SINGLE) {
-        throw Errors.rule(ErrorCode.SINGLE_OWNERSHIP,
-            "this organization has exactly one Owner; use transferOwnership to make " + user + " the Owner");
+      if (target.level() != OrgLevel.OWNER) {
+        MembershipRules.requireOwnershipAllows(m.decider().matrix().ownership(), level,
+            "use transferOwnership to make " + user + " the Owner");
       }
       if (target.level() == OrgLevel.OWNER && level != OrgLevel.OWNER && owners(m) < 2) {
         throw lastOwner();
       }
       if (level == OrgLevel.OWNER && target.expiresAt().isPresent()) {
-        throw ownerCannotExpire(user);
+        throw MembershipRules.ownerCannotExpire(user);
       }
       return target.level() == level ? target : replace(m, "member.level_changed", target, target.withLevel(level));
     });
@@ -94,7 +92,7 @@ public final class MemberService implements Members {
       }
       Membership target = m.activeMember(newOwner);
       if (target.expiresAt().isPresent()) {
-        throw ownerCannotExpire(newOwner);
+        throw MembershipRules.ownerCannotExpire(newOwner);
       }
       // Promote first, so the organization never lacks an Owner, even between the two writes.
       if (target.level() != OrgLevel.OWNER) {
@@ -150,7 +148,7 @@ public final class MemberService implements Members {
     Limits.instant(expiresAt, "expiresAt"); // refused before any work, like every bad argument
     return editOther(actor, organization, user, "member.expiry_changed", (m, me, target) -> {
       if (target.level() == OrgLevel.OWNER) {
-        throw ownerCannotExpire(user);
+        throw MembershipRules.ownerCannotExpire(user);
       }
       Instant stored = m.requireFuture(expiresAt);
       return replace(m, "member.expiry_changed", target, target.withExpiresAt(Optional.of(stored)));
@@ -287,10 +285,6 @@ public final class MemberService implements Members {
     return Errors.rule(ErrorCode.LAST_OWNER, "the organization must keep at least one Owner; promote another Owner first");
   }
 
-  private static dev.warden.RuleViolationException ownerCannotExpire(UserId user) {
-    return Errors.rule(ErrorCode.OWNER_CANNOT_EXPIRE, "an Owner's membership cannot expire; " + user
-        + " has or would get an expiry (clear it first)");
-  }
 
 
 }

@@ -6,6 +6,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.Limits;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
+import dev.warden.bulk.ImportReport;
+import dev.warden.bulk.OrganizationImport;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -24,10 +26,12 @@ public final class OrganizationService implements Organizations {
 
   private final Engine engine;
   private final Reads reads;
+  private final ImportService imports;
 
   public OrganizationService(Engine engine, Reads reads) {
     this.engine = engine;
     this.reads = reads;
+    this.imports = new ImportService(engine);
   }
 
   @Override
@@ -108,6 +112,11 @@ public final class OrganizationService implements Organizations {
       }
       return next;
     });
+  }
+
+  @Override
+  public ImportReport importInto(Principal actor, OrgId organization, OrganizationImport data) {
+    return imports.importInto(actor, organization, data);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.warden.Principal;
 import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.matrix.Capability;
+import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
 import dev.warden.project.Project;
@@ -31,10 +32,33 @@ public final class ProjectService implements Projects {
     this.reads = reads;
   }
 
+  /** A new project, created at {@code now}, with a fresh token (the one place tokens are made). */
+  static Project newProject(ProjectId id, OrgId organization, String name, Visibility visibility,
+      ProjectRole defaultRole, java.time.Instant now) {
+    return new Project(id, organization, name, visibility, defaultRole, newToken(), now);
+  }
+
+  private static String newToken() {
+    return Secrets.token(TOKEN_PREFIX, 24);
+  }
+
+  /**
+   * Only organization Admins and Owners make a project private or open (SPEC §15), whatever their
+   * project role.
+   *
+   * @throws PermissionDeniedException {@code PERMISSION_DENIED}
+   */
+  static void requireMayChangeVisibility(Membership actor) {
+    if (!actor.level().atLeast(OrgLevel.ADMIN)) {
+      throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
+          "only organization Admins and Owners make a project private or open");
+    }
+  }
+
   /** Inserts a new project with the matrix's visibility for new projects and a fresh token. */
   static Project insertNew(Mutation m, OrgId organization, String name) {
-    Project project = new Project(ProjectId.of(Ids.next("prj")), organization, name,
-        m.decider().matrix().newProjectVisibility(), ProjectRole.MEMBER, Secrets.token(TOKEN_PREFIX, 24), m.now());
+    Project project = newProject(ProjectId.of(Ids.next("prj")), organization, name,
+        m.decider().matrix().newProjectVisibility(), ProjectRole.MEMBER, m.now());
     m.apply(new Write.InsertProject(project));
     m.audit("project.created", project.id(), project.id(), Change.of("name", null, project.name()),
         Change.of("visibility", null, project.visibility()));
@@ -83,7 +107,7 @@ public final class ProjectService implements Projects {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     return update(actor, project, Capability.ROTATE_PROJECT_TOKEN, "project.token_rotated",
-        p -> p.withToken(Secrets.token(TOKEN_PREFIX, 24)));
+        p -> p.withToken(newToken()));
   }
 
   private Project update(Principal actor, ProjectId project, Capability capability, String action,
@@ -115,10 +139,7 @@ public final class ProjectService implements Projects {
     checkNotNull(visibility, "visibility");
     return engine.mutate(engine.organizationOf(project), actor, "project.visibility_changed", project, m -> {
       ProjectState p = m.visibleProject(project);
-      if (!m.actorMember().level().atLeast(OrgLevel.ADMIN)) {
-        throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
-            "only organization Admins and Owners make a project private or open");
-      }
+      requireMayChangeVisibility(m.actorMember());
       return write(m, "project.visibility_changed", p.project(), p.project().withVisibility(visibility));
     });
   }

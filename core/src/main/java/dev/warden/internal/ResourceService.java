@@ -59,7 +59,7 @@ public final class ResourceService implements Resources {
         if (engine.decider().level(m.actorMember(), project, existing, Trace.NONE) == AccessLevel.NONE) {
           throw Errors.notFound("resource");
         }
-        throw Errors.rule(ErrorCode.RESOURCE_ALREADY_REGISTERED, "resource " + ref + " is already registered");
+        throw alreadyRegistered(ref);
       }
       Resource resource = new Resource(ref, creator.userId(), m.now());
       m.apply(new Write.InsertResource(resource));
@@ -296,10 +296,26 @@ public final class ResourceService implements Resources {
 
   private static Membership requireSeesProject(Mutation m, UserId user, ProjectId project) {
     Membership member = m.state().members().get(user);
-    if (member == null || !member.activeAt(m.now()) || m.decider().effectiveRole(member, m.state().projects().get(project)) == null) {
+    requireSeesProject(m.decider(), member, m.now(), user, m.state().projects().get(project));
+    return member;
+  }
+
+  /**
+   * A rule or a resource names only a member who can see its project: {@code member}, the membership
+   * of {@code user} (null: none), active at {@code now} with an effective role on {@code project}.
+   *
+   * @throws dev.warden.RuleViolationException {@code NO_PROJECT_ACCESS}
+   */
+  static void requireSeesProject(Decider decider, Membership member, java.time.Instant now, UserId user,
+      ProjectState project) {
+    if (member == null || !member.activeAt(now) || decider.effectiveRole(member, project) == null) {
       throw Errors.rule(ErrorCode.NO_PROJECT_ACCESS, "user " + user + " cannot see this project");
     }
-    return member;
+  }
+
+  /** The refusal of registering {@code ref} again ({@code RESOURCE_ALREADY_REGISTERED}). */
+  static dev.warden.RuleViolationException alreadyRegistered(ResourceRef ref) {
+    return Errors.rule(ErrorCode.RESOURCE_ALREADY_REGISTERED, "resource " + ref + " is already registered");
   }
 
   private static void writeRule(Mutation m, ResourceRule rule, AccessLevel before) {

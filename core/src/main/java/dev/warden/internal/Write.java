@@ -18,6 +18,7 @@ import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import dev.warden.spi.Transaction;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -314,6 +315,126 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     }
   }
 
+  // ------------------------------------------------------------------------------ bulk (import)
+
+  /**
+   * New memberships, in one store call ({@link dev.warden.spi.MembershipRepository#insertAll}); fails
+   * if any user already has one.
+   */
+  record InsertMembers(List<Membership> memberships) implements SnapshotWrite<Void> {
+    public InsertMembers {
+      memberships = List.copyOf(memberships);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.memberships().insertAll(memberships);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      memberships.forEach(d::putMember);
+    }
+
+    @Override
+    public String toString() {
+      return "InsertMembers[%d memberships]".formatted(memberships.size());
+    }
+  }
+
+  /** New projects, in one store call ({@link dev.warden.spi.ProjectRepository#insertAll}). */
+  record InsertProjects(List<Project> projects) implements SnapshotWrite<Void> {
+    public InsertProjects {
+      projects = List.copyOf(projects);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.projects().insertAll(projects);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      projects.forEach(d::putProject);
+    }
+
+    @Override
+    public String toString() {
+      return "InsertProjects[%d projects]".formatted(projects.size());
+    }
+  }
+
+  /** Grants inserted or replacing those of their project and user, in one store call. */
+  record UpsertGrants(List<ProjectGrant> grants) implements SnapshotWrite<Void> {
+    public UpsertGrants {
+      grants = List.copyOf(grants);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.grants().upsertAll(grants);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      grants.forEach(d::upsertGrant);
+    }
+
+    @Override
+    public String toString() {
+      return "UpsertGrants[%d grants]".formatted(grants.size());
+    }
+  }
+
+  /** Newly registered resources, in one store call. */
+  record InsertResources(List<Resource> resources) implements SnapshotWrite<Void> {
+    public InsertResources {
+      resources = List.copyOf(resources);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.resources().insertAll(resources);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      resources.forEach(d::putResource);
+    }
+
+    @Override
+    public String toString() {
+      return "InsertResources[%d resources]".formatted(resources.size());
+    }
+  }
+
+  /** Rules inserted or replacing those with the same key, in one store call. */
+  record UpsertRules(List<ResourceRule> rules) implements SnapshotWrite<Void> {
+    public UpsertRules {
+      rules = List.copyOf(rules);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.resources().upsertRules(rules);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      rules.forEach(d::upsertRule);
+    }
+
+    @Override
+    public String toString() {
+      return "UpsertRules[%d rules]".formatted(rules.size());
+    }
+  }
+
   // ------------------------------------------------------------------------------ invites
 
   /** A new invite with its token hash, replacing every unused invite for its organization and email. */
@@ -410,6 +531,24 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     public Void store(Transaction tx) {
       tx.audit().append(entry);
       return null;
+    }
+  }
+
+  /** Appends audit entries in one store call ({@link dev.warden.spi.AuditRepository#appendAll}). */
+  record AppendAudits(List<AuditEntry> entries) implements StoreWrite<Void> {
+    public AppendAudits {
+      entries = List.copyOf(entries);
+    }
+
+    @Override
+    public Void store(Transaction tx) {
+      tx.audit().appendAll(entries);
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "AppendAudits[%d entries]".formatted(entries.size());
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.warden.organization;
 
 import dev.warden.Principal;
+import dev.warden.bulk.ImportReport;
+import dev.warden.bulk.OrganizationImport;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -51,6 +53,54 @@ public interface Organizations {
    * @throws NullPointerException if {@code change} returns null
    */
   Organization updateSettings(Principal actor, OrgId organization, UnaryOperator<OrganizationSettings> change);
+
+  /**
+   * Loads {@code data} (members, projects, grants, resources and resource rules) into the existing
+   * organization in one transaction, all or nothing, for hosts adopting Warden with existing users.
+   *
+   * <p><b>Validation.</b> Each item is checked with the rules of the single operations it stands for,
+   * against the organization as it is plus the items before it, in this order: members, projects,
+   * grants, resources, rules. A member is as if invited at its level and accepted, then given its note
+   * and expiry ({@code LEVEL_ABOVE_OWN}, {@code SINGLE_OWNERSHIP}, {@code ALREADY_MEMBER} for its user id or
+   * email, {@code OWNER_CANNOT_EXPIRE}, {@code EXPIRY_IN_PAST}); a member whose membership expired
+   * but was not swept replaces it, with its stale grants, as accepting an invite does. A project
+   * keeps the host's id ({@code ALREADY_EXISTS} if any organization uses it) and is as if created and
+   * set to its visibility and default role ({@code MANAGE_PROJECT_SETTINGS} on it for a default role
+   * other than Member). A grant is as {@link dev.warden.project.Grants#grant} ({@code NOT_FOUND},
+   * {@code PERMISSION_DENIED} without {@code MANAGE_PROJECT_ACCESS}, {@code CANNOT_CHANGE_OWN_GRANT},
+   * {@code NOT_A_MEMBER}, {@code ROLE_ABOVE_OWN}, {@code EXPIRY_IN_PAST}). Resources and rules are set as a
+   * project Admin sets them: the actor needs {@code MANAGE_PROJECT_ACCESS} on their project; a
+   * resource is registered for its creator, an active member who may create content there
+   * ({@code NOT_A_MEMBER}, {@code NO_PROJECT_ACCESS}; {@code RESOURCE_ALREADY_REGISTERED}); a rule needs
+   * its resource ({@code NOT_FOUND}) and a member who sees the project ({@code NO_PROJECT_ACCESS}).
+   * Listing a grant or a rule twice is refused ({@code ALREADY_EXISTS}): an import states what to hold,
+   * and two values for one key are a mistake, not an update.
+   *
+   * <p><b>Outcome.</b> If any item is refused, nothing is written and the report lists every refused
+   * item with its code and message (a refused item can make later ones fail, e.g. grants of a refused
+   * member). Otherwise everything is written in one transaction and the new state is published once:
+   * the next check sees all of it. Members join without invites and nobody is notified.
+   *
+   * <p><b>Authorization</b>, decided before any item and thrown like any refused mutation (with an
+   * {@code organization.imported.denied} audit entry for a {@code PERMISSION_DENIED}): the actor must be
+   * an active member past the organization's gates ({@link dev.warden.NotFoundException} otherwise) and
+   * hold what the single operations need: {@code INVITE_MEMBERS} to import members,
+   * {@code MANAGE_MEMBERS} and, for expiries, a recent authentication to give notes or expiries,
+   * {@code CREATE_PROJECT} to import projects, and level Admin to import one whose visibility differs
+   * from new projects'. Access on a project is decided per item and reported; a refusal for
+   * {@code PERMISSION_DENIED} also records an {@code organization.imported.denied} entry.
+   *
+   * <p><b>Audit</b>, in the same transaction: one {@code organization.imported} entry with the counts,
+   * one {@code member.imported} entry per member (email, level, note, expiry) and one
+   * {@code project.imported} entry per project; grants, resources and rules are counted in the first
+   * (each grant records the importer and the instant as granted-by and granted-at).
+   *
+   * @throws dev.warden.NotFoundException if the organization does not exist or the actor is not an
+   *     active member of it
+   * @throws dev.warden.PermissionDeniedException if the actor lacks a capability named above or a gate
+   *     refuses them
+   */
+  ImportReport importInto(Principal actor, OrgId organization, OrganizationImport data);
 
   /**
    * Deletes the organization with its projects, memberships, grants and invites

@@ -16,6 +16,14 @@ public interface AuditRepository {
   void append(AuditEntry entry);
 
   /**
+   * Appends entries in order, as {@link #append} each (a bulk import's entries). The default loops; a
+   * store with a cheaper bulk path overrides it.
+   */
+  default void appendAll(List<AuditEntry> entries) {
+    entries.forEach(this::append);
+  }
+
+  /**
    * At most {@code limit} entries matching {@code query} ({@link AuditQuery#matches}), newest first
    * ({@code at} descending, then id descending), strictly after {@code after} when given.
    */

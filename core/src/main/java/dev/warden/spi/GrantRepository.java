@@ -18,6 +18,14 @@ public interface GrantRepository {
   /** Inserts the grant, or replaces the existing one for its project and user. */
   void upsert(ProjectGrant grant);
 
+  /**
+   * Upserts grants in order, as {@link #upsert} each (a bulk import's grants). The default loops; a
+   * store with a cheaper bulk path (JDBC batching) overrides it.
+   */
+  default void upsertAll(List<ProjectGrant> grants) {
+    grants.forEach(this::upsert);
+  }
+
   /** Deletes one grant; returns whether it existed. */
   boolean delete(ProjectId project, UserId user);
 

@@ -21,6 +21,15 @@ public interface MembershipRepository {
   void insert(Membership membership);
 
   /**
+   * Inserts memberships in order, as {@link #insert} each (a bulk import's members); fails, like
+   * {@code insert}, if any user already has one in its organization or is listed twice. The default
+   * loops; a store with a cheaper bulk path (JDBC batching) overrides it.
+   */
+  default void insertAll(List<Membership> memberships) {
+    memberships.forEach(this::insert);
+  }
+
+  /**
    * Replaces {@code current} with {@code next} (same organization and user) atomically: only if the
    * stored membership equals {@code current}, and, when the change takes an Owner to a lower level,
    * only if another Owner remains. Returns whether it replaced; if not, nothing changed.

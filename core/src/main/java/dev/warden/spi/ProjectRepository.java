@@ -15,6 +15,14 @@ public interface ProjectRepository {
   /** Inserts a project; fails if its id or token exists, or its organization does not. */
   void insert(Project project);
 
+  /**
+   * Inserts projects in order, as {@link #insert} each (a bulk import's projects), failing as it does.
+   * The default loops; a store with a cheaper bulk path (JDBC batching) overrides it.
+   */
+  default void insertAll(List<Project> projects) {
+    projects.forEach(this::insert);
+  }
+
   Optional<Project> find(ProjectId id);
 
   /** The project whose current token is {@code token}; empty for a rotated-away or unknown token. */

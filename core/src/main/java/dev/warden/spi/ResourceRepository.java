@@ -18,6 +18,14 @@ public interface ResourceRepository {
   /** Inserts a resource; fails if it exists or its project does not. */
   void insert(Resource resource);
 
+  /**
+   * Inserts resources in order, as {@link #insert} each (a bulk import's resources), failing as it
+   * does. The default loops; a store with a cheaper bulk path (JDBC batching) overrides it.
+   */
+  default void insertAll(List<Resource> resources) {
+    resources.forEach(this::insert);
+  }
+
   Optional<Resource> find(ResourceRef ref);
 
   /** The organization's resources, ordered by {@link StoreOrder#RESOURCES}. */
@@ -31,6 +39,14 @@ public interface ResourceRepository {
 
   /** Inserts the rule or replaces the one with the same project, kind, resource and user. */
   void upsertRule(ResourceRule rule);
+
+  /**
+   * Upserts rules in order, as {@link #upsertRule} each (a bulk import's rules). The default loops; a
+   * store with a cheaper bulk path (JDBC batching) overrides it.
+   */
+  default void upsertRules(List<ResourceRule> rules) {
+    rules.forEach(this::upsertRule);
+  }
 
   /** Deletes the rule with the same project, kind, resource and user as {@code rule}; returns whether it existed. */
   boolean deleteRule(ResourceRule rule);

@@ -22,6 +22,7 @@ import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.audit.AuditCursor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
+import dev.warden.bulk.OrganizationImport;
 import dev.warden.invite.InviteId;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
@@ -375,6 +376,7 @@ public abstract class BadInputContract {
         .setDefault(String.class, "value")
         .setDefault(ResourceRef.class, ResourceRef.of(project.id(), "insight", "i1"))
         .setDefault(InviteId.class, InviteId.of("inv_none"))
+        .setDefault(OrganizationImport.class, OrganizationImport.builder().build())
         .setDefault(ApiKeyId.class, ApiKeyId.of("key_none"))
         .setDefault(ApiKey.class, new ApiKey(ApiKeyId.of("key_none"), bob.userId(), "CI", Set.of(ApiScope.ALL), Set.of(),
             Set.of(), "abcd", T, Optional.empty(), Optional.empty()))

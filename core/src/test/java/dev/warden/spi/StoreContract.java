@@ -1466,4 +1466,93 @@ public abstract class StoreContract {
           .hasMessageContaining("organization name");
     }
   }
+
+  // ------------------------------------------------------------------------------- bulk writes (import)
+
+  @Test
+  void bulk_insertAllAndUpsertAll_writeWhatOneByOneWrites_pastOneBatch() {
+    seed();
+    // Past one JDBC batch (1,000 statements), with every optional column set and unset.
+    List<Membership> members = new ArrayList<>();
+    List<Project> projects = new ArrayList<>();
+    List<ProjectGrant> grants = new ArrayList<>();
+    for (int i = 0; i < 1_205; i++) {
+      UserId user = UserId.of(String.format("u%05d", i));
+      members.add(new Membership(ORG, user,
+          i % 3 == 0 ? Optional.empty() : Optional.of(EmailAddress.of(user.value() + "@x.io")),
+          i % 7 == 0 ? OrgLevel.ADMIN : OrgLevel.MEMBER, i % 2 == 0 ? Optional.of("note " + i) : Optional.empty(),
+          i % 5 == 0 ? Optional.of(T0.plusSeconds(i).plusNanos(1_000)) : Optional.empty(), T0, Optional.of(ALICE)));
+    }
+    for (int i = 0; i < 12; i++) {
+      projects.add(new Project(ProjectId.of("prj_bulk_" + i), ORG, "Bulk " + i,
+          i % 2 == 0 ? Visibility.OPEN : Visibility.PRIVATE, ProjectRole.values()[i % 3], "phc_bulk_" + i,
+          T0.plusSeconds(100 + i)));
+    }
+    for (int i = 0; i < members.size(); i++) {
+      grants.add(new ProjectGrant(projects.get(i % projects.size()).id(), members.get(i).user(),
+          ProjectRole.values()[i % 3], i % 4 == 0 ? Optional.of(T0.plusSeconds(9)) : Optional.empty(), ALICE, T0));
+    }
+    grants.add(grant(PROD, BOB, ProjectRole.ADMIN)); // replaces Bob's Viewer grant
+    ResourceRef board = ResourceRef.dashboard(projects.get(0).id(), "b1");
+    List<Resource> resources =
+        List.of(resource(board, BOB, T0.plusSeconds(200)), resource(INSIGHT, ALICE, T0.plusSeconds(201)));
+    List<ResourceRule> rules = List.of(
+        ResourceRule.forKind(PROD, "insight", AccessLevel.VIEWER),
+        ResourceRule.forEveryone(board, AccessLevel.VIEWER),
+        ResourceRule.forMember(board, BOB, AccessLevel.EDITOR),
+        ResourceRule.forKind(PROD, "insight", AccessLevel.EDITOR)); // the same key again: the last one wins
+    run(t -> {
+      t.organizations().lock(ORG);
+      t.memberships().insertAll(members);
+      t.projects().insertAll(projects);
+      t.grants().upsertAll(grants);
+      t.resources().insertAll(resources);
+      t.resources().upsertRules(rules);
+    });
+
+    List<Membership> expectedMembers = new ArrayList<>(members);
+    expectedMembers.add(member(ORG, ALICE, OrgLevel.OWNER));
+    expectedMembers.add(member(ORG, BOB, OrgLevel.MEMBER));
+    expectedMembers.sort(StoreOrder.MEMBERS);
+    assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG)))
+        .containsExactlyElementsOf(expectedMembers);
+    assertThat(tx((Transaction t) -> t.projects().listByOrganization(ORG))).hasSize(14).containsAll(projects);
+    assertThat(tx((Transaction t) -> t.projects().findByToken("phc_bulk_3"))).contains(projects.get(3));
+    List<ProjectGrant> stored = tx((Transaction t) -> t.grants().listByOrganization(ORG));
+    assertThat(stored).hasSize(members.size() + 1).containsAll(grants.subList(0, members.size()))
+        .contains(grant(PROD, BOB, ProjectRole.ADMIN));
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(ORG))).containsExactlyElementsOf(resources);
+    assertThat(rules(ORG)).containsExactly("prj_bulk_0/dashboard/b1/*=VIEWER", "prj_bulk_0/dashboard/b1/bob=EDITOR",
+        "prj_prod/insight/*/*=EDITOR");
+  }
+
+  @Test
+  void bulk_aRowThatFails_failsTheWholeTransaction() {
+    seed();
+    List<Membership> members = List.of(member(ORG, CAROL, OrgLevel.MEMBER), member(ORG, BOB, OrgLevel.ADMIN));
+    assertThatThrownBy(() -> run(t -> {
+      t.organizations().lock(ORG);
+      t.memberships().insertAll(members);
+    })).isInstanceOf(RuntimeException.class);
+    List<ProjectGrant> orphan = List.of(grant(PROD, CAROL, ProjectRole.VIEWER), grant(ProjectId.of("prj_none"), CAROL,
+        ProjectRole.VIEWER));
+    assertThatThrownBy(() -> run(t -> t.grants().upsertAll(orphan))).isInstanceOf(RuntimeException.class);
+    List<Project> clash = List.of(project(ORG, ProjectId.of("prj_new"), "phc_new", T0), project(ORG, DEV, "phc_dev2", T0));
+    assertThatThrownBy(() -> run(t -> t.projects().insertAll(clash))).isInstanceOf(RuntimeException.class);
+    List<Resource> lost =
+        List.of(resource(BOARD, BOB, T0), resource(ResourceRef.dashboard(ProjectId.of("prj_none"), "x"), BOB, T0));
+    assertThatThrownBy(() -> run(t -> t.resources().insertAll(lost))).isInstanceOf(RuntimeException.class);
+    List<ResourceRule> dangling = List.of(ResourceRule.forKind(PROD, "insight", AccessLevel.VIEWER),
+        ResourceRule.forEveryone(BOARD, AccessLevel.VIEWER));
+    assertThatThrownBy(() -> run(t -> t.resources().upsertRules(dangling))).isInstanceOf(RuntimeException.class);
+
+    assertThat(tx((Transaction t) -> t.memberships().listByOrganization(ORG))).extracting(Membership::user)
+        .containsExactly(ALICE, BOB);
+    assertThat(tx((Transaction t) -> t.grants().listByOrganization(ORG)))
+        .containsExactly(grant(PROD, BOB, ProjectRole.VIEWER));
+    assertThat(tx((Transaction t) -> t.projects().listByOrganization(ORG))).extracting(Project::id)
+        .containsExactly(PROD, DEV);
+    assertThat(tx((Transaction t) -> t.resources().listByOrganization(ORG))).isEmpty();
+    assertThat(rules(ORG)).isEmpty();
+  }
 }

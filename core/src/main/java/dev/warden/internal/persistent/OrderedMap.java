@@ -7,10 +7,10 @@ import static com.google.common.base.Preconditions.checkState;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -43,6 +43,10 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
 
   private final Order order;
   private final HashTrie<K, V> trie;
+  // The trie's root fields, so that get() costs what HashTrie.get costs.
+  private final Object[] trieContent;
+  private final long trieDataMap;
+  private final long trieNodeMap;
   private final Node root;
   /** Branch levels above the leaves: 0 when the root is a leaf. */
   private final int height;
@@ -50,6 +54,9 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
   private OrderedMap(Order order, HashTrie<K, V> trie, Node root, int height) {
     this.order = order;
     this.trie = trie;
+    this.trieContent = trie.rootContent;
+    this.trieDataMap = trie.rootDataMap;
+    this.trieNodeMap = trie.rootNodeMap;
     this.root = root;
     this.height = height;
   }
@@ -88,12 +95,12 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
   @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    return (V) HashTrie.find(trie.root, key);
+    return (V) HashTrie.find(trieContent, trieDataMap, trieNodeMap, key);
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return HashTrie.find(trie.root, key) != null;
+    return get(key) != null;
   }
 
   /** The number of entries, in O(1). */
@@ -562,19 +569,23 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
 
   /**
    * Collects entries in any order (a later {@link #put} of a key replaces its value) and builds the map
-   * in O(n log n): a sort, then the tree bottom-up and the trie by {@link HashTrie#copyOf}. Not
-   * thread-safe.
+   * in O(n log n): one stable sort by the order, which also brings a key's puts together (the last one
+   * wins), then the tree bottom-up and the trie from the sorted arrays. Input already in order, as a
+   * store returns it, sorts in about n comparisons. Not thread-safe.
    *
    * @param <K> the key type
    * @param <V> the value type
    */
   public static final class Builder<K, V> {
     private final Order order;
-    private final HashMap<K, V> entries = new HashMap<>();
+    private final ArrayList<Put> puts = new ArrayList<>();
 
     private Builder(Order order) {
       this.order = order;
     }
+
+    /** One put, in the order of the calls (the sort is stable, so the last put of a key wins). */
+    private record Put(Object key, Object value) {}
 
     /**
      * Maps {@code key} to {@code value}, replacing an earlier value.
@@ -582,37 +593,45 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
      * @throws NullPointerException if {@code key} or {@code value} is null
      */
     public Builder<K, V> put(K key, V value) {
-      entries.put(checkNotNull(key, "key"), checkNotNull(value, "value"));
+      puts.add(new Put(checkNotNull(key, "key"), checkNotNull(value, "value")));
       return this;
     }
 
     /**
      * The map of every entry put so far.
      *
-     * @throws IllegalArgumentException if the order ties two distinct keys
+     * @throws IllegalArgumentException if the order ties two distinct keys, or (ordered by value) sorts
+     *     two values of one key apart
      */
     public OrderedMap<K, V> build() {
-      @SuppressWarnings("unchecked")
-      Map.Entry<K, V>[] sorted = entries.entrySet().toArray(new Map.Entry[0]);
       Comparator<Object> cmp = order.cmp;
-      Arrays.sort(sorted, (a, b) -> cmp.compare(order.sortKey(a.getKey(), a.getValue()),
-          order.sortKey(b.getKey(), b.getValue())));
+      Put[] sorted = puts.toArray(new Put[0]);
+      Arrays.sort(sorted, (a, b) -> cmp.compare(order.sortKey(a.key, a.value), order.sortKey(b.key, b.value)));
+      Object[] keys = new Object[sorted.length];
+      Object[] values = new Object[sorted.length];
       int stride = order.stride;
       Object[] slots = new Object[sorted.length * stride];
+      int n = 0;
       for (int i = 0; i < sorted.length; i++) {
-        Object sortKey = order.sortKey(sorted[i].getKey(), sorted[i].getValue());
-        checkArgument(i == 0 || cmp.compare(slots[i * stride - 1], sortKey) != 0,
-            "the order must tell distinct keys apart, but ties %s with %s",
-            sorted[i].getKey(), i == 0 ? null : slots[(i - 1) * stride]);
-        slots[i * stride] = sorted[i].getKey();
-        slots[i * stride + stride - 1] = sortKey;
+        Put put = sorted[i];
+        Object sortKey = order.sortKey(put.key, put.value);
+        if (n > 0 && cmp.compare(slots[n * stride - 1], sortKey) == 0) {
+          checkArgument(put.key.equals(keys[n - 1]),
+              "the order must tell distinct keys apart, but ties %s with %s", put.key, keys[n - 1]);
+          n--; // A later put of the same key: replaces the earlier one.
+        }
+        keys[n] = put.key;
+        values[n] = put.value;
+        slots[n * stride] = put.key;
+        slots[n * stride + stride - 1] = sortKey;
+        n++;
       }
-      Node root = order.bulk(slots);
+      Node root = order.bulk(n * stride == slots.length ? slots : Arrays.copyOf(slots, n * stride));
       int height = 0;
-      for (Node n = root; n.children != null; n = n.children[0]) {
+      for (Node node = root; node.children != null; node = node.children[0]) {
         height++;
       }
-      return new OrderedMap<>(order, HashTrie.copyOf(entries), root, height);
+      return new OrderedMap<>(order, HashTrie.ofArrays(keys, values, n), root, height);
     }
   }
 }

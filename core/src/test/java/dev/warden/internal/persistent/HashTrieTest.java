@@ -122,19 +122,19 @@ class HashTrieTest {
     }
     assertThat(node.dataMap & node.nodeMap).isZero();
     assertThat(node.content.length)
-        .isEqualTo(2 * Integer.bitCount(node.dataMap) + Integer.bitCount(node.nodeMap));
+        .isEqualTo(2 * Long.bitCount(node.dataMap) + Long.bitCount(node.nodeMap));
     int total = 0;
-    int data = 0;
-    int sub = node.content.length - 1;
-    for (int digit = 0; digit < 32; digit++) {
-      if ((node.dataMap & 1 << digit) != 0) {
+    int sub = 0;
+    int data = Long.bitCount(node.nodeMap);
+    for (int digit = 0; digit < 64; digit++) {
+      if ((node.dataMap & 1L << digit) != 0) {
         int hash = HashTrie.spread(node.content[data].hashCode());
         assertThat(hash & prefixMask).isEqualTo(prefix & prefixMask);
-        assertThat((hash >>> shift) & 31).isEqualTo(digit);
+        assertThat((hash >>> shift) & 63).isEqualTo(digit);
         data += 2;
         total++;
-      } else if ((node.nodeMap & 1 << digit) != 0) {
-        total += entries((HashTrie.Node) node.content[sub--], shift + 5, prefix | digit << shift, false);
+      } else if ((node.nodeMap & 1L << digit) != 0) {
+        total += entries((HashTrie.Node) node.content[sub++], shift + 6, prefix | digit << shift, false);
       }
     }
     if (!root) {
@@ -153,9 +153,9 @@ class HashTrieTest {
       return sorted.toString();
     }
     StringBuilder s = new StringBuilder("[").append(node.dataMap).append('/').append(node.nodeMap);
-    int entries = node.entryCount() * 2;
+    int nodes = Long.bitCount(node.nodeMap);
     for (int i = 0; i < node.content.length; i++) {
-      s.append(' ').append(i < entries ? String.valueOf(node.content[i]) : shape((HashTrie.Node) node.content[i]));
+      s.append(' ').append(i >= nodes ? String.valueOf(node.content[i]) : shape((HashTrie.Node) node.content[i]));
     }
     return s.append(']').toString();
   }

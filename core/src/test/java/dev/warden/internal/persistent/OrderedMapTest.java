@@ -255,6 +255,9 @@ class OrderedMapTest {
     assertThatThrownBy(() -> OrderedMap.<String, Val>builderByValue(Comparator.comparingInt(Val::rank))
         .put("a", new Val(1, 0)).put("b", new Val(1, 0)).build())
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OrderedMap.<String, Val>builderByValue(Comparator.comparingInt(Val::rank))
+        .put("a", new Val(1, 0)).put("a", new Val(2, 0)).build())
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Example

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.warden.AccessPolicy;
 import dev.warden.AuthMethod;
 import dev.warden.Decision;
+import dev.warden.ErrorCode;
 import dev.warden.Page;
 import dev.warden.PageRequest;
 import dev.warden.PermissionDeniedException;
@@ -15,6 +16,10 @@ import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.IssuedApiKey;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
+import dev.warden.bulk.ImportItem;
+import dev.warden.bulk.ImportRefusal;
+import dev.warden.bulk.ImportReport;
+import dev.warden.bulk.OrganizationImport;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.jdbc.JdbcStore;
@@ -24,7 +29,9 @@ import dev.warden.organization.OrgLevel;
 import dev.warden.organization.Organization;
 import dev.warden.organization.UserId;
 import dev.warden.project.Project;
+import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.project.Visibility;
 import dev.warden.report.AccessReview;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.DashboardRestriction;
@@ -182,6 +189,35 @@ class ReadmeExamplesTest {
     assertThat(review).isNotNull();
     assertThat(policy.audit().query(alice, AuditQuery.organization(acme.id()).action("access_review.recorded"),
         PageRequest.first(10)).items()).hasSize(1);
+  }
+
+  @Test
+  void bulkImport_loadsExistingUsersAndProjects() {
+    afterQuickStart();
+    // tag::bulk-import[]
+    OrganizationImport existing = OrganizationImport.builder()
+        .member(ImportItem.Member.of(UserId.of("carol"), "carol@acme.com", OrgLevel.ADMIN).withNote("CTO"))
+        .member(UserId.of("dave"), "dave@agency.io", OrgLevel.MEMBER)
+        .project(ProjectId.of("web"), "Web", Visibility.PRIVATE, ProjectRole.MEMBER)   // your own project ids
+        .grant(ProjectId.of("web"), UserId.of("dave"), ProjectRole.VIEWER, Instant.parse("2030-01-01T00:00:00Z"))
+        .build();
+    ImportReport report = policy.organizations().importInto(alice, acme.id(), existing);
+    if (!report.accepted()) {
+      report.refusals().forEach(System.out::println);   // each refused item, its ErrorCode and why
+    }
+    // end::bulk-import[]
+    assertThat(report.accepted()).isTrue();
+    assertThat(report.members()).isEqualTo(2);
+    assertThat(policy.check(Principal.user("dave"), Capability.VIEW_DATA, ProjectId.of("web")).allowed()).isTrue();
+    assertThat(policy.check(bob, Capability.VIEW_DATA, ProjectId.of("web")).outcome())
+        .isEqualTo(Decision.Outcome.NOT_FOUND);
+    assertThat(policy.reports().registry(alice, acme.id()).toMarkdown()).contains("carol@acme.com (CTO)");
+
+    ImportReport refused = policy.organizations().importInto(alice, acme.id(), OrganizationImport.builder()
+        .member(UserId.of("bob"), "bob@acme.com", OrgLevel.MEMBER)
+        .grant(ProjectId.of("web"), UserId.of("erin"), ProjectRole.VIEWER).build());
+    assertThat(refused.refusals()).extracting(ImportRefusal::code)
+        .containsExactly(ErrorCode.ALREADY_MEMBER, ErrorCode.NOT_A_MEMBER);
   }
 
   @Test

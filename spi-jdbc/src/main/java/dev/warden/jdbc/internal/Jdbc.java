@@ -1,5 +1,6 @@
 package dev.warden.jdbc.internal;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.Lists;
@@ -109,19 +110,60 @@ final class Jdbc {
     }
   }
 
-  /** Runs one statement for each parameter list, in one batch. */
-  void batch(String doing, String sql, List<Object[]> rows) {
+  /** The most statements {@link #batch} sends in one {@code executeBatch}, so a large batch holds bounded memory. */
+  static final int BATCH = 1_000;
+
+  /**
+   * Runs one statement for each parameter list, in batches of at most {@value #BATCH}; returns each
+   * statement's update count, in order ({@link java.sql.Statement#SUCCESS_NO_INFO} where the driver
+   * does not tell).
+   */
+  int[] batch(String doing, String sql, List<Object[]> rows) {
+    int[] counts = new int[rows.size()];
     if (rows.isEmpty()) {
-      return;
+      return counts;
     }
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      for (Object[] params : rows) {
-        bind(ps, params);
-        ps.addBatch();
+      int done = 0;
+      for (List<Object[]> chunk : Lists.partition(rows, BATCH)) {
+        for (Object[] params : chunk) {
+          bind(ps, params);
+          ps.addBatch();
+        }
+        int[] chunkCounts = ps.executeBatch();
+        System.arraycopy(chunkCounts, 0, counts, done, chunkCounts.length);
+        done += chunkCounts.length;
       }
-      ps.executeBatch();
+      return counts;
     } catch (SQLException e) {
       throw Failures.translate(e, dialect, doing);
+    }
+  }
+
+  /** The most parameters {@link #insertRows} binds to one statement (PostgreSQL's protocol allows 32,767). */
+  static final int MAX_PARAMETERS = 30_000;
+
+  /** The most rows {@link #insertRows} puts in one statement. */
+  static final int MAX_ROWS = 1_000;
+
+  /**
+   * Writes {@code rows} (each {@code columns} parameters, in order) as multi-row statements
+   * {@code head VALUES (?, …), (?, …), … tail}, as few as the parameter limits allow: a bulk write
+   * costs a statement per thousand rows rather than per row (a batch of single-row statements still
+   * executes each one on the server). {@code head} is an {@code INSERT} (or H2 {@code MERGE}) with its
+   * column list, {@code tail} an optional conflict clause.
+   */
+  void insertRows(String doing, String head, String tail, int columns, List<Object[]> rows) {
+    int perStatement = Math.min(MAX_ROWS, MAX_PARAMETERS / columns);
+    String tuple = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+    for (List<Object[]> chunk : Lists.partition(rows, perStatement)) {
+      Object[] params = new Object[chunk.size() * columns];
+      for (int i = 0; i < chunk.size(); i++) {
+        Object[] row = chunk.get(i);
+        checkArgument(row.length == columns, "a row of %s must have %s values, but had %s", doing, columns, row.length);
+        System.arraycopy(row, 0, params, i * columns, columns);
+      }
+      update(doing, head + " VALUES " + String.join(", ", Collections.nCopies(chunk.size(), tuple)) + tail, params);
     }
   }
 

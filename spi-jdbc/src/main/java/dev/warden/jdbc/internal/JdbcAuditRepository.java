@@ -36,8 +36,10 @@ final class JdbcAuditRepository implements AuditRepository {
   private static final String COLUMNS =
       "id, org_id, project_id, actor_kind, actor_user, actor_key, action, target, occurred_at";
 
-  static final String INSERT_CHANGE = "INSERT INTO warden_audit_change"
-      + " (entry_id, seq, field, before_value, after_value, escaped) VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_CHANGE_INTO =
+      "INSERT INTO warden_audit_change (entry_id, seq, field, before_value, after_value, escaped)";
+
+  static final String INSERT_CHANGE = INSERT_CHANGE_INTO + " VALUES (?, ?, ?, ?, ?, ?)";
 
   /** How many entry ids go into one {@code IN (…)} list when reading changes. */
 
@@ -50,13 +52,29 @@ final class JdbcAuditRepository implements AuditRepository {
   @Override
   public void append(AuditEntry entry) {
     checkNotNull(entry, "entry");
-    Actor actor = entry.actor();
     tx.jdbc().update("appending an audit entry",
-        "INSERT INTO warden_audit_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        entry.id(), Jdbc.text(entry.organization().map(OrgId::value)), Jdbc.text(entry.project().map(ProjectId::value)),
-        actor.kind().name(), Jdbc.text(actor.user()), Jdbc.text(actor.apiKey()), entry.action(),
-        Jdbc.text(entry.target()), entry.at());
+        "INSERT INTO warden_audit_entry (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entryRow(entry));
     tx.jdbc().batch("appending an audit entry", INSERT_CHANGE, changeRows(entry.id(), entry.changes()));
+  }
+
+  /** {@link #append}s as multi-row statements: the entries, then all their changes. */
+  @Override
+  public void appendAll(List<AuditEntry> entries) {
+    checkNotNull(entries, "entries");
+    List<Object[]> changes = new ArrayList<>();
+    tx.jdbc().insertRows("appending audit entries", "INSERT INTO warden_audit_entry (" + COLUMNS + ")", "", 9,
+        entries.stream().map(e -> {
+          changes.addAll(changeRows(checkNotNull(e, "entry").id(), e.changes()));
+          return entryRow(e);
+        }).toList());
+    tx.jdbc().insertRows("appending audit entries", INSERT_CHANGE_INTO, "", 6, changes);
+  }
+
+  private static Object[] entryRow(AuditEntry entry) {
+    Actor actor = entry.actor();
+    return new Object[] {entry.id(), Jdbc.text(entry.organization().map(OrgId::value)),
+        Jdbc.text(entry.project().map(ProjectId::value)), actor.kind().name(), Jdbc.text(actor.user()),
+        Jdbc.text(actor.apiKey()), entry.action(), Jdbc.text(entry.target()), entry.at()};
   }
 
   /** The {@link #INSERT_CHANGE} parameters for {@code changes}, in order. */

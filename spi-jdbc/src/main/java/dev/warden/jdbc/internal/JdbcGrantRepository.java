@@ -11,8 +11,11 @@ import dev.warden.project.ProjectRole;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,11 +29,12 @@ final class JdbcGrantRepository implements dev.warden.spi.GrantRepository {
    * Inserts or replaces a grant in one statement, taking the organization from the project; no row when
    * the project does not exist. The parameters are the same for both dialects.
    */
+  private static final String ON_CONFLICT = " ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role,"
+      + " expires_at = EXCLUDED.expires_at, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at";
+
   private static final String UPSERT_POSTGRES =
       "INSERT INTO warden_grant (org_id, project_id, user_id, role, expires_at, granted_by, granted_at)"
-          + " SELECT org_id, id, ?, ?, ?, ?, ? FROM warden_project WHERE id = ?"
-          + " ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role,"
-          + " expires_at = EXCLUDED.expires_at, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at";
+          + " SELECT org_id, id, ?, ?, ?, ?, ? FROM warden_project WHERE id = ?" + ON_CONFLICT;
 
   /** H2 has no {@code ON CONFLICT … DO UPDATE}; its {@code MERGE … KEY} does the same. */
   private static final String UPSERT_H2 =
@@ -74,14 +78,48 @@ final class JdbcGrantRepository implements dev.warden.spi.GrantRepository {
   @Override
   public void upsert(ProjectGrant grant) {
     checkNotNull(grant, "grant");
-    String sql = switch (tx.jdbc().dialect()) {
+    int rows = tx.jdbc().update("writing a grant on " + grant.project(), upsertSql(), row(grant));
+    checkArgument(rows > 0, "project %s does not exist", grant.project());
+  }
+
+  /**
+   * {@link #upsert}s as multi-row statements, with the projects' organizations read once. A grant
+   * listed twice is written once, as its last occurrence (one statement may not touch a row twice).
+   */
+  @Override
+  public void upsertAll(List<ProjectGrant> grants) {
+    checkNotNull(grants, "grants");
+    Map<List<String>, ProjectGrant> last = new LinkedHashMap<>();
+    for (ProjectGrant g : grants) {
+      checkNotNull(g, "grant");
+      last.put(List.of(g.project().value(), g.user().value()), g);
+    }
+    Map<ProjectId, OrgId> orgs = JdbcProjectRepository.organizations(tx.jdbc(), last.values().stream()
+        .map(ProjectGrant::project).toList());
+    List<Object[]> rows = new ArrayList<>(last.size());
+    for (ProjectGrant g : last.values()) {
+      OrgId org = orgs.get(g.project());
+      checkArgument(org != null, "project %s does not exist", g.project());
+      rows.add(new Object[] {org.value(), g.project().value(), g.user().value(), g.role().name(),
+          Jdbc.instant(g.expiresAt()), g.grantedBy().value(), g.grantedAt()});
+    }
+    String head = switch (tx.jdbc().dialect()) {
+      case POSTGRES -> "INSERT INTO warden_grant (org_id, " + COLUMNS + ")";
+      case H2 -> "MERGE INTO warden_grant (org_id, " + COLUMNS + ") KEY (project_id, user_id)";
+    };
+    tx.jdbc().insertRows("writing grants", head, head.startsWith("INSERT") ? ON_CONFLICT : "", 7, rows);
+  }
+
+  private String upsertSql() {
+    return switch (tx.jdbc().dialect()) {
       case POSTGRES -> UPSERT_POSTGRES;
       case H2 -> UPSERT_H2;
     };
-    int rows = tx.jdbc().update("writing a grant on " + grant.project(), sql,
-        grant.user().value(), grant.role().name(), Jdbc.instant(grant.expiresAt()), grant.grantedBy().value(),
-        grant.grantedAt(), grant.project().value());
-    checkArgument(rows > 0, "project %s does not exist", grant.project());
+  }
+
+  private static Object[] row(ProjectGrant grant) {
+    return new Object[] {grant.user().value(), grant.role().name(), Jdbc.instant(grant.expiresAt()),
+        grant.grantedBy().value(), grant.grantedAt(), grant.project().value()};
   }
 
   @Override

@@ -23,6 +23,10 @@ final class JdbcMembershipRepository implements dev.warden.spi.MembershipReposit
   private static final String COLUMNS =
       "org_id, user_id, email, level, note, expires_at, joined_at, invited_by";
 
+  private static final int COLUMN_COUNT = 8;
+  private static final String INSERT_INTO = "INSERT INTO warden_membership (" + COLUMNS + ")";
+  private static final String INSERT = INSERT_INTO + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
   private final JdbcTransaction tx;
 
   JdbcMembershipRepository(JdbcTransaction tx) {
@@ -64,12 +68,22 @@ final class JdbcMembershipRepository implements dev.warden.spi.MembershipReposit
   @Override
   public void insert(Membership membership) {
     checkNotNull(membership, "membership");
-    tx.jdbc().update("inserting a membership in " + membership.organization(),
-        "INSERT INTO warden_membership (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        membership.organization().value(), membership.user().value(),
+    tx.jdbc().update("inserting a membership in " + membership.organization(), INSERT, row(membership));
+  }
+
+  /** {@link #insert}s as multi-row statements. */
+  @Override
+  public void insertAll(List<Membership> memberships) {
+    checkNotNull(memberships, "memberships");
+    tx.jdbc().insertRows("inserting memberships", INSERT_INTO, "", COLUMN_COUNT,
+        memberships.stream().map(m -> row(checkNotNull(m, "membership"))).toList());
+  }
+
+  private static Object[] row(Membership membership) {
+    return new Object[] {membership.organization().value(), membership.user().value(),
         Jdbc.text(membership.email().map(EmailAddress::value)), membership.level().name(),
         Jdbc.text(membership.note()), Jdbc.instant(membership.expiresAt()), membership.joinedAt(),
-        Jdbc.text(membership.invitedBy().map(UserId::value)));
+        Jdbc.text(membership.invitedBy().map(UserId::value))};
   }
 
   @Override

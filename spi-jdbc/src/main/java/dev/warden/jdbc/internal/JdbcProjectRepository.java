@@ -25,6 +25,10 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
   static final Comparator<Project> CREATION_ORDER =
       Comparator.comparing(Project::createdAt).thenComparing(p -> p.id().value());
 
+  private static final int COLUMN_COUNT = 7;
+  private static final String INSERT_INTO = "INSERT INTO warden_project (" + COLUMNS + ")";
+  private static final String INSERT = INSERT_INTO + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
   private final JdbcTransaction tx;
 
   JdbcProjectRepository(JdbcTransaction tx) {
@@ -34,10 +38,32 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
   @Override
   public void insert(Project project) {
     checkNotNull(project, "project");
-    tx.jdbc().update("inserting project " + project.id(),
-        "INSERT INTO warden_project (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-        project.id().value(), project.organization().value(), project.name(), project.visibility().name(),
-        project.defaultRole().name(), project.token(), project.createdAt());
+    tx.jdbc().update("inserting project " + project.id(), INSERT, row(project));
+  }
+
+  /** {@link #insert}s as multi-row statements. */
+  @Override
+  public void insertAll(List<Project> projects) {
+    checkNotNull(projects, "projects");
+    tx.jdbc().insertRows("inserting projects", INSERT_INTO, "", COLUMN_COUNT,
+        projects.stream().map(p -> row(checkNotNull(p, "project"))).toList());
+  }
+
+  /**
+   * The organization of each of {@code projects} that exists, in few queries: bulk writes of rows that
+   * carry their project's organization (grants, resources) look it up once rather than per row.
+   */
+  static Map<ProjectId, OrgId> organizations(Jdbc jdbc, Collection<ProjectId> projects) {
+    Map<ProjectId, OrgId> orgs = new HashMap<>();
+    jdbc.listIn("reading the organizations of projects", "SELECT id, org_id FROM warden_project WHERE id", "",
+        projects.stream().map(ProjectId::value).distinct().toList(),
+        rs -> orgs.put(ProjectId.of(rs.getString("id")), OrgId.of(rs.getString("org_id"))));
+    return orgs;
+  }
+
+  private static Object[] row(Project project) {
+    return new Object[] {project.id().value(), project.organization().value(), project.name(),
+        project.visibility().name(), project.defaultRole().name(), project.token(), project.createdAt()};
   }
 
   @Override

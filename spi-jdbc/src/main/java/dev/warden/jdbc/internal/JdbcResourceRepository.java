@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,10 +78,29 @@ final class JdbcResourceRepository implements ResourceRepository {
   @Override
   public void insert(Resource resource) {
     checkNotNull(resource, "resource");
+    int rows = tx.jdbc().update("inserting resource " + resource.ref(), INSERT, row(resource));
+    checkArgument(rows > 0, "project %s does not exist", resource.ref().project());
+  }
+
+  /** {@link #insert}s as multi-row statements, with the projects' organizations read once. */
+  @Override
+  public void insertAll(List<Resource> resources) {
+    checkNotNull(resources, "resources");
+    Map<ProjectId, OrgId> orgs = JdbcProjectRepository.organizations(tx.jdbc(),
+        resources.stream().map(r -> checkNotNull(r, "resource").ref().project()).toList());
+    List<Object[]> rows = new ArrayList<>(resources.size());
+    for (Resource r : resources) {
+      OrgId org = orgs.get(r.ref().project());
+      checkArgument(org != null, "project %s does not exist", r.ref().project());
+      rows.add(new Object[] {org.value(), r.ref().project().value(), r.ref().kind(), r.ref().id(), r.creator().value(),
+          r.createdAt()});
+    }
+    tx.jdbc().insertRows("inserting resources", "INSERT INTO warden_resource (org_id, " + COLUMNS + ")", "", 6, rows);
+  }
+
+  private static Object[] row(Resource resource) {
     ResourceRef ref = resource.ref();
-    int rows = tx.jdbc().update("inserting resource " + ref, INSERT,
-        ref.kind(), ref.id(), resource.creator().value(), resource.createdAt(), ref.project().value());
-    checkArgument(rows > 0, "project %s does not exist", ref.project());
+    return new Object[] {ref.kind(), ref.id(), resource.creator().value(), resource.createdAt(), ref.project().value()};
   }
 
   @Override
@@ -124,24 +144,56 @@ final class JdbcResourceRepository implements ResourceRepository {
   @Override
   public void upsertRule(ResourceRule rule) {
     checkNotNull(rule, "rule");
-    Optional<ResourceRef> ref = rule.ref();
-    String source = ref.isEmpty() ? KIND_RULE_SOURCE : OBJECT_RULE_SOURCE;
-    String sql = switch (tx.jdbc().dialect()) {
+    int rows = tx.jdbc().update("writing a resource rule in " + rule.project(), upsertRuleSql(rule), ruleRow(rule));
+    requireWritten(rule, rows);
+  }
+
+  /**
+   * Kind rules in one batch, rules on resources in another: each kind has its own statement. Rules
+   * with one key have one kind, so a key listed twice still ends with its last rule.
+   */
+  @Override
+  public void upsertRules(List<ResourceRule> rules) {
+    checkNotNull(rules, "rules");
+    for (boolean kindRules : new boolean[] {true, false}) {
+      List<ResourceRule> batch = rules.stream()
+          .filter(r -> checkNotNull(r, "rule").ref().isEmpty() == kindRules).toList();
+      if (!batch.isEmpty()) {
+        int[] rows = tx.jdbc().batch("writing resource rules", upsertRuleSql(batch.get(0)),
+            batch.stream().map(JdbcResourceRepository::ruleRow).toList());
+        for (int i = 0; i < rows.length; i++) {
+          requireWritten(batch.get(i), rows[i]);
+        }
+      }
+    }
+  }
+
+  /** The upsert of a kind rule or of a rule on a resource, which differ in their source row. */
+  private String upsertRuleSql(ResourceRule rule) {
+    String source = rule.ref().isEmpty() ? KIND_RULE_SOURCE : OBJECT_RULE_SOURCE;
+    return switch (tx.jdbc().dialect()) {
       case POSTGRES -> "INSERT INTO warden_resource_rule " + RULE_INSERT_COLUMNS + source + UPSERT_POSTGRES_SUFFIX;
       // H2 has no ON CONFLICT … DO UPDATE; its MERGE … KEY does the same.
       case H2 -> "MERGE INTO warden_resource_rule " + RULE_INSERT_COLUMNS
           + " KEY (project_id, kind, resource_key, user_key)" + source;
     };
+  }
+
+  private static Object[] ruleRow(ResourceRule rule) {
     List<Object> params = new ArrayList<>(List.of(rule.kind(), Jdbc.text(rule.resourceId()),
         Jdbc.text(rule.user().map(UserId::value)), resourceKey(rule), userKey(rule), rule.level().name(),
         rule.project().value()));
-    ref.ifPresent(r -> {
+    rule.ref().ifPresent(r -> {
       params.add(r.kind());
       params.add(r.id());
     });
-    int rows = tx.jdbc().update("writing a resource rule in " + rule.project(), sql, params.toArray());
-    checkArgument(rows > 0, "%s %s does not exist", ref.isEmpty() ? "project" : "resource",
-        ref.<Object>map(r -> r).orElse(rule.project()));
+    return params.toArray();
+  }
+
+  /** A rule whose project (kind rule) or resource does not exist writes no row. */
+  private static void requireWritten(ResourceRule rule, int rows) {
+    checkArgument(rows != 0, "%s %s does not exist", rule.ref().isEmpty() ? "project" : "resource",
+        rule.ref().<Object>map(r -> r).orElse(rule.project()));
   }
 
   @Override

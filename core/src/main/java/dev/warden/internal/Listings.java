@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Listings read from published snapshots, and the one way they page: each page continues strictly after
@@ -43,6 +44,10 @@ import java.util.function.Function;
  * the cursor in the snapshot's ordered indexes and stops once the page is full. Thread-safe. Not API.
  */
 public final class Listings {
+  /** Each role as an {@code Optional}, shared by every holder rather than allocated for each. */
+  private static final List<Optional<ProjectRole>> ROLES =
+      Stream.of(ProjectRole.values()).map(Optional::of).toList();
+
   private final Engine engine;
 
   Listings(Engine engine) {
@@ -190,7 +195,7 @@ public final class Listings {
     }
     return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
       Decision d = decider.role(m, capability, p, Trace.NONE);
-      return d.allowed() ? holder(m, p, d, decider) : null;
+      return d.allowed() ? holder(m, p, d, d) : null;
     });
   }
 
@@ -220,7 +225,7 @@ public final class Listings {
         return null;
       }
       Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
-      return d.allowed() ? holder(m, p, d, decider) : null;
+      return d.allowed() ? holder(m, p, project, d) : null;
     });
   }
 
@@ -230,9 +235,12 @@ public final class Listings {
     }
   }
 
-  /** A member allowed by {@code d} on the project, with their effective role there. */
-  private static AccessHolder holder(Membership m, ProjectState p, Decision d, Decider decider) {
-    return new AccessHolder(m.user(), m.level(), Optional.of(decider.effectiveRole(m, p)), d.reason());
+  /**
+   * A member allowed by {@code d}, with their effective role on the project: the role that the allowing
+   * project decision {@code byRole} came from.
+   */
+  private static AccessHolder holder(Membership m, ProjectState p, Decision byRole, Decision d) {
+    return new AccessHolder(m.user(), m.level(), ROLES.get(Decider.role(byRole.reason(), m, p).ordinal()), d.reason());
   }
 
   /**

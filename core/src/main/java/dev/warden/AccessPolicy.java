@@ -311,13 +311,7 @@ public final class AccessPolicy implements AutoCloseable {
 
   private static void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
     checkNotNull(principal, "principal");
-    checkNotNull(capability, "capability");
-    checkNotNull(target, scope == Scope.PROJECT ? "project" : "organization");
-    if (capability.scope() != scope) {
-      throw new IllegalArgumentException("capability " + capability + " is " + capability.scope().name().toLowerCase()
-          + "-scoped and must be checked against " + (scope == Scope.PROJECT ? "an OrgId" : "a ProjectId")
-          + ", but was checked against " + target);
-    }
+    requireTarget(capability, target, scope == Scope.PROJECT ? "project" : "organization", scope);
   }
 
   private Decision decideOrg(Principal principal, Capability capability, OrgId organization, Trace trace,
@@ -492,13 +486,16 @@ public final class AccessPolicy implements AutoCloseable {
     return listings.whoCan(actor, capability, organization, page.cursor().orElse(null), page.size());
   }
 
-  /** The programming errors of a {@code whoCan} call, before anything is looked up (nulls first). */
+  /**
+   * The programming errors of a check or a {@code whoCan} call, before anything is looked up (nulls
+   * first, then a capability of the wrong scope for the target).
+   */
   private static void requireTarget(Capability capability, Object target, String name, Scope scope) {
     checkNotNull(capability, "capability");
     checkNotNull(target, name);
     checkArgument(capability.scope() == scope, scope == Scope.PROJECT
-        ? "capability %s is organization-scoped; pass an OrgId" : "capability %s is project-scoped; pass a ProjectId",
-        capability);
+        ? "capability %s is organization-scoped; pass an OrgId, not %s"
+        : "capability %s is project-scoped; pass a ProjectId, not %s", capability, target);
   }
 
   // ------------------------------------------------------------------------------------------ misc

@@ -382,19 +382,6 @@ public final class Decider {
     return resolve(member, project, Trace.NONE).role;
   }
 
-  /**
-   * The effective role for an access {@code source} other than {@link Reason#NOT_FOUND}, for callers
-   * that report the source too; others ask {@link #effectiveRole}.
-   */
-  static ProjectRole role(Reason source, Membership member, ProjectState project) {
-    return switch (source) {
-      case ORG_ADMIN -> ProjectRole.ADMIN;
-      case EXPLICIT_GRANT -> project.grants().get(member.user()).role();
-      case DEFAULT_ROLE -> project.project().defaultRole();
-      default -> throw new IllegalArgumentException("no role for " + source);
-    };
-  }
-
   /** The current instant of the policy's clock. */
   public Instant now() {
     return clock.instant();

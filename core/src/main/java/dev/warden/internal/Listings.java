@@ -5,7 +5,6 @@ import com.google.common.collect.PeekingIterator;
 import dev.warden.Decision;
 import dev.warden.Page;
 import dev.warden.Principal;
-import dev.warden.Reason;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrgState.ResourceState;
 import dev.warden.matrix.Capability;
@@ -86,9 +85,9 @@ public final class Listings {
               && !ownGrants.containsKey(p.project().id())) {
             return null;
           }
-          Reason source = decider.access(member, p, Trace.NONE);
-          return source == Reason.NOT_FOUND || !Decider.keyReaches(principal, p) ? null
-              : new VisibleProject(p.project(), Decider.role(source, member, p), source);
+          Decider.Access access = decider.resolve(member, p, Trace.NONE);
+          return access == Decider.Access.NONE || !Decider.keyReaches(principal, p) ? null
+              : new VisibleProject(p.project(), access.role, access.reason);
         },
         v -> CreationCursor.encode(v.project().createdAt(), v.project().id().value()));
   }
@@ -195,7 +194,7 @@ public final class Listings {
     }
     return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
       Decision d = decider.role(m, capability, p, Trace.NONE);
-      return d.allowed() ? holder(m, p, d, d) : null;
+      return d.allowed() ? holder(m, p, d) : null;
     });
   }
 
@@ -225,7 +224,7 @@ public final class Listings {
         return null;
       }
       Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
-      return d.allowed() ? holder(m, p, project, d) : null;
+      return d.allowed() ? holder(m, p, d) : null;
     });
   }
 
@@ -236,11 +235,11 @@ public final class Listings {
   }
 
   /**
-   * A member allowed by {@code d}, with their effective role on the project: the role that the allowing
-   * project decision {@code byRole} came from.
+   * A member allowed by {@code d}, with their effective role on the project (the role the allowing
+   * project decision came from).
    */
-  private static AccessHolder holder(Membership m, ProjectState p, Decision byRole, Decision d) {
-    return new AccessHolder(m.user(), m.level(), ROLES.get(Decider.role(byRole.reason(), m, p).ordinal()), d.reason());
+  private AccessHolder holder(Membership m, ProjectState p, Decision d) {
+    return new AccessHolder(m.user(), m.level(), ROLES.get(engine.decider().effectiveRole(m, p).ordinal()), d.reason());
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.warden.internal.Decider;
 import dev.warden.internal.Engine;
 import dev.warden.internal.Wiring;
 import dev.warden.internal.Listings;
+import dev.warden.internal.ModelCheck;
 import dev.warden.internal.Hidden;
 import dev.warden.internal.ExpirySweep;
 import dev.warden.internal.Errors;
@@ -58,6 +59,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,7 @@ public final class AccessPolicy implements AutoCloseable {
   private final ExpirySweep sweep;
 
   private AccessPolicy(Builder b) {
+    ModelCheck.verify(b.store, b.matrix);
     Wiring w = Wiring.of(b.store, b.matrix, b.clock, b.notifier, b.auditSink, b.inviteValidity, b.stalenessBound,
         b.listener);
     this.decider = w.decider();
@@ -226,13 +229,13 @@ public final class AccessPolicy implements AutoCloseable {
 
   /**
    * Decides a project capability on one resource: the project decision, then the principal's access
-   * level on the resource must reach {@link dev.warden.resource.ResourceLevels#required}. A resource in a
+   * level on the resource must reach what its kind requires ({@link dev.warden.matrix.ResourceKind#required}). A resource in a
    * hidden project, an unregistered one and one at level {@code NONE} all answer {@code NOT_FOUND}.
    *
    * @throws IllegalArgumentException if {@code capability} is organization-scoped
    */
   public Decision check(Principal principal, Capability capability, ResourceRef resource) {
-    requireTarget(principal, capability, resource, Scope.PROJECT);
+    requireTarget(principal, capability, resource, Scope.RESOURCE);
     return observed(capability, decideResource(principal, capability, resource, Trace.NONE));
   }
 
@@ -252,7 +255,7 @@ public final class AccessPolicy implements AutoCloseable {
 
   /** The decision of {@link #check(Principal, Capability, ResourceRef)} with the steps that led to it. */
   public Explanation explain(Principal principal, Capability capability, ResourceRef resource) {
-    requireTarget(principal, capability, resource, Scope.PROJECT);
+    requireTarget(principal, capability, resource, Scope.RESOURCE);
     Trace.Recording trace = Trace.recording();
     Decision d = decideResource(principal, capability, resource, trace);
     return Hidden.explanation(d, trace, "resource", principal);
@@ -309,9 +312,9 @@ public final class AccessPolicy implements AutoCloseable {
     return Hidden.explanation(d, trace, "project", principal);
   }
 
-  private static void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
+  private void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
     checkNotNull(principal, "principal");
-    requireTarget(capability, target, scope == Scope.PROJECT ? "project" : "organization", scope);
+    requireTarget(capability, target, PermissionMatrix.scopeName(scope), scope);
   }
 
   private Decision decideOrg(Principal principal, Capability capability, OrgId organization, Trace trace,
@@ -436,7 +439,7 @@ public final class AccessPolicy implements AutoCloseable {
    * @throws NotFoundException if the resource does not exist
    */
   public List<AccessHolder> whoCan(Capability capability, ResourceRef resource) {
-    requireTarget(capability, resource, "resource", Scope.PROJECT);
+    requireTarget(capability, resource, "resource", Scope.RESOURCE);
     return listings.whoCan(null, capability, resource, null, Integer.MAX_VALUE).items();
   }
 
@@ -452,7 +455,7 @@ public final class AccessPolicy implements AutoCloseable {
   public Page<AccessHolder> whoCan(Principal actor, Capability capability, ResourceRef resource, PageRequest page) {
     checkNotNull(actor, "actor");
     checkNotNull(page, "page");
-    requireTarget(capability, resource, "resource", Scope.PROJECT);
+    requireTarget(capability, resource, "resource", Scope.RESOURCE);
     return listings.whoCan(actor, capability, resource, page.cursor().orElse(null), page.size());
   }
 
@@ -487,15 +490,28 @@ public final class AccessPolicy implements AutoCloseable {
   }
 
   /**
-   * The programming errors of a check or a {@code whoCan} call, before anything is looked up (nulls
-   * first, then a capability of the wrong scope for the target).
+   * The programming errors of a check or a {@code whoCan} call, before anything is looked up: nulls
+   * first, then a capability the model lacks, a resource kind the model lacks, or a capability that
+   * cannot be checked against this target. Allocation-free when the call is right.
    */
-  private static void requireTarget(Capability capability, Object target, String name, Scope scope) {
+  private void requireTarget(Capability capability, Object target, String name, Scope scope) {
     checkNotNull(capability, "capability");
     checkNotNull(target, name);
-    checkArgument(capability.scope() == scope, scope == Scope.PROJECT
-        ? "capability %s is organization-scoped; pass an OrgId, not %s"
-        : "capability %s is project-scoped; pass a ProjectId, not %s", capability, target);
+    PermissionMatrix matrix = decider.matrix();
+    matrix.requireCapability(capability);
+    boolean fits = scope == Scope.RESOURCE
+        ? capability.appliesTo(matrix.resourceKind(((ResourceRef) target).kind()).name())
+        : capability.scope() == scope;
+    if (!fits) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "capability %s is %s-scoped%s; pass %s, not %s %s",
+          capability, PermissionMatrix.scopeName(capability.scope()),
+          capability.kind().map(k -> " (on " + k + " resources)").orElse(""),
+          switch (capability.scope()) {
+            case ORGANIZATION -> "an OrgId";
+            case PROJECT -> "a ProjectId or a ResourceRef";
+            case RESOURCE -> "a ResourceRef of kind " + capability.kind().get();
+          }, name, target));
+    }
   }
 
   // ------------------------------------------------------------------------------------------ misc
@@ -604,7 +620,12 @@ public final class AccessPolicy implements AutoCloseable {
       return this;
     }
 
-    /** Builds the policy. @throws IllegalStateException if called twice */
+    /**
+     * Builds the policy, first checking that the store holds no resource kind or API key scope object
+     * the permission model lacks (data written under another model).
+     *
+     * @throws IllegalStateException if called twice, or naming what the model lacks
+     */
     public AccessPolicy build() {
       checkState(!built, "build() may be called once");
       built = true;

@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.apikey.ApiKey;
-import dev.warden.apikey.ApiScopes;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.UserId;
@@ -35,7 +34,6 @@ public final class Principal {
   private final boolean mfa;
   private final Optional<Instant> authenticatedAt;
   private final Optional<ApiKey> apiKey;
-  private final long keyCapabilities;
 
   private Principal(UserId user, Optional<EmailAddress> email, AuthMethod method, boolean mfa,
       Optional<Instant> authenticatedAt, Optional<ApiKey> apiKey) {
@@ -46,7 +44,6 @@ public final class Principal {
     this.authenticatedAt = checkNotNull(authenticatedAt, "authenticatedAt");
     this.apiKey = checkNotNull(apiKey, "apiKey");
     checkArgument(apiKey.isPresent() == (method == AuthMethod.API_KEY), "API_KEY principals come from an api key");
-    this.keyCapabilities = apiKey.map(k -> ApiScopes.coveredCapabilities(k.scopes())).orElse(-1L);
   }
 
   /** A user known by id who signed in with a password. */
@@ -125,11 +122,6 @@ public final class Principal {
   /** The key this principal acts through, if it is an API key principal. */
   public Optional<ApiKey> apiKey() {
     return apiKey;
-  }
-
-  /** Whether the key's scopes cover {@code capability}; always true for a user principal. */
-  public boolean scopeAllows(Capability capability) {
-    return (keyCapabilities & (1L << capability.ordinal())) != 0;
   }
 
   @Override

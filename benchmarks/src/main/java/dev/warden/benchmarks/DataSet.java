@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
 import dev.warden.matrix.Capability;
+import dev.warden.matrix.PermissionMatrix;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
@@ -409,7 +410,7 @@ public final class DataSet {
     }
     Reference reference = reference();
     List<Capability> projectCapabilities = new ArrayList<>();
-    for (Capability c : Capability.values()) {
+    for (Capability c : PermissionMatrix.posthog().capabilities()) {
       if (c.scope() == Capability.Scope.PROJECT) {
         projectCapabilities.add(c);
       }

@@ -38,9 +38,9 @@ public final class HashMapSide {
 
   private HashMapSide(DataSet data, List<Request> requests) {
     PermissionMatrix matrix = PermissionMatrix.posthog();
-    roleAllows = new boolean[ProjectRole.values().length][Capability.values().length];
-    levelAllows = new boolean[OrgLevel.values().length][Capability.values().length];
-    for (Capability c : Capability.values()) {
+    roleAllows = new boolean[ProjectRole.values().length][PermissionMatrix.posthog().capabilities().size()];
+    levelAllows = new boolean[OrgLevel.values().length][PermissionMatrix.posthog().capabilities().size()];
+    for (Capability c : PermissionMatrix.posthog().capabilities()) {
       if (c.scope() == Capability.Scope.PROJECT) {
         for (ProjectRole r : ProjectRole.values()) {
           roleAllows[r.ordinal()][c.ordinal()] = matrix.allows(r, c);

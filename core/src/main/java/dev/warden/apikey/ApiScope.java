@@ -3,36 +3,34 @@ package dev.warden.apikey;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableSet;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What a personal API key may touch: {@code <object>:read}, {@code <object>:write} (which implies
- * read) or {@code *} (everything). Immutable.
+ * read) or {@code *} (everything). The objects a key may name are those of the policy's permission
+ * model ({@link dev.warden.matrix.PermissionMatrix#scopeObjects()}); creating a key checks them.
+ * Immutable.
  *
  * @param object the object kind, such as {@code feature_flag}, or {@code *}
  * @param write whether the scope allows writing (and therefore reading)
  */
 public record ApiScope(String object, boolean write) {
-  /** Every object kind a scope may name. */
-  public static final Set<String> OBJECTS = ImmutableSet.of(
-      "action", "activity_log", "annotation", "billing", "cohort", "dashboard", "experiment", "feature_flag",
-      "insight", "notebook", "organization", "organization_member", "person", "project", "query",
-      "session_recording");
+  private static final Pattern OBJECT = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   /** The scope that allows everything. */
   public static final ApiScope ALL = new ApiScope("*", true);
 
   public ApiScope {
     checkNotNull(object, "object");
-    checkArgument(object.equals("*") ? write : OBJECTS.contains(object),
-        "api key scope object must be one of %s or '*', but was '%s'", OBJECTS, object);
+    checkArgument(object.equals("*") ? write : OBJECT.matcher(object).matches(),
+        "api key scope object must be 1-64 lower-case letters, digits and underscores, starting with a letter, or '*', but was '%s'",
+        object);
   }
 
   /**
    * Parses {@code object:read}, {@code object:write} or {@code *}.
    *
-   * @throws IllegalArgumentException naming the scope if it is malformed or its object is unknown
+   * @throws IllegalArgumentException naming the scope if it is malformed
    */
   public static ApiScope parse(String scope) {
     checkNotNull(scope, "scope");
@@ -46,7 +44,8 @@ public record ApiScope(String object, boolean write) {
     checkArgument(access.equals("read") || access.equals("write"),
         "api key scope must end in ':read' or ':write', but was '%s'", scope);
     String object = s.substring(0, colon);
-    checkArgument(OBJECTS.contains(object), "unknown api key scope '%s': object must be one of %s", scope, OBJECTS);
+    checkArgument(OBJECT.matcher(object).matches(),
+        "api key scope '%s' must name an object of lower-case letters, digits and underscores", scope);
     return new ApiScope(object, access.equals("write"));
   }
 

@@ -11,11 +11,13 @@ import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
 import dev.warden.apikey.ApiKeyRequest;
+import dev.warden.apikey.ApiScope;
 import dev.warden.apikey.ApiKeys;
 import dev.warden.apikey.IssuedApiKey;
 import dev.warden.audit.Actor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.Change;
+import dev.warden.matrix.TokenFormat;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrganizationSettings;
 import dev.warden.project.ProjectId;
@@ -26,16 +28,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * Implements {@link ApiKeys}. Values are {@code phx_} + 256 random bits; only their SHA-256 is stored,
- * and the stored hash is compared in constant time. Not API.
+ * Implements {@link ApiKeys}. Values are the model's API key prefix ({@code wdk_} by default) + 256
+ * random bits; only their SHA-256 is stored, and the stored hash is compared in constant time. A value
+ * is found by its hash, so keys minted under another prefix keep working. Not API.
  */
 public final class ApiKeyService implements ApiKeys {
-  private static final String PREFIX = "phx_";
   private static final int VALUE_BYTES = 32;
-  private static final int VALUE_LENGTH = PREFIX.length() + 43;
+  /** A prefix (see {@link TokenFormat#requirePrefix}) and 43 base64url characters. */
+  private static final Pattern VALUE = Pattern.compile("[a-z][a-z0-9_]{0,14}_[A-Za-z0-9_-]{43}");
   /** Last-used instants are refreshed at most this often, so authentication rarely writes. */
   private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
@@ -60,6 +65,7 @@ public final class ApiKeyService implements ApiKeys {
     checkNotNull(user, "user");
     checkNotNull(request, "request");
     checkArgument(!request.scopes().isEmpty(), "an api key needs at least one scope");
+    requireKnownScopes(request.scopes());
     return recorded(user, "api_key.created", request.label(), () -> createChecked(user, request));
   }
 
@@ -82,7 +88,7 @@ public final class ApiKeyService implements ApiKeys {
       var member = engine.decider().activeMember(state, user.userId(), Trace.NONE);
       Hidden.requireRole(engine.decider(), member, state == null ? null : state.projects().get(project));
     }
-    String value = Secrets.token(PREFIX, VALUE_BYTES);
+    String value = Secrets.token(engine.decider().matrix().tokenFormat().apiKeyPrefix(), VALUE_BYTES);
     ApiKey key = new ApiKey(ApiKeyId.of(Ids.next("key")), user.userId(), request.label(), request.scopes(),
         request.organizations(), request.projects(), lastFour(value), now, Optional.empty(), Optional.empty());
     engine.forward(engine.store().inTransaction(tx -> {
@@ -95,6 +101,15 @@ public final class ApiKeyService implements ApiKeys {
           Change.of("scopes", null, key.scopes()), Change.secret("value"));
     }));
     return new IssuedApiKey(key, value);
+  }
+
+  /** Every scope must name an object of the permission model (or be {@code *}). */
+  private void requireKnownScopes(Iterable<ApiScope> scopes) {
+    Set<String> objects = engine.decider().matrix().scopeObjects();
+    for (ApiScope scope : scopes) {
+      checkArgument(scope.equals(ApiScope.ALL) || objects.contains(scope.object()),
+          "unknown api key scope '%s': object must be one of %s", scope, objects);
+    }
   }
 
   @Override
@@ -120,7 +135,7 @@ public final class ApiKeyService implements ApiKeys {
 
   private IssuedApiKey rollChecked(Principal user, ApiKeyId id) {
     Instant now = requireUser(user, "roll");
-    String value = Secrets.token(PREFIX, VALUE_BYTES);
+    String value = Secrets.token(engine.decider().matrix().tokenFormat().apiKeyPrefix(), VALUE_BYTES);
     ApiKey key = engine.store().inTransaction(tx -> owned(tx, user, id));
     ApiKey rolled = key.rolled(lastFour(value), now);
     engine.forward(engine.store().inTransaction(tx -> {
@@ -153,7 +168,7 @@ public final class ApiKeyService implements ApiKeys {
   @Override
   public Optional<Principal> authenticate(String value) {
     checkNotNull(value, "value");
-    if (value == null || value.length() != VALUE_LENGTH || !value.startsWith(PREFIX)) {
+    if (value.length() > 59 || !VALUE.matcher(value).matches()) {
       return Optional.empty();
     }
     String hash = Secrets.sha256(value);

@@ -6,13 +6,14 @@ import dev.warden.Expiry;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
+import dev.warden.apikey.ApiScope;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrgState.ResourceState;
 import dev.warden.resource.AccessLevel;
-import dev.warden.resource.ResourceLevels;
 import dev.warden.resource.ResourceRef;
 import dev.warden.matrix.Capability;
 import dev.warden.matrix.PermissionMatrix;
+import dev.warden.matrix.ResourceKind;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgLevel;
@@ -115,7 +116,7 @@ public final class Decider {
     if (!d.allowed()) {
       return d;
     }
-    AccessLevel required = ResourceLevels.required(capability);
+    AccessLevel required = matrix.resourceKinds().get(resource.resource().ref().kind()).required(capability);
     if (!level.atLeast(required)) {
       trace.step("access level %s is below %s", level, required);
       return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
@@ -127,23 +128,28 @@ public final class Decider {
   /**
    * A member's access level on a resource of a project they can see: {@code MANAGER} for the creator
    * and project Admins; otherwise the first rule that applies (member rule, everyone rule, kind rule)
-   * or the default ({@code EDITOR}, {@code VIEWER} for project Viewers), capped at {@code VIEWER} for
-   * project Viewers; a dashboard is always at least viewable.
+   * or the kind's default ({@code EDITOR} in the presets), capped at {@code VIEWER} for project
+   * Viewers, never below the kind's minimum (dashboards: {@code VIEWER}). A resource of a kind the model
+   * lacks is {@code NONE}: nobody sees what the model cannot describe.
    */
   public AccessLevel level(Membership m, ProjectState project, ResourceState resource, Trace trace) {
+    ResourceKind kind = matrix.resourceKinds().get(resource.resource().ref().kind());
+    if (kind == null) {
+      trace.step("resource kind %s is not part of the permission model", resource.resource().ref().kind());
+      return AccessLevel.NONE;
+    }
     ProjectRole role = effectiveRole(m, project);
     Reason source = levelSource(m, project, resource);
     if (source == Reason.RESOURCE_MANAGER) {
       trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
       return AccessLevel.MANAGER;
     }
-    AccessLevel level = source == Reason.RESOURCE_RULE ? rule(m, project, resource)
-        : role == ProjectRole.VIEWER ? AccessLevel.VIEWER : AccessLevel.EDITOR;
+    AccessLevel level = source == Reason.RESOURCE_RULE ? rule(m, project, resource) : kind.defaultLevel();
     if (role == ProjectRole.VIEWER) {
       level = level.cappedAt(AccessLevel.VIEWER);
     }
-    if (resource.resource().ref().kind().equals(ResourceRef.DASHBOARD) && !level.atLeast(AccessLevel.VIEWER)) {
-      level = AccessLevel.VIEWER;
+    if (!level.atLeast(kind.minimumLevel())) {
+      level = kind.minimumLevel();
     }
     trace.step(source == Reason.RESOURCE_RULE ? "resource rule gives %s (role %s)" : "kind default gives %s (role %s)",
         level, role);
@@ -258,12 +264,30 @@ public final class Decider {
     return null;
   }
 
-  private static Decision narrow(Principal principal, Capability capability, Decision decision, Trace trace) {
-    if (decision.allowed() && !principal.scopeAllows(capability)) {
+  private Decision narrow(Principal principal, Capability capability, Decision decision, Trace trace) {
+    if (decision.allowed() && !scopeAllows(principal, capability)) {
       trace.step("api key scopes do not cover %s", capability);
       return Decision.deny(Reason.API_KEY_SCOPE);
     }
     return decision;
+  }
+
+  /**
+   * Whether the principal's API key has a scope covering the one the model gives {@code capability}
+   * (SPEC §9); always true for a user principal.
+   */
+  public boolean scopeAllows(Principal principal, Capability capability) {
+    ApiKey key = principal.apiKey().orElse(null);
+    if (key == null) {
+      return true;
+    }
+    ApiScope needed = matrix.apiScope(capability);
+    for (ApiScope scope : key.scopes()) {
+      if (scope.covers(needed)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The user's membership if it is active now, else null. */

@@ -207,7 +207,7 @@ public final class ImportService {
       if (projects.containsKey(id) || state.projects().containsKey(id) || m.read().projects().find(id).isPresent()) {
         throw Errors.rule(ErrorCode.ALREADY_EXISTS, "project id " + id + " is already in use");
       }
-      Project project = ProjectService.newProject(id, org, item.name(), item.visibility(), item.defaultRole(), now);
+      Project project = ProjectService.newProject(decider.matrix().tokenFormat(), id, org, item.name(), item.visibility(), item.defaultRole(), now);
       if (item.defaultRole() != ProjectRole.MEMBER) {
         // setDefaultRole on the project as created and made open or private: MANAGE_PROJECT_SETTINGS there.
         ProjectState created = new ProjectState(project.withDefaultRole(ProjectRole.MEMBER), NO_GRANTS,

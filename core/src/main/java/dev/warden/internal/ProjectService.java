@@ -17,13 +17,12 @@ import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Projects;
 import dev.warden.project.Visibility;
+import dev.warden.matrix.TokenFormat;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** Implements {@link Projects}. Not API. */
 public final class ProjectService implements Projects {
-  private static final String TOKEN_PREFIX = "phc_";
-
   private final Engine engine;
   private final Reads reads;
 
@@ -32,15 +31,19 @@ public final class ProjectService implements Projects {
     this.reads = reads;
   }
 
-  /** A new project, created at {@code now}, with a fresh token (the one place tokens are made). */
-  static Project newProject(ProjectId id, OrgId organization, String name, Visibility visibility,
-      ProjectRole defaultRole, java.time.Instant now) {
-    return new Project(id, organization, name, visibility, defaultRole, newToken(), now);
+  /**
+   * A new project, created at {@code now}, with a fresh token in the model's {@link TokenFormat} (the
+   * one place tokens are made).
+   */
+  static Project newProject(TokenFormat format, ProjectId id, OrgId organization, String name,
+      Visibility visibility, ProjectRole defaultRole, java.time.Instant now) {
+    return new Project(id, organization, name, visibility, defaultRole, newToken(format), now);
   }
 
-  private static String newToken() {
-    return Secrets.token(TOKEN_PREFIX, 24);
+  private static String newToken(TokenFormat format) {
+    return Secrets.token(format.projectTokenPrefix(), 24);
   }
+
 
   /**
    * Only organization Admins and Owners make a project private or open (SPEC §15), whatever their
@@ -57,7 +60,7 @@ public final class ProjectService implements Projects {
 
   /** Inserts a new project with the matrix's visibility for new projects and a fresh token. */
   static Project insertNew(Mutation m, OrgId organization, String name) {
-    Project project = newProject(ProjectId.of(Ids.next("prj")), organization, name,
+    Project project = newProject(m.decider().matrix().tokenFormat(), ProjectId.of(Ids.next("prj")), organization, name,
         m.decider().matrix().newProjectVisibility(), ProjectRole.MEMBER, m.now());
     m.apply(new Write.InsertProject(project));
     m.audit("project.created", project.id(), project.id(), Change.of("name", null, project.name()),
@@ -107,7 +110,7 @@ public final class ProjectService implements Projects {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     return update(actor, project, Capability.ROTATE_PROJECT_TOKEN, "project.token_rotated",
-        p -> p.withToken(newToken()));
+        p -> p.withToken(newToken(engine.decider().matrix().tokenFormat())));
   }
 
   private Project update(Principal actor, ProjectId project, Capability capability, String action,
@@ -161,7 +164,7 @@ public final class ProjectService implements Projects {
   @Override
   public Optional<Project> resolveProjectToken(String token) {
     checkNotNull(token, "token");
-    if (!token.startsWith(TOKEN_PREFIX)) {
+    if (!Project.wellFormedToken(token)) {
       return Optional.empty();
     }
     return engine.store().inTransaction(tx -> tx.projects().findByToken(token));

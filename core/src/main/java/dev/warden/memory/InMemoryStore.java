@@ -5,9 +5,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.HashMultimap;
+import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.SetMultimap;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
+import dev.warden.apikey.ApiScope;
 import dev.warden.audit.AuditCursor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
@@ -49,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -782,6 +785,15 @@ public final class InMemoryStore implements Store {
       }
 
       @Override
+      public Set<String> scopeObjectsInUse() {
+        checkOpen();
+        return keys.values().stream().flatMap(k -> k.scopes().stream())
+            .filter(scope -> !scope.equals(ApiScope.ALL))
+            .map(ApiScope::object)
+            .collect(ImmutableSet.toImmutableSet());
+      }
+
+      @Override
       public List<ApiKey> listByUser(UserId user) {
         checkOpen();
         checkNotNull(user, "user");
@@ -930,6 +942,18 @@ public final class InMemoryStore implements Store {
       public List<ResourceRule> listRulesByOrganization(OrgId organization) {
         OrgData data = data(organization);
         return data == null ? List.of() : data.rules.rows.values().stream().sorted(StoreOrder.RULES).toList();
+      }
+
+      @Override
+      public Set<String> kindsInUse() {
+        Set<String> kinds = new TreeSet<>();
+        for (OrgData data : orgs.values()) {
+          synchronized (data) {
+            data.resources.rows.keySet().forEach(ref -> kinds.add(ref.kind()));
+            data.rules.rows.keySet().forEach(rule -> kinds.add(rule.kind()));
+          }
+        }
+        return ImmutableSet.copyOf(kinds);
       }
 
       @Override

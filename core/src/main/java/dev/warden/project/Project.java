@@ -6,11 +6,14 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.Limits;
 import dev.warden.organization.OrgId;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * A silo of data inside one organization. Immutable.
  *
- * @param token the public, write-only ingestion token ({@code phc_…}); public by design, but still
+ * @param token the public, write-only ingestion token: a prefix of the permission model's
+ *     {@linkplain dev.warden.matrix.TokenFormat token format} ({@code wdt_…}, {@code phc_…}) and random
+ *     characters; public by design, but still
  *     left out of {@link #toString()} so it does not end up in logs
  * @param defaultRole the role every member gets while the project is open
  */
@@ -22,6 +25,7 @@ public record Project(
     ProjectRole defaultRole,
     String token,
     Instant createdAt) {
+  private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{0,14}_[A-Za-z0-9_-]+");
 
   public Project {
     checkNotNull(id, "id");
@@ -29,13 +33,18 @@ public record Project(
     name = Limits.name(name, "project name");
     checkNotNull(visibility, "visibility");
     checkNotNull(defaultRole, "defaultRole");
-    checkArgument(Limits.text(token, Limits.MAX_TOKEN_LENGTH, "project token").startsWith("phc_") && token.length() > 4,
-        "project token must start with phc_");
+    checkArgument(wellFormedToken(Limits.text(token, Limits.MAX_TOKEN_LENGTH, "project token")),
+        "project token must be a lower-case prefix ending in '_' (such as wdt_) and then letters, digits, '_' or '-'");
     createdAt = Limits.instant(createdAt, "createdAt");
   }
 
   public Project withName(String newName) {
     return new Project(id, organization, newName, visibility, defaultRole, token, createdAt);
+  }
+
+  /** Whether {@code token} has the shape of a project token, whatever its prefix. */
+  public static boolean wellFormedToken(String token) {
+    return TOKEN.matcher(token).matches();
   }
 
   public Project withVisibility(Visibility newVisibility) {
@@ -53,6 +62,6 @@ public record Project(
   @Override
   public String toString() {
     return "Project[id=" + id + ", organization=" + organization + ", name=" + name + ", visibility=" + visibility
-        + ", defaultRole=" + defaultRole + ", token=phc_…, createdAt=" + createdAt + "]";
+        + ", defaultRole=" + defaultRole + ", token=…, createdAt=" + createdAt + "]";
   }
 }

@@ -6,6 +6,7 @@ import dev.warden.organization.UserId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Stores personal API keys with the SHA-256 hash of their value, never the value. Hashes are unique. */
 public interface ApiKeyRepository {
@@ -44,4 +45,10 @@ public interface ApiKeyRepository {
 
   /** Deletes the key; returns whether it existed. */
   boolean delete(ApiKeyId id);
+
+  /**
+   * Every distinct object the stored keys' scopes name ({@code *} left out): a policy checks them
+   * against its permission model when it is built.
+   */
+  Set<String> scopeObjectsInUse();
 }

@@ -8,6 +8,7 @@ import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stores resources and their access rules. Deleting a project deletes its resources and rules;
@@ -56,4 +57,10 @@ public interface ResourceRepository {
 
   /** Deletes every member rule naming {@code user} in the organization; returns how many. */
   int deleteRulesByMember(OrgId organization, UserId user);
+
+  /**
+   * Every distinct resource kind the store holds, in resources and in rules, across organizations: a
+   * policy checks them against its permission model when it is built.
+   */
+  Set<String> kindsInUse();
 }

@@ -18,6 +18,7 @@ import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.invite.InviteRequest;
 import dev.warden.matrix.Capability;
+import dev.warden.matrix.PermissionMatrix;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
@@ -195,28 +196,26 @@ class ApiKeysTest {
   }
 
   @Test
-  void scopes_star_coversEveryCapabilityInTheTable() {
-    Principal all = principal(create(alice, "*"));
-    for (Capability c : Capability.values()) {
-      assertThat(all.scopeAllows(c)).as("%s", c).isTrue();
-      assertThat(ApiScopes.of(c)).as("scope of %s", c).isNotNull();
+  void scopes_tableIsTheSpecsAndStarCoversEveryCapability() {
+    PermissionMatrix matrix = PermissionMatrix.posthog();
+    assertThat(matrix.apiScopes()).containsOnlyKeys(matrix.capabilities());
+    assertThat(matrix.apiScope(Capability.VIEW_DATA)).isEqualTo(ApiScope.parse("query:read"));
+    assertThat(matrix.apiScope(Capability.MANAGE_FEATURE_FLAGS)).isEqualTo(ApiScope.parse("feature_flag:write"));
+    assertThat(matrix.apiScope(Capability.INVITE_MEMBERS)).isEqualTo(ApiScope.parse("organization_member:write"));
+    for (Capability c : matrix.capabilities()) {
+      assertThat(ApiScope.ALL.covers(matrix.apiScope(c))).as("* covers %s", c).isTrue();
     }
-    assertThat(ApiScopes.table()).containsOnlyKeys(Capability.values());
   }
 
   @Test
   void scopes_eachCapabilityNeedsItsTableScope() {
-    for (Capability c : Capability.values()) {
-      ApiScope needed = ApiScopes.of(c);
-      long covered = ApiScopes.coveredCapabilities(List.of(needed));
-      assertThat(covered & (1L << c.ordinal())).as("%s covered by %s", c, needed).isNotZero();
-      if (!needed.write()) {
-        assertThat(ApiScopes.coveredCapabilities(List.of(new ApiScope(needed.object(), true))) & (1L << c.ordinal()))
-            .as("%s covered by write of %s", c, needed).isNotZero();
-      } else {
-        assertThat(ApiScopes.coveredCapabilities(List.of(new ApiScope(needed.object(), false))) & (1L << c.ordinal()))
-            .as("%s not covered by read of %s", c, needed).isZero();
-      }
+    PermissionMatrix matrix = PermissionMatrix.posthog();
+    for (Capability c : matrix.capabilities()) {
+      ApiScope needed = matrix.apiScope(c);
+      assertThat(needed.covers(needed)).as("%s covered by %s", c, needed).isTrue();
+      assertThat(new ApiScope(needed.object(), true).covers(needed)).as("%s covered by write of %s", c, needed).isTrue();
+      assertThat(new ApiScope(needed.object(), false).covers(needed))
+          .as("%s covered by read of %s", c, needed).isEqualTo(!needed.write());
     }
   }
 
@@ -423,7 +422,7 @@ class ApiKeysTest {
     policy.grants().grant(alice, analytics.id(), bob.userId(), ProjectRole.VIEWER);
     Principal bobAll = principal(create(bob, "*"));
 
-    for (Capability c : Capability.values()) {
+    for (Capability c : PermissionMatrix.posthog().capabilities()) {
       Decision user = c.scope() == Capability.Scope.ORGANIZATION ? policy.check(bob, c, org) : policy.check(bob, c, analytics.id());
       Decision key = c.scope() == Capability.Scope.ORGANIZATION ? policy.check(bobAll, c, org)
           : policy.check(bobAll, c, analytics.id());

@@ -28,7 +28,7 @@ import dev.warden.report.Explanation;
 import dev.warden.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -266,8 +266,8 @@ class GatesTest {
 
   /** Every organization and project decision of {@code p}, by capability. */
   private Map<Capability, Decision> decisions(Principal p) {
-    Map<Capability, Decision> all = new EnumMap<>(Capability.class);
-    for (Capability c : Capability.values()) {
+    Map<Capability, Decision> all = new LinkedHashMap<>();
+    for (Capability c : PermissionMatrix.posthog().capabilities()) {
       all.put(c, c.scope() == Capability.Scope.ORGANIZATION
           ? policy.check(p, c, org) : policy.check(p, c, defaultProject));
     }

@@ -86,7 +86,7 @@ class ProjectRulesTest {
   }
 
   private static List<Capability> projectCapabilities() {
-    return Arrays.stream(Capability.values()).filter(c -> c.scope() == Scope.PROJECT).toList();
+    return PermissionMatrix.posthog().capabilities().stream().filter(c -> c.scope() == Scope.PROJECT).toList();
   }
 
   /** Asserts the principal's decisions on every project capability match {@code role}'s matrix row. */

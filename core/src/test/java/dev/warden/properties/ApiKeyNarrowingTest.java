@@ -11,7 +11,6 @@ import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.ApiScope;
-import dev.warden.apikey.ApiScopes;
 import dev.warden.invite.InviteRequest;
 import dev.warden.matrix.Capability;
 import dev.warden.matrix.PermissionMatrix;
@@ -137,10 +136,15 @@ class ApiKeyNarrowingTest {
   }
 
   @Provide
+  Arbitrary<Capability> capabilities() {
+    return Arbitraries.of(List.copyOf(PermissionMatrix.posthog().capabilities()));
+  }
+
+  @Provide
   Arbitrary<Set<String>> scopes() {
     List<String> all = new ArrayList<>();
     all.add("*");
-    for (String object : ApiScope.OBJECTS) {
+    for (String object : PermissionMatrix.posthog().scopeObjects()) {
       all.add(object + ":read");
       all.add(object + ":write");
     }
@@ -176,12 +180,12 @@ class ApiKeyNarrowingTest {
       @ForAll("scopes") Set<String> randomScopes,
       @ForAll boolean withTheNeededScope,
       @ForAll Limit limit,
-      @ForAll Capability capability,
+      @ForAll("capabilities") Capability capability,
       @ForAll @IntRange(min = 0, max = 20) int targetPick) {
     // Half the keys also carry the scope the capability needs, so that many keys are allowed at all.
     Set<String> scopes = new java.util.LinkedHashSet<>(randomScopes);
     if (withTheNeededScope) {
-      scopes.add(ApiScopes.of(capability).toString());
+      scopes.add(PermissionMatrix.posthog().apiScope(capability).toString());
     }
     World w = new World(leastPrivilege, homeLevel, otherLevel, defaultRole, grant, membersCanUseKeys);
     ApiKeyRequest request = w.limit(ApiKeyRequest.labeled("k").scopes(scopes.toArray(String[]::new)), limit);
@@ -213,7 +217,7 @@ class ApiKeyNarrowingTest {
     OrgId targetOrg = projectTarget ? w.orgOf(w.projectTarget(targetPick)) : w.orgTarget(targetPick);
     boolean reachesOrg = key.organizations().isEmpty() || key.organizations().contains(targetOrg);
     boolean reachesProject = !projectTarget || key.projects().isEmpty() || key.projects().contains(w.projectTarget(targetPick));
-    boolean scopeCovers = scopes.stream().map(ApiScope::parse).anyMatch(s -> s.covers(ApiScopes.of(capability)));
+    boolean scopeCovers = scopes.stream().map(ApiScope::parse).anyMatch(s -> s.covers(PermissionMatrix.posthog().apiScope(capability)));
     OrgLevel levelThere = targetOrg.equals(w.home) ? homeLevel : otherLevel;
     boolean keysAllowed = membersCanUseKeys || levelThere != OrgLevel.MEMBER;
     assertThat(keyDecision.allowed())

@@ -1,5 +1,7 @@
 package dev.warden.properties;
 
+import com.google.common.collect.ImmutableSet;
+
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.AccessPolicy;
@@ -294,25 +296,24 @@ public final class MembershipModel {
   /** The spec's capability tables (§2.1, §2.2) and preset differences, written out independently of the engine. */
   public enum Preset {
     POSTHOG(OwnershipRule.SINGLE, Visibility.OPEN,
-        EnumSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.MANAGE_BILLING,
+        ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.MANAGE_BILLING,
             Capability.LEAVE_ORGANIZATION),
-        EnumSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
+        ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
             Capability.MANAGE_BILLING, Capability.CREATE_PROJECT, Capability.DELETE_PROJECT,
             Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS, Capability.REMOVE_MEMBERS,
             Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION)),
     LEAST_PRIVILEGE(OwnershipRule.MULTIPLE, Visibility.PRIVATE,
-        EnumSet.of(Capability.VIEW_ORGANIZATION, Capability.LEAVE_ORGANIZATION),
-        EnumSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
+        ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.LEAVE_ORGANIZATION),
+        ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
             Capability.CREATE_PROJECT, Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS,
             Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION));
 
-    private static final Set<Capability> OWNER = EnumSet.complementOf(EnumSet.of(Capability.LEAVE_ORGANIZATION,
-        Capability.VIEW_DATA, Capability.CREATE_CONTENT, Capability.USE_FEATURE_FLAGS, Capability.MANAGE_FEATURE_FLAGS,
-        Capability.DELETE_ANY_DASHBOARD, Capability.MANAGE_PROJECT_SETTINGS, Capability.MANAGE_PROJECT_ACCESS,
-        Capability.MANAGE_DATA_RETENTION, Capability.ROTATE_PROJECT_TOKEN, Capability.VIEW_PROJECT_AUDIT_LOG));
-    private static final Set<Capability> VIEWER = EnumSet.of(Capability.VIEW_DATA);
+    private static final Set<Capability> OWNER = PermissionMatrix.posthog().capabilities().stream()
+        .filter(c -> c.scope() == Capability.Scope.ORGANIZATION && c != Capability.LEAVE_ORGANIZATION)
+        .collect(ImmutableSet.toImmutableSet());
+    private static final Set<Capability> VIEWER = ImmutableSet.of(Capability.VIEW_DATA);
     private static final Set<Capability> PROJECT_MEMBER =
-        EnumSet.of(Capability.VIEW_DATA, Capability.CREATE_CONTENT, Capability.USE_FEATURE_FLAGS);
+        ImmutableSet.of(Capability.VIEW_DATA, Capability.CREATE_CONTENT, Capability.USE_FEATURE_FLAGS);
 
     private final OwnershipRule ownership;
     private final Visibility newProjects;

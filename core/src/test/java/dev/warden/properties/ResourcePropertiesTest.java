@@ -152,13 +152,15 @@ class ResourcePropertiesTest {
         .map(l -> l == OrgLevel.OWNER && Preset.of(w.matrix()) == Preset.POSTHOG ? OrgLevel.ADMIN : l);
   }
 
-  /** Which access level each project capability needs on a resource (§8, the ResourceLevels table). */
+  /** Which access level each project capability needs on a resource (§8), written out apart from the presets. */
   static AccessLevel required(Capability c) {
-    return switch (c) {
-      case VIEW_DATA, USE_FEATURE_FLAGS -> AccessLevel.VIEWER;
-      case CREATE_CONTENT, MANAGE_FEATURE_FLAGS -> AccessLevel.EDITOR;
-      default -> AccessLevel.MANAGER;
-    };
+    if (c == Capability.VIEW_DATA || c == Capability.USE_FEATURE_FLAGS) {
+      return AccessLevel.VIEWER;
+    }
+    if (c == Capability.CREATE_CONTENT || c == Capability.MANAGE_FEATURE_FLAGS) {
+      return AccessLevel.EDITOR;
+    }
+    return AccessLevel.MANAGER;
   }
 
   /** §8: the level of a member with {@code role} (empty: project hidden), from the rules that apply. */

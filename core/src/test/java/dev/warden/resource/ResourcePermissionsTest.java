@@ -23,6 +23,8 @@ import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.matrix.Capability;
+import dev.warden.matrix.PermissionMatrix;
+import dev.warden.matrix.ResourceKind;
 import dev.warden.matrix.Capability.Scope;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.OrgId;
@@ -38,8 +40,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +113,7 @@ class ResourcePermissionsTest {
   }
 
   private static List<Capability> projectCapabilities() {
-    return Arrays.stream(Capability.values()).filter(c -> c.scope() == Scope.PROJECT).toList();
+    return PermissionMatrix.posthog().capabilities().stream().filter(c -> c.scope() == Scope.PROJECT).toList();
   }
 
   /** The exception {@code call} throws, or null. */
@@ -464,11 +466,11 @@ class ResourcePermissionsTest {
     assertHidden(carol, insight);
   }
 
-  // ========================================================================= checks via ResourceLevels
+  // ========================================================================= checks via the kinds' tables
 
   @Test
-  void resourceLevels_tableMapsEveryProjectCapability() {
-    Map<Capability, AccessLevel> expected = new EnumMap<>(Capability.class);
+  void resourceKinds_everyPosthogKindMapsEveryProjectCapabilityAsSpec8Says() {
+    Map<Capability, AccessLevel> expected = new LinkedHashMap<>();
     expected.put(Capability.VIEW_DATA, AccessLevel.VIEWER);
     expected.put(Capability.CREATE_CONTENT, AccessLevel.EDITOR);
     expected.put(Capability.USE_FEATURE_FLAGS, AccessLevel.VIEWER);
@@ -480,11 +482,15 @@ class ResourcePermissionsTest {
     expected.put(Capability.ROTATE_PROJECT_TOKEN, AccessLevel.MANAGER);
     expected.put(Capability.VIEW_PROJECT_AUDIT_LOG, AccessLevel.MANAGER);
 
-    assertThat(ResourceLevels.table()).containsExactlyEntriesOf(expected);
-    for (Capability c : projectCapabilities()) {
-      assertThat(ResourceLevels.required(c)).isEqualTo(expected.get(c));
+    assertThat(PermissionMatrix.posthog().resourceKinds()).containsKeys("dashboard", "insight", "feature_flag", "notebook");
+    for (ResourceKind kind : PermissionMatrix.posthog().resourceKinds().values()) {
+      for (Capability c : projectCapabilities()) {
+        assertThat(kind.required(c)).as("%s on %s", c, kind.name()).isEqualTo(expected.get(c));
+      }
+      assertThat(kind.defaultLevel()).isEqualTo(AccessLevel.EDITOR);
+      assertThat(kind.minimumLevel()).isEqualTo(kind.name().equals("dashboard") ? AccessLevel.VIEWER : AccessLevel.NONE);
     }
-    assertThatThrownBy(() -> ResourceLevels.required(Capability.VIEW_ORGANIZATION))
+    assertThatThrownBy(() -> policy.check(carol, Capability.VIEW_ORGANIZATION, insight))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VIEW_ORGANIZATION");
   }
 

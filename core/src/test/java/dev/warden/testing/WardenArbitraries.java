@@ -152,7 +152,7 @@ public final class WardenArbitraries {
   /** Every capability of {@code scope}, in declaration order. */
   public static List<Capability> capabilitiesOf(Scope scope) {
     checkNotNull(scope, "scope");
-    return Arrays.stream(Capability.values()).filter(c -> c.scope() == scope).toList();
+    return PermissionMatrix.posthog().capabilities().stream().filter(c -> c.scope() == scope).toList();
   }
 
   /** A capability of {@code scope}. */

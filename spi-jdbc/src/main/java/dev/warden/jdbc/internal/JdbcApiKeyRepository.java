@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code warden_api_key} and {@code warden_api_key_owner}, with a key's scopes and limits in
@@ -154,6 +155,16 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
     checkNotNull(at, "at");
     return tx.jdbc().update("recording the use of api key " + id,
         "UPDATE warden_api_key SET last_used_at = ? WHERE id = ?", at, id.value()) > 0;
+  }
+
+  @Override
+  public Set<String> scopeObjectsInUse() {
+    return tx.jdbc().list("listing the api key scopes in use", "SELECT DISTINCT scope FROM warden_api_key_scope",
+            rs -> ApiScope.parse(rs.getString(1)))
+        .stream()
+        .filter(scope -> !scope.equals(ApiScope.ALL))
+        .map(ApiScope::object)
+        .collect(toImmutableSet());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.warden.jdbc.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.ImmutableSet;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code warden_resource} and {@code warden_resource_rule}. Rows carry their project's organization
@@ -213,6 +215,12 @@ final class JdbcResourceRepository implements ResourceRepository {
         .stream()
         .sorted(RULE_ORDER)
         .toList();
+  }
+
+  @Override
+  public Set<String> kindsInUse() {
+    return ImmutableSet.copyOf(tx.jdbc().list("listing the resource kinds in use",
+        "SELECT kind FROM warden_resource UNION SELECT kind FROM warden_resource_rule", rs -> rs.getString(1)));
   }
 
   @Override

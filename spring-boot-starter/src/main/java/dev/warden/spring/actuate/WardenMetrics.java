@@ -40,8 +40,8 @@ public class WardenMetrics implements WardenListener {
   private static final int OUTCOMES = Decision.Outcome.values().length;
 
   private final MeterRegistry registry;
-  private final AtomicReferenceArray<Counter> decisions =
-      new AtomicReferenceArray<>(Capability.values().length * OUTCOMES * REASONS);
+  /** By capability (interned, so an identity lookup), then by outcome and reason. */
+  private final Map<Capability, AtomicReferenceArray<Counter>> decisions = new ConcurrentHashMap<>();
   private final Map<String, Timer> mutations = new ConcurrentHashMap<>();
   private final Timer snapshotLoads;
   private final Timer snapshotRevalidations;
@@ -62,8 +62,10 @@ public class WardenMetrics implements WardenListener {
 
   @Override
   public void decision(Capability capability, Decision decision) {
-    int slot = (capability.ordinal() * OUTCOMES + decision.outcome().ordinal()) * REASONS + decision.reason().ordinal();
-    Counter counter = decisions.get(slot);
+    AtomicReferenceArray<Counter> counters =
+        decisions.computeIfAbsent(capability, c -> new AtomicReferenceArray<>(OUTCOMES * REASONS));
+    int slot = decision.outcome().ordinal() * REASONS + decision.reason().ordinal();
+    Counter counter = counters.get(slot);
     if (counter == null) {
       counter = Counter.builder("warden.decisions")
           .tag("outcome", decision.outcome().name())
@@ -71,7 +73,7 @@ public class WardenMetrics implements WardenListener {
           .tag("capability", capability.name())
           .description("Decisions of check, checkConsistent and require")
           .register(registry);
-      decisions.set(slot, counter);
+      counters.set(slot, counter);
     }
     counter.increment();
   }

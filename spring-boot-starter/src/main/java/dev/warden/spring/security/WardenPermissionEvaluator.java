@@ -26,7 +26,7 @@ public class WardenPermissionEvaluator implements PermissionEvaluator {
 
   @Override
   public boolean hasPermission(Authentication authentication, Object target, Object permission) {
-    warden.require(warden.principalOf(authentication), target, WardenSecurity.capabilityOf(permission));
+    warden.require(warden.principalOf(authentication), target, warden.capabilityOf(permission));
     return true;
   }
 
@@ -40,7 +40,7 @@ public class WardenPermissionEvaluator implements PermissionEvaluator {
       default -> throw new IllegalArgumentException(
           "target type must be Project or Organization, but was " + targetType);
     };
-    warden.require(warden.principalOf(authentication), target, WardenSecurity.capabilityOf(permission));
+    warden.require(warden.principalOf(authentication), target, warden.capabilityOf(permission));
     return true;
   }
 }

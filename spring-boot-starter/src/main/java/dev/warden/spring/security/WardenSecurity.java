@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.AccessPolicy;
 import dev.warden.Principal;
 import dev.warden.matrix.Capability;
+import dev.warden.matrix.PermissionMatrix;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectId;
 import dev.warden.resource.ResourceRef;
@@ -93,15 +94,20 @@ public class WardenSecurity {
     }
   }
 
-  static Capability capabilityOf(Object permission) {
+  /**
+   * The capability {@code permission} is or names: by its name in the policy's permission model
+   * ({@code "invoice.approve"}), or upper-cased ({@code "view_data"} for {@code VIEW_DATA}).
+   */
+  Capability capabilityOf(Object permission) {
     if (permission instanceof Capability c) {
       return c;
     }
     checkNotNull(permission, "capability");
-    try {
-      return Capability.valueOf(permission.toString().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("capability must name a dev.warden.matrix.Capability, but was " + permission, e);
-    }
+    String name = permission.toString();
+    PermissionMatrix matrix = policy.matrix();
+    return matrix.capability(name)
+        .or(() -> matrix.capability(name.toUpperCase(Locale.ROOT)))
+        .orElseThrow(() -> new IllegalArgumentException(
+            "capability must name a capability of the permission model, but was " + permission));
   }
 }

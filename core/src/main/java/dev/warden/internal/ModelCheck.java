@@ -1,0 +1,58 @@
+package dev.warden.internal;
+
+import dev.warden.matrix.PermissionMatrix;
+import dev.warden.spi.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, when a policy is built, that the store holds nothing its permission model cannot describe:
+ * every resource kind in resources and rules is a kind of the model, and every object a stored API key's
+ * scopes name is a scope object of the model. Data written under another model is refused here, with
+ * what is missing, instead of being ignored or failing a check later. Not API.
+ */
+public final class ModelCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCheck.class);
+
+  private ModelCheck() {}
+
+  /**
+   * Runs the check. A store that cannot answer (down, or failing on purpose) is logged and let through:
+   * every check then fails closed on its own, and a kind the model lacks is never visible to anyone.
+   *
+   * @throws IllegalStateException naming every kind and scope object the model lacks
+   */
+  public static void verify(Store store, PermissionMatrix matrix) {
+    Set<String> kinds;
+    Set<String> objects;
+    try {
+      kinds = store.inTransaction(tx -> tx.resources().kindsInUse());
+      objects = store.inTransaction(tx -> tx.apiKeys().scopeObjectsInUse());
+    } catch (RuntimeException e) {
+      LOG.warn("could not check the store against the permission model ({}); continuing",
+          e.getClass().getSimpleName());
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    Set<String> missingKinds = new TreeSet<>(kinds);
+    missingKinds.removeAll(matrix.resourceKinds().keySet());
+    if (!missingKinds.isEmpty()) {
+      problems.add("resource kinds " + missingKinds + " (the model's kinds are " + matrix.resourceKinds().keySet()
+          + ")");
+    }
+    Set<String> missingObjects = new TreeSet<>(objects);
+    missingObjects.removeAll(matrix.scopeObjects());
+    if (!missingObjects.isEmpty()) {
+      problems.add("api key scope objects " + missingObjects + " (the model's are " + matrix.scopeObjects() + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the store holds data the permission model does not describe: "
+          + String.join("; ", problems)
+          + "; declare them in the model (PermissionMatrix.Builder.kind, .capability) or migrate the data");
+    }
+  }
+}

@@ -314,7 +314,11 @@ public final class AccessPolicy implements AutoCloseable {
 
   private void requireTarget(Principal principal, Capability capability, Object target, Scope scope) {
     checkNotNull(principal, "principal");
-    requireTarget(capability, target, PermissionMatrix.scopeName(scope), scope);
+    requireTarget(capability, target, switch (scope) {
+      case ORGANIZATION -> "organization";
+      case PROJECT -> "project";
+      case RESOURCE -> "resource";
+    }, scope);
   }
 
   private Decision decideOrg(Principal principal, Capability capability, OrgId organization, Trace trace,

@@ -186,7 +186,7 @@ class SecretsNotLoggedTest {
       policy.apiKeys().create(bob, ApiKeyRequest.labeled("k" + i).scopes("*"));
     }
     failing(() -> policy.apiKeys().create(bob, ApiKeyRequest.labeled("eleventh").scopes("*")));
-    failing(() -> ApiKeyRequest.labeled("k").scopes("nonsense:read"));
+    failing(() -> policy.apiKeys().create(alice, ApiKeyRequest.labeled("k").scopes("nonsense:read")));
 
     // Everything else a caller can print.
     text(policy.members().list(alice, org));

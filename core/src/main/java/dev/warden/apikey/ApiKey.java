@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * A personal API key, without its value: Warden keeps only the value's SHA-256 hash and its last four
- * characters, for the masked form {@code phx_…abcd}. Immutable.
+ * characters, for the masked form {@code …abcd}. Immutable.
  *
  * @param organizations the organizations the key is limited to; empty means every organization of its user
  * @param projects the projects the key is limited to; empty means every project its user can see
@@ -45,9 +45,12 @@ public record ApiKey(
     lastRolledAt = checkNotNull(lastRolledAt, "lastRolledAt").map(i -> Limits.instant(i, "lastRolledAt"));
   }
 
-  /** The key as users see it in lists: {@code phx_…} and its last four characters. */
+  /**
+   * The key as users see it in lists: an ellipsis and its last four characters ({@code …abcd}). The
+   * prefix is left out: it is the token format's at the time the key was minted or rolled.
+   */
   public String masked() {
-    return "phx_…" + lastFour;
+    return "…" + lastFour;
   }
 
   public ApiKey usedAt(Instant at) {

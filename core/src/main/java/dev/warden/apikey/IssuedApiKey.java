@@ -3,7 +3,7 @@ package dev.warden.apikey;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 /**
- * A new or rolled API key and its value ({@code phx_…}). The value is shown only here, once; Warden
+ * A new or rolled API key and its value ({@code wdk_…} with the default token format). The value is shown only here, once; Warden
  * keeps only its SHA-256 hash. {@link #toString()} leaves it out.
  */
 public record IssuedApiKey(ApiKey key, String value) {

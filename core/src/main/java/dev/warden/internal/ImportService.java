@@ -242,6 +242,7 @@ public final class ImportService {
      */
     private void resource(ImportItem.Resource item) {
       ResourceRef ref = item.ref();
+      decider.matrix().resourceKind(ref.kind());
       ProjectState p = requireManageAccess(ref.project());
       if (resources.contains(ref) || state.resources().containsKey(ref)) {
         throw ResourceService.alreadyRegistered(ref);
@@ -258,6 +259,7 @@ public final class ImportService {
     /** As {@code resources().setKindRule}, {@code setEveryoneRule} or {@code setMemberRule}, by a project Admin. */
     private void rule(ImportItem.Rule item) {
       ResourceRule rule = item.rule();
+      decider.matrix().resourceKind(rule.kind());
       ProjectState p = requireManageAccess(rule.project());
       Optional<ResourceRef> ref = rule.ref();
       if (ref.isPresent() && !resources.contains(ref.get()) && !state.resources().containsKey(ref.get())) {

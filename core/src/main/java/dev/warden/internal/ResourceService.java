@@ -51,6 +51,7 @@ public final class ResourceService implements Resources {
   public Resource register(Principal creator, ResourceRef ref) {
     checkNotNull(creator, "creator");
     checkNotNull(ref, "ref");
+    engine.decider().matrix().resourceKind(ref.kind());
     return mutate(ref.project(), creator, "resource.registered", ref, m -> {
       ProjectState project = m.requireProject(ref.project(), Capability.CREATE_CONTENT);
       ResourceState existing = m.state().resources().get(ref);
@@ -116,7 +117,7 @@ public final class ResourceService implements Resources {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     checkNotNull(kind, "kind");
-    ResourceRef.requireKind(kind);
+    engine.decider().matrix().resourceKind(ResourceRef.requireKind(kind));
     checkNotNull(level, "level");
     mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
@@ -130,7 +131,7 @@ public final class ResourceService implements Resources {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     checkNotNull(kind, "kind");
-    ResourceRef.requireKind(kind);
+    engine.decider().matrix().resourceKind(ResourceRef.requireKind(kind));
     mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
       deleteRule(m, ResourceRule.forKind(project, kind, AccessLevel.NONE), p.kindRules().get(kind));
@@ -207,7 +208,7 @@ public final class ResourceService implements Resources {
     checkNotNull(kind, "kind");
     checkNotNull(atLeast, "atLeast");
     checkNotNull(page, "page");
-    ResourceRef.requireKind(kind);
+    engine.decider().matrix().resourceKind(ResourceRef.requireKind(kind));
     checkArgument(atLeast != AccessLevel.NONE, "atLeast must be VIEWER or above");
     return listings.visibleResources(actor, project, kind, atLeast, page.cursor().orElse(null), page.size());
   }

@@ -25,7 +25,7 @@ public record Project(
     ProjectRole defaultRole,
     String token,
     Instant createdAt) {
-  private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{0,14}_[A-Za-z0-9_-]+");
+  private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{0,14}_.+", Pattern.DOTALL);
 
   public Project {
     checkNotNull(id, "id");
@@ -34,7 +34,7 @@ public record Project(
     checkNotNull(visibility, "visibility");
     checkNotNull(defaultRole, "defaultRole");
     checkArgument(wellFormedToken(Limits.text(token, Limits.MAX_TOKEN_LENGTH, "project token")),
-        "project token must be a lower-case prefix ending in '_' (such as wdt_) and then letters, digits, '_' or '-'");
+        "project token must be a lower-case prefix ending in '_' (such as wdt_) and then its secret part");
     createdAt = Limits.instant(createdAt, "createdAt");
   }
 

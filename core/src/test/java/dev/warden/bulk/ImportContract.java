@@ -207,7 +207,7 @@ public abstract class ImportContract {
           .extracting(VisibleProject::role).containsExactly(ProjectRole.VIEWER);
       Project imported = p.projects().get(alice, web);
       assertThat(imported.name()).isEqualTo("Web");
-      assertThat(imported.token()).startsWith("phc_");
+      assertThat(imported.token()).startsWith("wdt_");
       assertThat(p.resolveProjectToken(imported.token())).contains(imported);
       assertThat(p.grants().list(alice, web)).extracting(ProjectGrant::user, ProjectGrant::role,
               ProjectGrant::expiresAt, ProjectGrant::grantedBy)

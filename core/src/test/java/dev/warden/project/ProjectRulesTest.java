@@ -409,7 +409,7 @@ class ProjectRulesTest {
   // ================================================================================ create, settings, delete
 
   @Test
-  void create_adminUnderPosthog_openWithMemberDefaultAndPhcToken() {
+  void create_adminUnderPosthog_openWithMemberDefaultAndWdtToken() {
     clock.advance(HOUR);
 
     Project p = policy.projects().create(bob, org, "  Analytics  ");
@@ -418,7 +418,7 @@ class ProjectRulesTest {
     assertThat(p.organization()).isEqualTo(org);
     assertThat(p.visibility()).isEqualTo(Visibility.OPEN);
     assertThat(p.defaultRole()).isEqualTo(ProjectRole.MEMBER);
-    assertThat(p.token()).startsWith("phc_").hasSizeGreaterThan(20);
+    assertThat(p.token()).startsWith("wdt_").hasSizeGreaterThan(20);
     assertThat(p.createdAt()).isEqualTo(clock.instant());
     assertThat(policy.resolveProjectToken(p.token())).contains(p);
   }
@@ -709,14 +709,14 @@ class ProjectRulesTest {
   // ================================================================================ token
 
   @Test
-  void rotateToken_projectAdmin_newPhcTokenAndOldResolvesToNothing() {
+  void rotateToken_projectAdmin_newWdtTokenAndOldResolvesToNothing() {
     policy.grants().grant(alice, open.id(), carol.userId(), ProjectRole.ADMIN);
     String old = open.token();
     assertThat(policy.resolveProjectToken(old)).map(Project::id).contains(open.id());
 
     Project rotated = policy.projects().rotateToken(carol, open.id());
 
-    assertThat(rotated.token()).startsWith("phc_").isNotEqualTo(old);
+    assertThat(rotated.token()).startsWith("wdt_").isNotEqualTo(old);
     assertThat(policy.resolveProjectToken(old)).isEmpty();
     assertThat(policy.projects().resolveProjectToken(old)).isEmpty();
     assertThat(policy.resolveProjectToken(rotated.token())).contains(rotated);

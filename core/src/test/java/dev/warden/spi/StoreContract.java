@@ -481,6 +481,16 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.apiKeys().delete(ApiKeyId.of("key_a")))).isFalse();
   }
 
+  @Test
+  void apiKeys_scopeObjectsInUse_everyStoredObjectOnceWithoutTheStar() {
+    assertThat(tx((Transaction t) -> t.apiKeys().scopeObjectsInUse())).isEmpty();
+    ApiKey wide = new ApiKey(ApiKeyId.of("key_w"), BOB, "wide", Set.of(ApiScope.ALL, ApiScope.parse("invoice:write"),
+        ApiScope.parse("query:write")), Set.of(), Set.of(), "abcd", T0, Optional.empty(), Optional.empty());
+    run(t -> t.apiKeys().insertIfFewer(key("key_a", BOB, T0), "ha", 10));
+    run(t -> t.apiKeys().insertIfFewer(wide, "hw", 10));
+    assertThat(tx((Transaction t) -> t.apiKeys().scopeObjectsInUse())).containsExactlyInAnyOrder("query", "invoice");
+  }
+
   // ------------------------------------------------------------------------------- audit
 
   protected static AuditEntry entry(String id, OrgId org, ProjectId project, UserId user, String action, Instant at) {
@@ -707,6 +717,18 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.resources().find(ResourceRef.of(DEV, "feature_flag", odd.id())))).isEmpty();
     assertThat(tx((Transaction t) -> t.resources().find(ResourceRef.of(ProjectId.of("prj_none"), "feature_flag", odd.id()))))
         .isEmpty();
+  }
+
+  @Test
+  void resources_kindsInUse_fromResourcesAndRules() {
+    assertThat(tx((Transaction t) -> t.resources().kindsInUse())).isEmpty();
+    seed();
+    run(t -> {
+      t.resources().insert(resource(ResourceRef.of(PROD, "invoice", "i1"), CAROL, T0));
+      t.resources().insert(resource(ResourceRef.of(DEV, "invoice", "i2"), CAROL, T0));
+      t.resources().upsertRule(ResourceRule.forKind(PROD, "report", AccessLevel.VIEWER));
+    });
+    assertThat(tx((Transaction t) -> t.resources().kindsInUse())).containsExactlyInAnyOrder("invoice", "report");
   }
 
   @Test

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@link #valid}: a live key.
- *   <li>{@link #unknown}: a well-formed value ({@code phx_} + 43 characters) that no key has: the same
+ *   <li>{@link #unknown}: a well-formed value ({@code wdk_} + 43 characters) that no key has: the same
  *       hashing and lookup, an empty result.
  *   <li>{@link #malformed}: a value of the wrong shape, refused before hashing.
  *   <li>{@link #validThenCheck}: what a host does per API request: authenticate, then {@code check}
@@ -63,11 +63,11 @@ public class ApiKeyBenchmark {
     validValue = policy.apiKeys().create(alice, ApiKeyRequest.labeled("CI export").scopes("query:read")).value();
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
-    unknownValue = "phx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    unknownValue = "wdk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     if (unknownValue.length() != validValue.length()) {
       throw new IllegalStateException("the unknown value must have the shape of a real one");
     }
-    malformedValue = "phx_not-a-key";
+    malformedValue = "wdk_not-a-key";
     if (policy.apiKeys().authenticate(validValue).isEmpty() || policy.apiKeys().authenticate(unknownValue).isPresent()
         || policy.apiKeys().authenticate(malformedValue).isPresent() || !validThenCheck().allowed()) {
       throw new IllegalStateException("authenticate answers wrongly; refusing to benchmark");

@@ -10,6 +10,7 @@ import dev.warden.bulk.OrganizationImport;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
+import dev.warden.matrix.PermissionMatrix;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
@@ -72,8 +73,13 @@ public final class WardenSide {
 
   /** Like {@link #load(DataSet)}, answering {@code requests} (e.g. the realistic mix) by index. */
   public static WardenSide load(DataSet data, List<DataSet.Request> requests) {
+    return load(data, requests, PermissionMatrix.posthog());
+  }
+
+  /** Like {@link #load(DataSet, List)}, under {@code matrix} (a host's model). */
+  public static WardenSide load(DataSet data, List<DataSet.Request> requests, PermissionMatrix matrix) {
     InMemoryStore store = InMemoryStore.create();
-    AccessPolicy policy = AccessPolicy.builder().store(store).build();
+    AccessPolicy policy = AccessPolicy.builder().store(store).matrix(matrix).build();
     importData(data, store, policy);
     WardenSide side = new WardenSide(policy, requests);
     for (int i = 0; i < requests.size(); i++) {

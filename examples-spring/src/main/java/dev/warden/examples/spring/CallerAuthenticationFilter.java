@@ -18,7 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * starter's default {@code PrincipalResolver} uses as it is):
  *
  * <ul>
- *   <li>{@code Authorization: Bearer phx_…}: a personal API key, resolved by
+ *   <li>{@code Authorization: Bearer wdk_…}: a personal API key, resolved by
  *       {@code policy.apiKeys().authenticate}; an unknown or revoked key gets 401.
  *   <li>{@code X-User-Id} (and {@code X-User-Email}, the verified email): <b>trusted as they are</b>, a
  *       stand-in for your login. In your service, build the principal from your session instead (or

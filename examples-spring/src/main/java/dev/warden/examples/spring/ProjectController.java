@@ -166,7 +166,7 @@ class ProjectController {
   }
 
   /**
-   * Event ingestion, authenticated by the project token alone ({@code {"token": "phc_…", "event": …}}),
+   * Event ingestion, authenticated by the project token alone ({@code {"token": "wdt_…", "event": …}}),
    * as PostHog's {@code /capture} is: a rotated-away token gets 401.
    */
   @PostMapping("/capture")

@@ -29,7 +29,7 @@ final class Views {
     }
   }
 
-  /** A project with its {@code phc_} token: project tokens are public ingestion keys by design. */
+  /** A project with its token ({@code wdt_…}): project tokens are public ingestion keys by design. */
   record ProjectView(String id, String organization, String name, String visibility, String defaultRole,
       String token, Instant createdAt, String role, String roleSource) {
     static ProjectView of(Project p) {
@@ -62,7 +62,7 @@ final class Views {
     }
   }
 
-  /** A personal API key, masked ({@code phx_…abcd}); its value is shown only when created or rolled. */
+  /** A personal API key, masked ({@code …abcd}); its value is shown only when created or rolled. */
   record ApiKeyView(String id, String label, String key, List<String> scopes, List<String> organizations,
       List<String> projects, Instant createdAt, Instant lastUsedAt, Instant lastRolledAt) {
     static ApiKeyView of(ApiKey k) {

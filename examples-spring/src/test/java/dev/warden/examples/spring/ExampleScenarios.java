@@ -80,13 +80,13 @@ abstract class ExampleScenarios {
 
     String key = (String) call("bob", HttpMethod.POST, "/me/api-keys",
         Map.of("label", "CI", "scopes", List.of("query:read"))).getBody().get("value");
-    assertThat(key).startsWith("phx_");
+    assertThat(key).startsWith("wdk_");
     assertThat(bearer(key, HttpMethod.GET, "/projects/" + def + "/data", null).getStatusCode()).isEqualTo(HttpStatus.OK);
     ResponseEntity<Map<String, Object>> scoped = bearer(key, HttpMethod.POST, "/projects/" + def + "/insights",
         Map.of("name", "x"));
     assertThat(scoped.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
     assertThat(scoped.getBody()).containsEntry("reason", "API_KEY_SCOPE");
-    assertThat(bearer("phx_unknown", HttpMethod.GET, "/me", null).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+    assertThat(bearer("wdk_unknown", HttpMethod.GET, "/me", null).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
     assertThat(http.getForEntity("/me", String.class).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
   }
 

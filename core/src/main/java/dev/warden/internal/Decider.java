@@ -87,8 +87,8 @@ public final class Decider {
 
   /**
    * Decides a project capability on a resource: the project decision (membership, gates, role holds the
-   * capability), then the member's access level on the resource must reach
-   * {@link ResourceLevels#required}. A resource the member cannot see at all ({@code NONE}), an
+   * capability), then the member's access level on the resource must reach what its kind requires
+   * ({@link ResourceKind#required}). A resource the member cannot see at all ({@code NONE}), an
    * unregistered one and one in a hidden project are {@code NOT_FOUND}.
    */
   public Decision resource(Principal principal, Capability capability, OrgState state, ResourceRef ref, Trace trace) {

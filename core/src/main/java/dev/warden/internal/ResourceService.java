@@ -117,8 +117,8 @@ public final class ResourceService implements Resources {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     checkNotNull(kind, "kind");
-    engine.decider().matrix().resourceKind(ResourceRef.requireKind(kind));
     checkNotNull(level, "level");
+    engine.decider().matrix().resourceKind(ResourceRef.requireKind(kind));
     mutate(project, actor, "resource.rule_changed", project + "/" + kind, m -> {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
       writeRule(m, ResourceRule.forKind(project, kind, level), p.kindRules().get(kind));

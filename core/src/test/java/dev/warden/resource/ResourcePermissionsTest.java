@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
  * SPEC §8 resource-level permissions, every precedence case as an example: member rule, then everyone
  * rule, then kind rule, then the kind's default; capped by the project role; creator and project
  * Admins (org Admins/Owners included) always {@code MANAGER}; {@code NONE} and hidden projects answer
- * {@code NOT_FOUND} like a missing resource; checks through {@link ResourceLevels}; listing; rules
+ * {@code NOT_FOUND} like a missing resource; checks through the kinds' level tables; listing; rules
  * management; clean-up when members leave or projects go; {@code whoCan} and {@code explain} (issue 7).
  *
  * <p>Cast (posthog preset): alice Owner, bob Admin, carol / erin / frank Members, dave a Member with

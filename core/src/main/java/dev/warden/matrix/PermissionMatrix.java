@@ -134,7 +134,9 @@ public final class PermissionMatrix {
    * Only Warden's own capabilities, assigned as {@link #leastPrivilege()} does (Members see the
    * organization and leave it; Admins run members, invites and projects; Owners everything; project
    * Viewers see, Members also create content, Admins run the project), no resource kinds: the start for
-   * a host that brings its own capabilities. Single ownership, new projects open.
+   * a host that brings its own capabilities. Single ownership, new projects open. Its capabilities'
+   * API scopes are the PostHog table's ({@code query:read} for {@code VIEW_DATA}, …); a host renames
+   * them by declaring the capability again ({@link Builder#capability}).
    */
   public static PermissionMatrix lifecycle() {
     return LIFECYCLE_PRESET;
@@ -253,8 +255,8 @@ public final class PermissionMatrix {
     for (String kind : List.of("action", "annotation", "cohort", "dashboard", "experiment", "feature_flag",
         "insight", "notebook", "session_recording", "survey")) {
       ResourceKind k = ResourceKind.named(kind)
-          .requires(AccessLevel.VIEWER, Capability.VIEW_DATA, Capability.USE_FEATURE_FLAGS)
-          .requires(AccessLevel.EDITOR, Capability.CREATE_CONTENT, Capability.MANAGE_FEATURE_FLAGS);
+          .requires(AccessLevel.VIEWER, Capability.USE_FEATURE_FLAGS)
+          .requires(AccessLevel.EDITOR, Capability.MANAGE_FEATURE_FLAGS);
       b.kind(kind.equals(ResourceRef.DASHBOARD) ? k.minimumLevel(AccessLevel.VIEWER) : k);
     }
     return b;

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A kind of resource a permission model knows (dashboards, invoices, reports, …): the level project
  * members get on one without rules, the level nobody who sees the project falls below, and the level
- * each capability needs on it. A capability the table does not list needs {@code MANAGER}. Project
+ * each capability needs on it. A capability the table does not list needs {@code MANAGER}; {@link
+ * #named} starts the table with Warden's own ({@code VIEW_DATA}, {@code CREATE_CONTENT}). Project
  * Viewers stay capped at {@code VIEWER} and creators and project Admins at {@code MANAGER} whatever
  * the kind says (SPEC §8). Immutable.
  *
@@ -45,9 +46,14 @@ public record ResourceKind(String name, AccessLevel defaultLevel, AccessLevel mi
     }
   }
 
-  /** A kind with the default level {@code EDITOR}, no floor and no capability table yet. */
+  /**
+   * A kind with the default level {@code EDITOR}, no floor, and Warden's own project capabilities in
+   * its table as SPEC §8 reads them: {@code VIEW_DATA} (reading a resource) needs {@code VIEWER},
+   * {@code CREATE_CONTENT} {@code EDITOR}.
+   */
   public static ResourceKind named(String name) {
-    return new ResourceKind(name, AccessLevel.EDITOR, AccessLevel.NONE, Map.of());
+    return new ResourceKind(name, AccessLevel.EDITOR, AccessLevel.NONE,
+        Map.of(Capability.VIEW_DATA, AccessLevel.VIEWER, Capability.CREATE_CONTENT, AccessLevel.EDITOR));
   }
 
   /** This kind with members' level without rules set to {@code level}. */

@@ -24,6 +24,10 @@ import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.jdbc.JdbcStore;
 import dev.warden.matrix.Capability;
+import dev.warden.matrix.PermissionMatrix;
+import dev.warden.matrix.ResourceKind;
+import dev.warden.matrix.TokenFormat;
+import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.OffboardingReport;
 import dev.warden.organization.OrgLevel;
 import dev.warden.organization.Organization;
@@ -98,6 +102,74 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void ownModel_definesCapabilitiesKindsAndGrants_andChecksThem() {
+    // tag::own-model[]
+    Capability approve = Capability.resource("invoice", "invoice.approve");      // checked on invoices only
+    Capability billing = Capability.organization("billing.manage");
+    PermissionMatrix invoicing = PermissionMatrix.lifecycle().toBuilder()        // Warden's own capabilities
+        .capability(approve, "invoice:write", "Approve an invoice for payment")  // API key scope, description
+        .capability(billing, "billing:write", "Change the subscription")
+        .kind(ResourceKind.named("invoice").requires(AccessLevel.EDITOR, approve)) // unlisted: MANAGER
+        .grant(ProjectRole.MEMBER, approve).grant(ProjectRole.ADMIN, approve)    // accountants approve
+        .grant(OrgLevel.OWNER, billing)
+        .build();                                                                // throws, listing every problem
+    AccessPolicy policy = AccessPolicy.builder().matrix(invoicing).build();
+
+    Organization books = policy.organizations().create(alice, "Books");
+    Project eu = policy.projects().create(alice, books.id(), "EU");
+    ResourceRef invoice = ResourceRef.of(eu.id(), "invoice", "inv-1");
+    policy.resources().register(alice, invoice);
+    Decision d = policy.check(alice, approve, invoice);                          // ALLOW (RESOURCE_MANAGER)
+    // end::own-model[]
+    assertThat(d).isEqualTo(Decision.allow(Reason.RESOURCE_MANAGER));
+    assertThat(policy.check(alice, billing, books.id()).allowed()).isTrue();
+    assertThat(Capability.resource("invoice", "invoice.approve")).isSameAs(approve);
+    assertThat(invoicing.capability("invoice.approve")).containsSame(approve);
+    assertThat(invoicing.apiScopes()).containsKey(approve);
+    assertThat(invoicing.resourceKind("invoice").required(Capability.VIEW_DATA)).isEqualTo(AccessLevel.VIEWER);
+    assertThat(invoicing.resourceKind("invoice").required(Capability.CREATE_CONTENT)).isEqualTo(AccessLevel.EDITOR);
+    assertThat(invoicing.resourceKind("invoice").required(Capability.MANAGE_PROJECT_SETTINGS)).isEqualTo(AccessLevel.MANAGER);
+    assertThatThrownBy(() -> policy.check(alice, approve, eu.id()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a ResourceRef of kind invoice");
+    assertThatThrownBy(() -> policy.check(alice, Capability.MANAGE_FEATURE_FLAGS, eu.id()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not part of this permission model");
+    // Without the project Admin holding approve, build() refuses the model and says why.
+    assertThatThrownBy(() -> invoicing.toBuilder().revoke(ProjectRole.ADMIN, approve).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ADMIN must hold every capability MEMBER holds, but lacks [invoice.approve]")
+        .hasMessageContaining("project ADMIN must hold every project capability, but lacks invoice.approve");
+  }
+
+  @Test
+  void ownModel_tokenPrefixes_wardensByDefault_posthogsOnRequest_oldKeysStillWork() {
+    InMemoryStore store = InMemoryStore.create();
+    AccessPolicy phx = AccessPolicy.builder().store(store)
+        .matrix(PermissionMatrix.posthog().toBuilder().tokenFormat(TokenFormat.posthog()).build()).build();
+    Organization org = phx.organizations().create(alice, "Acme Corp");
+    String old = phx.apiKeys().create(alice, ApiKeyRequest.labeled("old").scopes("query:read")).value();
+    assertThat(old).startsWith("phx_");
+    assertThat(phx.visibleProjects(alice, org.id()).get(0).project().token()).startsWith("phc_");
+
+    AccessPolicy wdk = AccessPolicy.builder().store(store).build();   // the same store, Warden's prefixes
+    assertThat(wdk.apiKeys().create(alice, ApiKeyRequest.labeled("new").scopes("query:read")).value())
+        .startsWith("wdk_");
+    assertThat(wdk.apiKeys().authenticate(old)).isPresent();
+    Project created = wdk.projects().create(alice, org.id(), "Web");
+    assertThat(created.token()).startsWith("wdt_");
+  }
+
+  @Test
+  void ownModel_aStoreHoldingKindsTheModelLacks_isRefusedAtBuild() {
+    InMemoryStore store = InMemoryStore.create();
+    AccessPolicy posthog = AccessPolicy.builder().store(store).build();
+    Organization org = posthog.organizations().create(alice, "Acme Corp");
+    Project web = posthog.projects().create(alice, org.id(), "Web");
+    posthog.resources().register(alice, ResourceRef.dashboard(web.id(), "kpis"));
+    assertThatThrownBy(() -> AccessPolicy.builder().store(store).matrix(PermissionMatrix.lifecycle()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("resource kinds [dashboard]");
+  }
+
+  @Test
   void principals_carryTheHostsAuthentication() {
     Instant sessionStart = Instant.now().minus(Duration.ofMinutes(5));
     // tag::principal[]
@@ -118,14 +190,15 @@ class ReadmeExamplesTest {
     // tag::api-keys[]
     IssuedApiKey issued = policy.apiKeys().create(alice,
         ApiKeyRequest.labeled("CI export").scopes("query:read", "feature_flag:write").limitToProjects(prod.id()));
-    String value = issued.value();                       // phx_… shown once; only its SHA-256 is stored
+    String value = issued.value();                       // wdk_… shown once; only its SHA-256 is stored
     Principal ci = policy.apiKeys().authenticate(value).orElseThrow();   // empty for unknown/revoked/malformed
     policy.check(ci, Capability.VIEW_DATA, prod.id());    // = alice's decision ∩ scopes ∩ limits
     // end::api-keys[]
-    assertThat(value).startsWith("phx_");
+    assertThat(value).startsWith("wdk_");
     assertThat(policy.check(ci, Capability.VIEW_DATA, prod.id()).outcome()).isEqualTo(Decision.Outcome.ALLOW);
     assertThat(policy.check(ci, Capability.CREATE_CONTENT, prod.id()).reason()).isEqualTo(Reason.API_KEY_SCOPE);
-    assertThat(policy.apiKeys().authenticate("phx_unknown")).isEmpty();
+    assertThat(policy.apiKeys().authenticate("wdk_unknown")).isEmpty();
+    assertThat(policy.apiKeys().list(alice)).singleElement().satisfies(k -> assertThat(k.masked()).startsWith("…"));
   }
 
   @Test

@@ -44,6 +44,14 @@ public final class Limits {
   public static final int MAX_EMAIL_LENGTH = 320;
   /** The most UTF-16 code units of a project token, an audit entry id and an audit action. */
   public static final int MAX_TOKEN_LENGTH = 255;
+  /** The longest prefix of a minted secret ({@code wdk_}, {@code phc_}, …; see {@code TokenFormat}). */
+  public static final int MAX_SECRET_PREFIX_LENGTH = 16;
+  /**
+   * The prefix of a minted secret as a regular expression: a lower-case letter, then lower-case
+   * letters, digits and underscores, ending with an underscore, 2–{@value #MAX_SECRET_PREFIX_LENGTH}
+   * characters. API key values and project tokens of every token format start with one.
+   */
+  public static final String SECRET_PREFIX_REGEX = "[a-z][a-z0-9_]{0,14}_";
   /** The earliest instant Warden stores: 0001-01-01T00:00:00Z. */
   public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
   /** The latest instant Warden stores: 9999-12-31T23:59:59.999999Z. */

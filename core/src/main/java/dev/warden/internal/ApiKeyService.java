@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
+import dev.warden.Limits;
 import dev.warden.NotFoundException;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
@@ -17,7 +18,6 @@ import dev.warden.apikey.IssuedApiKey;
 import dev.warden.audit.Actor;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.Change;
-import dev.warden.matrix.TokenFormat;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrganizationSettings;
 import dev.warden.project.ProjectId;
@@ -39,8 +39,11 @@ import java.util.regex.Pattern;
  */
 public final class ApiKeyService implements ApiKeys {
   private static final int VALUE_BYTES = 32;
-  /** A prefix (see {@link TokenFormat#requirePrefix}) and 43 base64url characters. */
-  private static final Pattern VALUE = Pattern.compile("[a-z][a-z0-9_]{0,14}_[A-Za-z0-9_-]{43}");
+  /** Base64url characters of {@link #VALUE_BYTES} random bytes, unpadded. */
+  private static final int RANDOM_CHARS = 43;
+  /** A prefix of any token format ({@link Limits#SECRET_PREFIX_REGEX}) and the random part. */
+  private static final Pattern VALUE =
+      Pattern.compile(Limits.SECRET_PREFIX_REGEX + "[A-Za-z0-9_-]{" + RANDOM_CHARS + "}");
   /** Last-used instants are refreshed at most this often, so authentication rarely writes. */
   private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
@@ -88,7 +91,7 @@ public final class ApiKeyService implements ApiKeys {
       var member = engine.decider().activeMember(state, user.userId(), Trace.NONE);
       Hidden.requireRole(engine.decider(), member, state == null ? null : state.projects().get(project));
     }
-    String value = Secrets.token(engine.decider().matrix().tokenFormat().apiKeyPrefix(), VALUE_BYTES);
+    String value = newValue();
     ApiKey key = new ApiKey(ApiKeyId.of(Ids.next("key")), user.userId(), request.label(), request.scopes(),
         request.organizations(), request.projects(), lastFour(value), now, Optional.empty(), Optional.empty());
     engine.forward(engine.store().inTransaction(tx -> {
@@ -101,6 +104,11 @@ public final class ApiKeyService implements ApiKeys {
           Change.of("scopes", null, key.scopes()), Change.secret("value"));
     }));
     return new IssuedApiKey(key, value);
+  }
+
+  /** A new key value in the model's token format (the one place values are made). */
+  private String newValue() {
+    return Secrets.token(engine.decider().matrix().tokenFormat().apiKeyPrefix(), VALUE_BYTES);
   }
 
   /** Every scope must name an object of the permission model (or be {@code *}). */
@@ -135,7 +143,7 @@ public final class ApiKeyService implements ApiKeys {
 
   private IssuedApiKey rollChecked(Principal user, ApiKeyId id) {
     Instant now = requireUser(user, "roll");
-    String value = Secrets.token(engine.decider().matrix().tokenFormat().apiKeyPrefix(), VALUE_BYTES);
+    String value = newValue();
     ApiKey key = engine.store().inTransaction(tx -> owned(tx, user, id));
     ApiKey rolled = key.rolled(lastFour(value), now);
     engine.forward(engine.store().inTransaction(tx -> {
@@ -168,7 +176,7 @@ public final class ApiKeyService implements ApiKeys {
   @Override
   public Optional<Principal> authenticate(String value) {
     checkNotNull(value, "value");
-    if (value.length() > 59 || !VALUE.matcher(value).matches()) {
+    if (value.length() > Limits.MAX_SECRET_PREFIX_LENGTH + RANDOM_CHARS || !VALUE.matcher(value).matches()) {
       return Optional.empty();
     }
     String hash = Secrets.sha256(value);

@@ -108,7 +108,8 @@ public final class Decider {
   /** The resource part of {@link #resource}, given the project decision {@code d}. */
   public Decision resourceDecision(Membership m, Capability capability, ProjectState project, ResourceState resource,
       Decision d, Trace trace) {
-    AccessLevel level = level(m, project, resource, trace);
+    ResourceKind kind = kindOf(resource);
+    AccessLevel level = level(m, project, resource, kind, trace);
     if (level == AccessLevel.NONE) {
       trace.step("access level NONE on %s hides it from %s", resource.resource().ref(), m.user());
       return Decision.notFound();
@@ -116,7 +117,7 @@ public final class Decider {
     if (!d.allowed()) {
       return d;
     }
-    AccessLevel required = matrix.resourceKinds().get(resource.resource().ref().kind()).required(capability);
+    AccessLevel required = kind.required(capability);
     if (!level.atLeast(required)) {
       trace.step("access level %s is below %s", level, required);
       return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
@@ -133,7 +134,16 @@ public final class Decider {
    * lacks is {@code NONE}: nobody sees what the model cannot describe.
    */
   public AccessLevel level(Membership m, ProjectState project, ResourceState resource, Trace trace) {
-    ResourceKind kind = matrix.resourceKinds().get(resource.resource().ref().kind());
+    return level(m, project, resource, kindOf(resource), trace);
+  }
+
+  /** The model's kind of {@code resource}, or null if the model lacks it. */
+  private ResourceKind kindOf(ResourceState resource) {
+    return matrix.resourceKinds().get(resource.resource().ref().kind());
+  }
+
+  private AccessLevel level(Membership m, ProjectState project, ResourceState resource, ResourceKind kind,
+      Trace trace) {
     if (kind == null) {
       trace.step("resource kind %s is not part of the permission model", resource.resource().ref().kind());
       return AccessLevel.NONE;

@@ -27,24 +27,22 @@ public final class ModelCheck {
    * @throws IllegalStateException naming every kind and scope object the model lacks
    */
   public static void verify(Store store, PermissionMatrix matrix) {
-    Set<String> kinds;
-    Set<String> objects;
+    InUse inUse;
     try {
-      kinds = store.inTransaction(tx -> tx.resources().kindsInUse());
-      objects = store.inTransaction(tx -> tx.apiKeys().scopeObjectsInUse());
+      inUse = store.inTransaction(tx -> new InUse(tx.resources().kindsInUse(), tx.apiKeys().scopeObjectsInUse()));
     } catch (RuntimeException e) {
       LOG.warn("could not check the store against the permission model ({}); continuing",
           e.getClass().getSimpleName());
       return;
     }
     List<String> problems = new ArrayList<>();
-    Set<String> missingKinds = new TreeSet<>(kinds);
+    Set<String> missingKinds = new TreeSet<>(inUse.kinds());
     missingKinds.removeAll(matrix.resourceKinds().keySet());
     if (!missingKinds.isEmpty()) {
       problems.add("resource kinds " + missingKinds + " (the model's kinds are " + matrix.resourceKinds().keySet()
           + ")");
     }
-    Set<String> missingObjects = new TreeSet<>(objects);
+    Set<String> missingObjects = new TreeSet<>(inUse.scopeObjects());
     missingObjects.removeAll(matrix.scopeObjects());
     if (!missingObjects.isEmpty()) {
       problems.add("api key scope objects " + missingObjects + " (the model's are " + matrix.scopeObjects() + ")");
@@ -55,4 +53,7 @@ public final class ModelCheck {
           + "; declare them in the model (PermissionMatrix.Builder.kind, .capability) or migrate the data");
     }
   }
+
+  /** What the store names, read in one transaction. */
+  private record InUse(Set<String> kinds, Set<String> scopeObjects) {}
 }

@@ -3,6 +3,7 @@ package dev.warden.matrix;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Limits;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * @param projectTokenPrefix the prefix of project tokens
  */
 public record TokenFormat(String apiKeyPrefix, String projectTokenPrefix) {
-  private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,14}_");
+  private static final Pattern PREFIX = Pattern.compile(Limits.SECRET_PREFIX_REGEX);
   private static final TokenFormat WARDEN = new TokenFormat("wdk_", "wdt_");
   private static final TokenFormat POSTHOG = new TokenFormat("phx_", "phc_");
 

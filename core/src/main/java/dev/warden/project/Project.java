@@ -25,7 +25,7 @@ public record Project(
     ProjectRole defaultRole,
     String token,
     Instant createdAt) {
-  private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{0,14}_.+", Pattern.DOTALL);
+  private static final Pattern TOKEN = Pattern.compile(Limits.SECRET_PREFIX_REGEX + ".+", Pattern.DOTALL);
 
   public Project {
     checkNotNull(id, "id");

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", JdbcSide.QUIET_DATABASE, JdbcSide.QUIET_POOL,
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch", JdbcSide.QUIET_DATABASE, JdbcSide.QUIET_POOL,
     JdbcSide.QUIET_MIGRATION})
 @State(Scope.Benchmark)
 public class ImportBenchmark {

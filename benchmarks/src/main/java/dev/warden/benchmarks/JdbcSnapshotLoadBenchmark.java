@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5)
 @Measurement(iterations = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", JdbcSide.QUIET_DATABASE, JdbcSide.QUIET_POOL,
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch", JdbcSide.QUIET_DATABASE, JdbcSide.QUIET_POOL,
     JdbcSide.QUIET_MIGRATION})
 @State(Scope.Benchmark)
 public class JdbcSnapshotLoadBenchmark {

@@ -54,6 +54,8 @@ public final class OrgState {
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
   private final HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
   private final HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
+  /** The grants that carry an expiry, by user: what the access review walks instead of every grant. */
+  private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
 
   private OrgState(Draft d, long revision) {
     this.organization = d.organization;
@@ -67,6 +69,7 @@ public final class OrgState {
     this.grantsByUser = d.grantsByUser;
     this.rulesByUser = d.rulesByUser;
     this.resourcesByProject = d.resourcesByProject;
+    this.timedGrants = d.timedGrants;
   }
 
   private OrgState(Organization organization) {
@@ -81,6 +84,7 @@ public final class OrgState {
     this.grantsByUser = HashTrie.empty();
     this.rulesByUser = HashTrie.empty();
     this.resourcesByProject = HashTrie.empty();
+    this.timedGrants = HashTrie.empty();
   }
 
   /**
@@ -179,6 +183,11 @@ public final class OrgState {
     return view(grantsByUser.get(user));
   }
 
+  /** Hands {@code action} every grant that carries an expiry (expired ones included), in no particular order. */
+  public void forEachTimedGrant(java.util.function.Consumer<ProjectGrant> action) {
+    timedGrants.forEach((user, grants) -> grants.forEach((project, g) -> action.accept(g)));
+  }
+
   /** Every registered resource in creation order. */
   public Map<ResourceRef, ResourceState> resources() {
     return resources;
@@ -273,7 +282,8 @@ public final class OrgState {
       }
     }
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
-        || !indexOf(resourcesByProject).equals(indexOf(other.resourcesByProject))) {
+        || !indexOf(resourcesByProject).equals(indexOf(other.resourcesByProject))
+        || !indexOf(timedGrants).equals(indexOf(other.timedGrants))) {
       return Optional.of("indexes");
     }
     return Optional.empty();
@@ -320,6 +330,7 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
     private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
     private HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
+    private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
     private final Set<ProjectId> createdProjects = new HashSet<>();
     private final Set<ProjectId> deletedProjects = new HashSet<>();
 
@@ -334,6 +345,7 @@ public final class OrgState {
       grantsByUser = base.grantsByUser;
       rulesByUser = base.rulesByUser;
       resourcesByProject = base.resourcesByProject;
+      timedGrants = base.timedGrants;
     }
 
     /** The organization is gone: its snapshot is dropped rather than built. */
@@ -438,6 +450,7 @@ public final class OrgState {
       }
       for (UserId user : old.grants().keySet()) {
         grantsByUser = without(grantsByUser, user, id);
+        timedGrants = without(timedGrants, user, id);
       }
       projects = projects.minus(id);
       if (!createdProjects.remove(id)) {
@@ -458,6 +471,8 @@ public final class OrgState {
       if (p != null) {
         projects = projects.plus(g.project(), new ProjectState(p.project(), p.grants().plus(g.user(), g), p.kindRules()));
         grantsByUser = with(grantsByUser, g.user(), g.project(), g);
+        timedGrants = g.expiresAt().isPresent() ? with(timedGrants, g.user(), g.project(), g)
+            : without(timedGrants, g.user(), g.project());
       }
     }
 
@@ -466,6 +481,7 @@ public final class OrgState {
       if (p != null && p.grants().containsKey(user)) {
         projects = projects.plus(project, new ProjectState(p.project(), p.grants().minus(user), p.kindRules()));
         grantsByUser = without(grantsByUser, user, project);
+        timedGrants = without(timedGrants, user, project);
       }
     }
 

@@ -9,7 +9,6 @@ import dev.warden.apikey.ApiKey;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.audit.Change;
-import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -110,15 +109,13 @@ public final class ReportService implements Reports {
     }
     List<ProjectGrant> expiredGrants = new ArrayList<>();
     List<ProjectGrant> expiringGrants = new ArrayList<>();
-    for (ProjectState p : state.projects().values()) {
-      for (ProjectGrant g : p.grants().values()) {
-        if (!g.activeAt(now)) {
-          expiredGrants.add(g);
-        } else if (g.expiresAt().isPresent() && g.expiresAt().get().isBefore(soon)) {
-          expiringGrants.add(g);
-        }
+    state.forEachTimedGrant(g -> {
+      if (!g.activeAt(now)) {
+        expiredGrants.add(g);
+      } else if (g.expiresAt().get().isBefore(soon)) {
+        expiringGrants.add(g);
       }
-    }
+    });
     Comparator<ProjectGrant> byUserThenProject = userThenProject(state);
     expiredGrants.sort(byUserThenProject);
     expiringGrants.sort(byUserThenProject);

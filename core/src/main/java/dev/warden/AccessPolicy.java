@@ -25,6 +25,7 @@ import dev.warden.internal.OrgState;
 import dev.warden.internal.OrganizationService;
 import dev.warden.internal.ProjectService;
 import dev.warden.internal.ReportService;
+import dev.warden.internal.RoleService;
 import dev.warden.internal.ResourceService;
 import dev.warden.internal.Reads;
 import dev.warden.internal.Trace;
@@ -47,6 +48,7 @@ import dev.warden.project.Projects;
 import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessHolder;
 import dev.warden.report.Reports;
+import dev.warden.role.Roles;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.Resources;
 import dev.warden.report.Explanation;
@@ -68,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * The entry point: answers whether a principal may do something, and owns the lifecycle that produces
  * those answers through its sub-facades ({@link #organizations()}, {@link #members()},
  * {@link #invites()}, {@link #projects()}, {@link #grants()}, {@link #apiKeys()}, {@link #audit()},
- * {@link #resources()}, {@link #reports()}).
+ * {@link #resources()}, {@link #reports()}, {@link #roles()}).
  *
  * <pre>{@code
  * AccessPolicy policy = AccessPolicy.inMemory();
@@ -97,6 +99,7 @@ public final class AccessPolicy implements AutoCloseable {
   private final AuditService audit;
   private final ResourceService resources;
   private final ReportService reports;
+  private final RoleService roles;
   private final WardenListener listener;
   private final DirectoryService directory;
   private final Listings listings;
@@ -118,6 +121,7 @@ public final class AccessPolicy implements AutoCloseable {
     this.audit = w.audit();
     this.resources = w.resources();
     this.reports = w.reports();
+    this.roles = w.roles();
     this.directory = w.directory();
     this.listings = w.listings();
     this.sweep = w.sweep();
@@ -166,6 +170,11 @@ public final class AccessPolicy implements AutoCloseable {
   /** Resource-level permissions: registration, rules, dashboards and collaborators. */
   public Resources resources() {
     return resources;
+  }
+
+  /** Roles: named groups of members that carry organization capabilities and project roles (issue 16). */
+  public Roles roles() {
+    return roles;
   }
 
   /** Access reports: the access registry and the access review. */

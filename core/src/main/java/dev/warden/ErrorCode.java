@@ -58,9 +58,11 @@ public enum ErrorCode {
   RESOURCE_ALREADY_REGISTERED,
   /**
    * What a bulk import would create already exists: a project id already in use, or a grant or
-   * resource rule the import lists twice.
+   * resource rule the import lists twice; or a role name already taken in the organization.
    */
   ALREADY_EXISTS,
+  /** The capability belongs to ownership (transferring it, deleting the organization): no role carries it. */
+  CAPABILITY_NOT_DELEGABLE,
   /** The user already has the maximum number of personal API keys (10). */
   TOO_MANY_API_KEYS,
   /** The caller must sign in again before this sensitive operation. */

@@ -13,6 +13,10 @@ public enum Reason {
   EXPLICIT_GRANT,
   /** Allowed: the project is open and its default role holds the capability. */
   DEFAULT_ROLE,
+  /** Allowed: a role the member belongs to carries the organization capability (issue 16). */
+  ROLE_CAPABILITY,
+  /** Allowed: a role the member belongs to gives a project role holding the capability (issue 16). */
+  ROLE_GRANT,
 
   /** Allowed: the creator and project Admins always manage a resource. */
   RESOURCE_MANAGER,

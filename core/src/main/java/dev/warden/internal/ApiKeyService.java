@@ -89,7 +89,7 @@ public final class ApiKeyService implements ApiKeys {
     for (ProjectId project : request.projects()) {
       OrgState state = engine.cache().forProject(project);
       var member = engine.decider().activeMember(state, user.userId(), Trace.NONE);
-      Hidden.requireRole(engine.decider(), member, state == null ? null : state.projects().get(project));
+      Hidden.requireRole(engine.decider(), state, member, state == null ? null : state.projects().get(project));
     }
     String value = newValue();
     ApiKey key = new ApiKey(ApiKeyId.of(Ids.next("key")), user.userId(), request.label(), request.scopes(),

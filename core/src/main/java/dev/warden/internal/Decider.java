@@ -1,5 +1,6 @@
 package dev.warden.internal;
 
+import com.google.common.collect.ImmutableList;
 import dev.warden.AuthMethod;
 import dev.warden.Decision;
 import dev.warden.Expiry;
@@ -22,6 +23,10 @@ import dev.warden.organization.UserId;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
+import dev.warden.role.ResolutionRule;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleMember;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -74,7 +79,7 @@ public final class Decider {
       return Decision.notFound();
     }
     // Visibility first: a gate must never tell a hidden project from a missing one.
-    Decision byRole = role(m, capability, project, trace);
+    Decision byRole = role(state, m, capability, project, trace);
     if (byRole.outcome() == Decision.Outcome.NOT_FOUND) {
       return byRole;
     }
@@ -102,14 +107,14 @@ public final class Decider {
       trace.step("no resource %s is visible to %s", ref, principal.userId());
       return Decision.notFound();
     }
-    return resourceDecision(state.members().get(principal.userId()), capability, project, resource, d, trace);
+    return resourceDecision(state, state.members().get(principal.userId()), capability, project, resource, d, trace);
   }
 
   /** The resource part of {@link #resource}, given the project decision {@code d}. */
-  public Decision resourceDecision(Membership m, Capability capability, ProjectState project, ResourceState resource,
-      Decision d, Trace trace) {
+  public Decision resourceDecision(OrgState state, Membership m, Capability capability, ProjectState project,
+      ResourceState resource, Decision d, Trace trace) {
     ResourceKind kind = kindOf(resource);
-    AccessLevel level = level(m, project, resource, kind, trace);
+    AccessLevel level = level(state, m, project, resource, kind, trace);
     if (level == AccessLevel.NONE) {
       trace.step("access level NONE on %s hides it from %s", resource.resource().ref(), m.user());
       return Decision.notFound();
@@ -123,7 +128,7 @@ public final class Decider {
       return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
     }
     trace.step("access level %s reaches %s", level, required);
-    return Decision.allow(levelSource(m, project, resource));
+    return Decision.allow(levelSource(state, m, project, resource));
   }
 
   /**
@@ -133,8 +138,8 @@ public final class Decider {
    * Viewers, never below the kind's minimum (dashboards: {@code VIEWER}). A resource of a kind the model
    * lacks is {@code NONE}: nobody sees what the model cannot describe.
    */
-  public AccessLevel level(Membership m, ProjectState project, ResourceState resource, Trace trace) {
-    return level(m, project, resource, kindOf(resource), trace);
+  public AccessLevel level(OrgState state, Membership m, ProjectState project, ResourceState resource, Trace trace) {
+    return level(state, m, project, resource, kindOf(resource), trace);
   }
 
   /** The model's kind of {@code resource}, or null if the model lacks it. */
@@ -142,14 +147,14 @@ public final class Decider {
     return matrix.resourceKinds().get(resource.resource().ref().kind());
   }
 
-  private AccessLevel level(Membership m, ProjectState project, ResourceState resource, ResourceKind kind,
-      Trace trace) {
+  private AccessLevel level(OrgState state, Membership m, ProjectState project, ResourceState resource,
+      ResourceKind kind, Trace trace) {
     if (kind == null) {
       trace.step("resource kind %s is not part of the permission model", resource.resource().ref().kind());
       return AccessLevel.NONE;
     }
-    ProjectRole role = effectiveRole(m, project);
-    Reason source = levelSource(m, project, resource);
+    ProjectRole role = effectiveRole(state, m, project);
+    Reason source = levelSource(state, m, project, resource);
     if (source == Reason.RESOURCE_MANAGER) {
       trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
       return AccessLevel.MANAGER;
@@ -166,9 +171,9 @@ public final class Decider {
     return level;
   }
 
-  private Reason levelSource(Membership m, ProjectState project, ResourceState resource) {
+  private Reason levelSource(OrgState state, Membership m, ProjectState project, ResourceState resource) {
     if (resource.resource().creator().equals(m.user())
-        || effectiveRole(m, project) == ProjectRole.ADMIN) {
+        || effectiveRole(state, m, project) == ProjectRole.ADMIN) {
       return Reason.RESOURCE_MANAGER;
     }
     return rule(m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
@@ -185,19 +190,50 @@ public final class Decider {
     return level;
   }
 
-  /** What an active member's organization level allows, before gates and key scopes (for {@code whoCan}). */
+  /**
+   * What an active member's organization level, and the roles they belong to, allow, before gates and
+   * key scopes (for {@code whoCan}).
+   */
   public Decision level(Membership m, Capability capability, OrgState state, Trace trace) {
     if (levelAllows(m.level(), capability, state.organization().settings(), trace)) {
       trace.step("organization level %s holds %s", m.level(), capability);
       return Decision.allow(Reason.ORG_LEVEL);
     }
     trace.step("organization level %s lacks %s", m.level(), capability);
+    Role carrying = roleCarrying(state, m, capability);
+    if (carrying != null) {
+      trace.step("role %s carries %s", carrying.name(), capability);
+      return Decision.allow(Reason.ROLE_CAPABILITY);
+    }
     return Decision.deny(Reason.LEVEL_TOO_LOW);
   }
 
+  /** The first role (in the member's order) the member actively belongs to that carries {@code capability}, or null. */
+  private Role roleCarrying(OrgState state, Membership m, Capability capability) {
+    ImmutableList<RoleMember> mine = state.rolesOf(m.user());
+    for (int i = 0; i < mine.size(); i++) {
+      RoleMember rm = mine.get(i);
+      OrgState.RoleState r = state.roles().get(rm.role());
+      if (r != null && r.role().capabilities().contains(capability) && live(rm.expiresAt())) {
+        return r.role();
+      }
+    }
+    return null;
+  }
+
+  /** Whether any role of the organization carries {@code capability} (whoever belongs to it). */
+  public static boolean anyRoleCarries(OrgState state, Capability capability) {
+    for (OrgState.RoleState r : state.roles().values()) {
+      if (r.role().capabilities().contains(capability)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What an active member's effective project role allows, before gates and key scopes. */
-  public Decision role(Membership m, Capability capability, ProjectState project, Trace trace) {
-    Access access = resolve(m, project, trace);
+  public Decision role(OrgState state, Membership m, Capability capability, ProjectState project, Trace trace) {
+    Access access = resolve(state, m, project, trace);
     if (access == Access.NONE) {
       return Decision.notFound();
     }
@@ -320,17 +356,20 @@ public final class Decider {
    * {@link Reason#EXPLICIT_GRANT}, {@link Reason#DEFAULT_ROLE}, or {@link Reason#NOT_FOUND} when the
    * project is hidden from them (or missing: {@code project} null).
    */
-  public Reason access(Membership member, ProjectState project, Trace trace) {
-    return resolve(member, project, trace).reason;
+  public Reason access(OrgState state, Membership member, ProjectState project, Trace trace) {
+    return resolve(state, member, project, trace).reason;
   }
 
   /**
    * A member's access to a project, with the role it gives, in one pass over the snapshot (SPEC
-   * §2.3): organization Admins and Owners are implicit Admins; else a live explicit grant, even if
-   * lower than the default; else an open project's default role; else the project is hidden
-   * ({@link Access#NONE}, also for a missing one: {@code project} null).
+   * §2.3, issue 16): organization Admins and Owners are implicit Admins; else the member's live own
+   * grant and the best live grant of the roles they belong to, combined by the organization's
+   * {@link ResolutionRule} (the own grant wins under {@code MOST_SPECIFIC}, the higher under
+   * {@code HIGHEST_WINS}, the own grant on a tie), even if lower than the default; else an open
+   * project's default role; else the project is hidden ({@link Access#NONE}, also for a missing one:
+   * {@code project} null). Reads the member's roles only when some role has a grant on the project.
    */
-  Access resolve(Membership member, ProjectState project, Trace trace) {
+  Access resolve(OrgState state, Membership member, ProjectState project, Trace trace) {
     if (project == null) {
       trace.step("no project with this id is visible to %s", member.user());
       return Access.NONE;
@@ -339,13 +378,24 @@ public final class Decider {
       trace.step("organization %s is an implicit project Admin", member.level());
       return Access.ORG_ADMIN;
     }
+    ProjectRole own = null;
     ProjectGrant grant = project.grants().get(member.user());
     if (grant != null) {
-      if (grant.expiresAt().isEmpty() || !Expiry.endedAt(grant.expiresAt().get(), now())) {
-        trace.step("explicit grant %s", grant.role());
-        return Access.grant(grant.role());
+      if (live(grant.expiresAt())) {
+        own = grant.role();
+      } else {
+        trace.step("explicit grant expired at %s", grant.expiresAt().get());
       }
-      trace.step("explicit grant expired at %s", grant.expiresAt().get());
+    }
+    RoleGrant best = project.roleGrants().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
+    if (own != null && (best == null || own.atLeast(best.projectRole())
+        || state.organization().settings().resolution() == ResolutionRule.MOST_SPECIFIC)) {
+      trace.step("explicit grant %s", own);
+      return Access.grant(own);
+    }
+    if (best != null) {
+      trace.step("role %s gives %s", state.roles().get(best.role()).role().name(), best.projectRole());
+      return Access.viaRole(best.projectRole());
     }
     if (project.project().visibility() == Visibility.OPEN) {
       trace.step("open project, default role %s", project.project().defaultRole());
@@ -353,6 +403,31 @@ public final class Decider {
     }
     trace.step("no project with this id is visible to %s", member.user());
     return Access.NONE;
+  }
+
+  /** The highest grant on the project among the roles the member actively belongs to, or null. */
+  private RoleGrant bestRoleGrant(OrgState state, Membership member, ProjectState project, Trace trace) {
+    ImmutableList<RoleMember> mine = state.rolesOf(member.user());
+    RoleGrant best = null;
+    for (int i = 0; i < mine.size(); i++) {
+      RoleMember rm = mine.get(i);
+      RoleGrant g = project.roleGrants().get(rm.role());
+      if (g == null || (best != null && !g.projectRole().atLeast(best.projectRole()))) {
+        continue;
+      }
+      if (live(rm.expiresAt())) {
+        best = g;
+      } else {
+        trace.step("membership of role %s expired at %s", state.roles().get(rm.role()).role().name(),
+            rm.expiresAt().get());
+      }
+    }
+    return best;
+  }
+
+  /** Whether something with this expiry is active now; reads the clock only if there is one. */
+  private boolean live(java.util.Optional<Instant> expiresAt) {
+    return expiresAt.isEmpty() || !Expiry.endedAt(expiresAt.get(), now());
   }
 
   /** Where project access comes from and the role it gives: shared constants, so deciding allocates nothing. */
@@ -364,10 +439,14 @@ public final class Decider {
     DEFAULT_ADMIN(Reason.DEFAULT_ROLE, ProjectRole.ADMIN),
     DEFAULT_MEMBER(Reason.DEFAULT_ROLE, ProjectRole.MEMBER),
     DEFAULT_VIEWER(Reason.DEFAULT_ROLE, ProjectRole.VIEWER),
+    ROLE_ADMIN(Reason.ROLE_GRANT, ProjectRole.ADMIN),
+    ROLE_MEMBER(Reason.ROLE_GRANT, ProjectRole.MEMBER),
+    ROLE_VIEWER(Reason.ROLE_GRANT, ProjectRole.VIEWER),
     NONE(Reason.NOT_FOUND, null);
 
     private static final Access[] GRANTS = byRole(GRANT_ADMIN, GRANT_MEMBER, GRANT_VIEWER);
     private static final Access[] DEFAULTS = byRole(DEFAULT_ADMIN, DEFAULT_MEMBER, DEFAULT_VIEWER);
+    private static final Access[] ROLES = byRole(ROLE_ADMIN, ROLE_MEMBER, ROLE_VIEWER);
 
     final Reason reason;
     final ProjectRole role;
@@ -383,6 +462,10 @@ public final class Decider {
 
     static Access byDefault(ProjectRole role) {
       return DEFAULTS[role.ordinal()];
+    }
+
+    static Access viaRole(ProjectRole role) {
+      return ROLES[role.ordinal()];
     }
 
     private static Access[] byRole(Access admin, Access member, Access viewer) {
@@ -412,8 +495,8 @@ public final class Decider {
    * missing ({@code project} null). The one way to ask "which role, if any", without a trace.
    * Allocation-free.
    */
-  public ProjectRole effectiveRole(Membership member, ProjectState project) {
-    return resolve(member, project, Trace.NONE).role;
+  public ProjectRole effectiveRole(OrgState state, Membership member, ProjectState project) {
+    return resolve(state, member, project, Trace.NONE).role;
   }
 
   /** The current instant of the policy's clock. */

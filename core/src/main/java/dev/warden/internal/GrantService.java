@@ -54,7 +54,7 @@ public final class GrantService implements Grants {
       ProjectState p = m.requireProject(project, Capability.MANAGE_PROJECT_ACCESS);
       requireNotOwnGrant(actor.userId(), user);
       m.activeMember(user);
-      requireRoleWithinOwn(m.decider().effectiveRole(m.actorMember(), p), role, project);
+      requireRoleWithinOwn(m.decider().effectiveRole(m.state(), m.actorMember(), p), role, project);
       ProjectGrant grant = new ProjectGrant(project, user, role, expiresAt.map(m::requireFuture), actor.userId(), m.now());
       ProjectGrant old = p.grants().get(user);
       m.apply(new Write.UpsertGrant(grant));

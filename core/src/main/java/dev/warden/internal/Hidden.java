@@ -40,17 +40,18 @@ public final class Hidden {
    *
    * @throws NotFoundException {@code NOT_FOUND} "project" if missing, hidden, or the principal is no member
    */
-  public static ProjectRole requireRole(Decider decider, Principal principal, Membership me, ProjectState project) {
-    ProjectRole role = requireRole(decider, me, project);
+  public static ProjectRole requireRole(Decider decider, Principal principal, OrgState state, Membership me,
+      ProjectState project) {
+    ProjectRole role = requireRole(decider, state, me, project);
     if (!Decider.keyReaches(principal, project)) {
       throw notFound("project");
     }
     return role;
   }
 
-  /** Like {@link #requireRole(Decider, Principal, Membership, ProjectState)}, for the member as a user. */
-  public static ProjectRole requireRole(Decider decider, Membership me, ProjectState project) {
-    ProjectRole role = me == null || project == null ? null : decider.effectiveRole(me, project);
+  /** Like {@link #requireRole(Decider, Principal, OrgState, Membership, ProjectState)}, for the member as a user. */
+  public static ProjectRole requireRole(Decider decider, OrgState state, Membership me, ProjectState project) {
+    ProjectRole role = me == null || project == null ? null : decider.effectiveRole(state, me, project);
     if (role == null) {
       throw notFound("project");
     }

@@ -18,6 +18,7 @@ import dev.warden.bulk.ImportRefusal;
 import dev.warden.bulk.ImportReport;
 import dev.warden.bulk.OrganizationImport;
 import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.persistent.HashTrie;
 import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
@@ -211,10 +212,10 @@ public final class ImportService {
       if (item.defaultRole() != ProjectRole.MEMBER) {
         // setDefaultRole on the project as created and made open or private: MANAGE_PROJECT_SETTINGS there.
         ProjectState created = new ProjectState(project.withDefaultRole(ProjectRole.MEMBER), NO_GRANTS,
-            ImmutableMap.of());
+            ImmutableMap.of(), HashTrie.empty());
         require(decider.project(actor, Capability.MANAGE_PROJECT_SETTINGS, state, created, Trace.NONE));
       }
-      projects.put(id, new ProjectState(project, NO_GRANTS, ImmutableMap.of()));
+      projects.put(id, new ProjectState(project, NO_GRANTS, ImmutableMap.of(), HashTrie.empty()));
       projectList.add(project);
     }
 
@@ -223,7 +224,7 @@ public final class ImportService {
       ProjectState p = requireManageAccess(item.project());
       GrantService.requireNotOwnGrant(actor.userId(), item.user());
       requireMember(item.user());
-      GrantService.requireRoleWithinOwn(decider.effectiveRole(me, p), item.role(), item.project());
+      GrantService.requireRoleWithinOwn(decider.effectiveRole(state, me, p), item.role(), item.project());
       item.expiresAt().ifPresent(at -> Expiry.requireAfter(at, now));
       Map<UserId, ProjectGrant> onProject = grants.computeIfAbsent(item.project(), k -> new HashMap<>());
       if (onProject.containsKey(item.user())) {
@@ -248,7 +249,7 @@ public final class ImportService {
         throw ResourceService.alreadyRegistered(ref);
       }
       Membership creator = requireMember(item.creator());
-      if (!decider.role(creator, Capability.CREATE_CONTENT, view(p, creator.user()), Trace.NONE).allowed()) {
+      if (!decider.role(state, creator, Capability.CREATE_CONTENT, view(p, creator.user()), Trace.NONE).allowed()) {
         throw Errors.rule(ErrorCode.NO_PROJECT_ACCESS,
             "user " + creator.user() + " cannot create content in project " + ref.project());
       }
@@ -268,7 +269,7 @@ public final class ImportService {
       if (rule.user().isPresent()) {
         UserId user = rule.user().get();
         Membership member = joining.containsKey(user) ? joining.get(user) : state.members().get(user);
-        ResourceService.requireSeesProject(decider, member, now, user, view(p, user));
+        ResourceService.requireSeesProject(decider, state, member, now, user, view(p, user));
       }
       if (!ruleKeys.add(rule.withLevel(AccessLevel.NONE))) {
         throw Errors.rule(ErrorCode.ALREADY_EXISTS, "the rule " + rule.withLevel(AccessLevel.NONE)
@@ -313,7 +314,7 @@ public final class ImportService {
       if (grant == null && !joining.containsKey(user)) {
         grant = p.grants().get(user);
       }
-      return new ProjectState(p.project(), grant == null ? NO_GRANTS : NO_GRANTS.plus(user, grant), p.kindRules());
+      return p.withGrants(grant == null ? NO_GRANTS : NO_GRANTS.plus(user, grant));
     }
 
     /**

@@ -54,7 +54,7 @@ public final class InviteService implements Invites {
       MembershipRules.requireNotActiveMember(m.state().memberByEmail(request.email()), m.now(), request.email());
       for (InviteGrant grant : request.inviteGrants()) {
         ProjectState project = m.requireProject(grant.project(), Capability.MANAGE_PROJECT_ACCESS);
-        GrantService.requireRoleWithinOwn(m.decider().effectiveRole(me, project), grant.role(), grant.project());
+        GrantService.requireRoleWithinOwn(m.decider().effectiveRole(m.state(), me, project), grant.role(), grant.project());
       }
       String token = Secrets.token(TOKEN_PREFIX, 32);
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
@@ -82,7 +82,7 @@ public final class InviteService implements Invites {
   /** The invite as {@code viewer} may see it: grants on projects hidden from them are left out. */
   private Invite withVisibleGrants(Invite invite, OrgState state, Membership viewer) {
     List<InviteGrant> visible = invite.grants().stream()
-        .filter(g -> engine.decider().effectiveRole(viewer, state.projects().get(g.project())) != null)
+        .filter(g -> engine.decider().effectiveRole(state, viewer, state.projects().get(g.project())) != null)
         .toList();
     return visible.size() == invite.grants().size() ? invite : new Invite(invite.id(), invite.organization(),
         invite.email(), invite.level(), visible, invite.invitedBy(), invite.createdAt(), invite.expiresAt(),

@@ -75,17 +75,18 @@ public final class Listings {
       throw Errors.refused(gate, "organization");
     }
     Project after = cursor == null ? null : position(organization, cursor);
-    // A Member sees a private project only through a grant: the member's own grants rule the others out
-    // with one lookup, and the decider decides the rest (a grant may have expired).
+    // A Member sees a private project only through a grant, own or a role's: the member's own grants rule
+    // out the projects no role has a grant on with one lookup, and the decider decides the rest (a grant
+    // may have expired).
     Map<ProjectId, ProjectGrant> ownGrants = member.level().atLeast(OrgLevel.ADMIN) ? null
         : state.grantsOf(member.user());
     return page(state.projectsAfter(after), limit,
         p -> {
           if (ownGrants != null && p.project().visibility() == Visibility.PRIVATE
-              && !ownGrants.containsKey(p.project().id())) {
+              && !ownGrants.containsKey(p.project().id()) && p.roleGrants().isEmpty()) {
             return null;
           }
-          Decider.Access access = decider.resolve(member, p, Trace.NONE);
+          Decider.Access access = decider.resolve(state, member, p, Trace.NONE);
           return access == Decider.Access.NONE || !Decider.keyReaches(principal, p) ? null
               : new VisibleProject(p.project(), access.role, access.reason);
         },
@@ -123,7 +124,7 @@ public final class Listings {
     OrgState state = engine.cache().forProject(project);
     ProjectState p = state == null ? null : state.projects().get(project);
     Membership me = p == null ? null : decider.activeMember(state, principal.userId(), Trace.NONE);
-    Hidden.requireRole(decider, principal, me, p);
+    Hidden.requireRole(decider, principal, state, me, p);
     Decision gate = decider.gates(principal, me, state, p, Trace.NONE);
     if (gate != null) {
       throw Errors.refused(gate, "project");
@@ -135,7 +136,7 @@ public final class Listings {
         .iterator();
     return page(ofKind, limit,
         r -> {
-          AccessLevel level = decider.level(me, p, r, Trace.NONE);
+          AccessLevel level = decider.level(state, me, p, r, Trace.NONE);
           Resource res = r.resource();
           return level.atLeast(atLeast) ? new VisibleResource(res, level) : null;
         },
@@ -148,7 +149,7 @@ public final class Listings {
    * One page of the active members holding the organization capability, in user-id order. With an
    * {@code actor}, the actor must hold {@code VIEW_ORGANIZATION} there (what listing the members
    * takes); a null actor is the host's unauthorized call. Walks every member from the cursor when
-   * the Member level holds the capability, else only the Admins and Owners.
+   * the Member level or some role holds the capability, else only the Admins and Owners.
    *
    * @throws dev.warden.NotFoundException if the organization is missing or hidden from the actor
    * @throws dev.warden.PermissionDeniedException if the actor sees it but may not list its members
@@ -165,7 +166,7 @@ public final class Listings {
     UserId after = userCursor(cursor);
     Iterator<Membership> candidates =
         decider.levelAllows(OrgLevel.MEMBER, capability, state.organization().settings())
-            ? state.membersAfter(after) : state.adminsAfter(after);
+            || Decider.anyRoleCarries(state, capability) ? state.membersAfter(after) : state.adminsAfter(after);
     return holders(candidates, limit, m -> {
       Decision d = decider.level(m, capability, state, Trace.NONE);
       return d.allowed() ? new AccessHolder(m.user(), m.level(), Optional.empty(), d.reason()) : null;
@@ -193,8 +194,8 @@ public final class Listings {
       throw Hidden.notFound("project");
     }
     return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
-      Decision d = decider.role(m, capability, p, Trace.NONE);
-      return d.allowed() ? holder(m, p, d) : null;
+      Decision d = decider.role(state, m, capability, p, Trace.NONE);
+      return d.allowed() ? holder(state, m, p, d) : null;
     });
   }
 
@@ -219,12 +220,12 @@ public final class Listings {
       throw Hidden.notFound("resource");
     }
     return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
-      Decision project = decider.role(m, capability, p, Trace.NONE);
+      Decision project = decider.role(state, m, capability, p, Trace.NONE);
       if (project.outcome() == Decision.Outcome.NOT_FOUND) {
         return null;
       }
-      Decision d = decider.resourceDecision(m, capability, p, r, project, Trace.NONE);
-      return d.allowed() ? holder(m, p, d) : null;
+      Decision d = decider.resourceDecision(state, m, capability, p, r, project, Trace.NONE);
+      return d.allowed() ? holder(state, m, p, d) : null;
     });
   }
 
@@ -238,19 +239,21 @@ public final class Listings {
    * A member allowed by {@code d}, with their effective role on the project (the role the allowing
    * project decision came from).
    */
-  private AccessHolder holder(Membership m, ProjectState p, Decision d) {
-    return new AccessHolder(m.user(), m.level(), ROLES.get(engine.decider().effectiveRole(m, p).ordinal()), d.reason());
+  private AccessHolder holder(OrgState state, Membership m, ProjectState p, Decision d) {
+    return new AccessHolder(m.user(), m.level(), ROLES.get(engine.decider().effectiveRole(state, m, p).ordinal()),
+        d.reason());
   }
 
   /**
    * Who may hold {@code capability} on the project, in user-id order after {@code after}: every member
-   * when the project is open and its default role holds the capability (a page walks members from the
-   * cursor); otherwise only org Admins and Owners (implicit project Admins) and the project's grantees
-   * can, so a page merges those two lists from the cursor and never walks the other members.
+   * when a role has a grant on the project, or the project is open and its default role holds the
+   * capability (a page walks members from the cursor); otherwise only org Admins and Owners (implicit
+   * project Admins) and the project's grantees can, so a page merges those two lists from the cursor
+   * and never walks the other members.
    */
   private Iterator<Membership> candidates(OrgState state, ProjectState p, Capability capability, UserId after) {
-    if (p.project().visibility() == Visibility.OPEN
-        && engine.decider().matrix().allows(p.project().defaultRole(), capability)) {
+    if (!p.roleGrants().isEmpty() || (p.project().visibility() == Visibility.OPEN
+        && engine.decider().matrix().allows(p.project().defaultRole(), capability))) {
       return state.membersAfter(after);
     }
     Iterator<Membership> grantees = Iterators.filter(

@@ -180,7 +180,7 @@ public final class Mutation {
   /** The project, which must be visible to the actor. */
   public ProjectState visibleProject(ProjectId project) {
     ProjectState p = state.projects().get(project);
-    Hidden.requireRole(decider, decider.activeMember(state, actor.userId(), Trace.NONE), p);
+    Hidden.requireRole(decider, state, decider.activeMember(state, actor.userId(), Trace.NONE), p);
     return p;
   }
 
@@ -196,7 +196,7 @@ public final class Mutation {
     if (gate != null) {
       throw Errors.refused(gate, "resource");
     }
-    dev.warden.resource.AccessLevel level = r == null ? dev.warden.resource.AccessLevel.NONE : decider.level(me, p, r, Trace.NONE);
+    dev.warden.resource.AccessLevel level = r == null ? dev.warden.resource.AccessLevel.NONE : decider.level(state, me, p, r, Trace.NONE);
     if (level == dev.warden.resource.AccessLevel.NONE) {
       throw Errors.notFound("resource");
     }

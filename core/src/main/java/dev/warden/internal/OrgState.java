@@ -15,6 +15,10 @@ import dev.warden.organization.UserId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
@@ -56,6 +60,9 @@ public final class OrgState {
   private final HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
   /** The grants that carry an expiry, by user: what the access review walks instead of every grant. */
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
+  private final OrderedMap<RoleId, RoleState> roles;
+  /** Each user's role memberships (expired ones included), in no particular order: a check walks them by index. */
+  private final HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
 
   private OrgState(Draft d, long revision) {
     this.organization = d.organization;
@@ -70,6 +77,8 @@ public final class OrgState {
     this.rulesByUser = d.rulesByUser;
     this.resourcesByProject = d.resourcesByProject;
     this.timedGrants = d.timedGrants;
+    this.roles = d.roles;
+    this.rolesByUser = d.rolesByUser;
   }
 
   private OrgState(Organization organization) {
@@ -85,6 +94,8 @@ public final class OrgState {
     this.rulesByUser = HashTrie.empty();
     this.resourcesByProject = HashTrie.empty();
     this.timedGrants = HashTrie.empty();
+    this.roles = OrderedMap.byValue((a, b) -> StoreOrder.ROLES.compare(a.role(), b.role()));
+    this.rolesByUser = HashTrie.empty();
   }
 
   /**
@@ -99,6 +110,9 @@ public final class OrgState {
       tx.grants().listByOrganization(id).forEach(d::upsertGrant);
       tx.resources().listByOrganization(id).forEach(d::putResource);
       tx.resources().listRulesByOrganization(id).forEach(d::upsertRule);
+      tx.roles().listByOrganization(id).forEach(d::putRole);
+      tx.roles().listMembersByOrganization(id).forEach(d::upsertRoleMember);
+      tx.roles().listGrantsByOrganization(id).forEach(d::upsertRoleGrant);
       return d.build(revision);
     });
   }
@@ -188,6 +202,17 @@ public final class OrgState {
     timedGrants.forEach((user, grants) -> grants.forEach((project, g) -> action.accept(g)));
   }
 
+  /** Every role in creation order. */
+  public Map<RoleId, RoleState> roles() {
+    return roles;
+  }
+
+  /** The user's role memberships, expired ones included (empty if none); index them, no iterator needed. */
+  public ImmutableList<RoleMember> rolesOf(UserId user) {
+    ImmutableList<RoleMember> mine = rolesByUser.get(user);
+    return mine == null ? ImmutableList.of() : mine;
+  }
+
   /** Every registered resource in creation order. */
   public Map<ResourceRef, ResourceState> resources() {
     return resources;
@@ -267,7 +292,7 @@ public final class OrgState {
     for (ProjectState p : projects.values()) {
       ProjectState o = other.projects.get(p.project().id());
       if (!p.project().equals(o.project()) || !sameEntries(p.grants(), o.grants())
-          || !sameEntries(p.kindRules(), o.kindRules())) {
+          || !sameEntries(p.kindRules(), o.kindRules()) || !Map.copyOf(view(p.roleGrants())).equals(Map.copyOf(view(o.roleGrants())))) {
         return Optional.of("project " + p.project().id());
       }
     }
@@ -280,6 +305,23 @@ public final class OrgState {
           || r.everyoneRule() != o.everyoneRule()) {
         return Optional.of("resource " + r.resource().ref());
       }
+    }
+    if (!roles.keySet().stream().toList().equals(other.roles.keySet().stream().toList())) {
+      return Optional.of("roles");
+    }
+    for (RoleState r : roles.values()) {
+      RoleState o = other.roles.get(r.role().id());
+      if (!r.role().equals(o.role()) || !sameEntries(r.members(), o.members())
+          || !Map.copyOf(view(r.grants())).equals(Map.copyOf(view(o.grants())))) {
+        return Optional.of("role " + r.role().id());
+      }
+    }
+    Map<UserId, Set<RoleMember>> mine = new java.util.HashMap<>();
+    Map<UserId, Set<RoleMember>> theirs = new java.util.HashMap<>();
+    rolesByUser.forEach((u, list) -> mine.put(u, Set.copyOf(list)));
+    other.rolesByUser.forEach((u, list) -> theirs.put(u, Set.copyOf(list)));
+    if (!mine.equals(theirs)) {
+      return Optional.of("roles by user");
     }
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
         || !indexOf(resourcesByProject).equals(indexOf(other.resourcesByProject))
@@ -304,7 +346,23 @@ public final class OrgState {
    * order).
    */
   public record ProjectState(Project project, OrderedMap<UserId, ProjectGrant> grants,
-      ImmutableMap<String, AccessLevel> kindRules) {}
+      ImmutableMap<String, AccessLevel> kindRules, HashTrie<RoleId, RoleGrant> roleGrants) {
+
+    ProjectState withGrants(OrderedMap<UserId, ProjectGrant> next) {
+      return new ProjectState(project, next, kindRules, roleGrants);
+    }
+
+    ProjectState withKindRules(ImmutableMap<String, AccessLevel> next) {
+      return new ProjectState(project, grants, next, roleGrants);
+    }
+
+    ProjectState withRoleGrants(HashTrie<RoleId, RoleGrant> next) {
+      return new ProjectState(project, grants, kindRules, next);
+    }
+  }
+
+  /** A role, its members (user-id order, expired ones included) and its project grants. */
+  public record RoleState(Role role, OrderedMap<UserId, RoleMember> members, HashTrie<ProjectId, RoleGrant> grants) {}
 
   /** A resource and its rules: per member (user-id order), and for everyone (null: none). */
   public record ResourceState(Resource resource, OrderedMap<UserId, AccessLevel> memberRules,
@@ -331,6 +389,8 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
     private HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
+    private OrderedMap<RoleId, RoleState> roles;
+    private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
     private final Set<ProjectId> createdProjects = new HashSet<>();
     private final Set<ProjectId> deletedProjects = new HashSet<>();
 
@@ -346,6 +406,8 @@ public final class OrgState {
       rulesByUser = base.rulesByUser;
       resourcesByProject = base.resourcesByProject;
       timedGrants = base.timedGrants;
+      roles = base.roles;
+      rolesByUser = base.rolesByUser;
     }
 
     /** The organization is gone: its snapshot is dropped rather than built. */
@@ -434,11 +496,12 @@ public final class OrgState {
       }
       ProjectState old = projects.get(p.id());
       if (old == null) {
-        projects = projects.plus(p.id(), new ProjectState(p, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES));
+        projects = projects.plus(p.id(), new ProjectState(p, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES,
+            HashTrie.empty()));
         createdProjects.add(p.id());
         deletedProjects.remove(p.id());
       } else {
-        projects = projects.plus(p.id(), new ProjectState(p, old.grants(), old.kindRules()));
+        projects = projects.plus(p.id(), new ProjectState(p, old.grants(), old.kindRules(), old.roleGrants()));
       }
     }
 
@@ -452,6 +515,10 @@ public final class OrgState {
         grantsByUser = without(grantsByUser, user, id);
         timedGrants = without(timedGrants, user, id);
       }
+      old.roleGrants().forEach((role, g) -> {
+        RoleState r = roles.get(role);
+        roles = roles.plus(role, new RoleState(r.role(), r.members(), r.grants().minus(id)));
+      });
       projects = projects.minus(id);
       if (!createdProjects.remove(id)) {
         deletedProjects.add(id);
@@ -469,7 +536,7 @@ public final class OrgState {
     void upsertGrant(ProjectGrant g) {
       ProjectState p = projects.get(g.project());
       if (p != null) {
-        projects = projects.plus(g.project(), new ProjectState(p.project(), p.grants().plus(g.user(), g), p.kindRules()));
+        projects = projects.plus(g.project(), p.withGrants(p.grants().plus(g.user(), g)));
         grantsByUser = with(grantsByUser, g.user(), g.project(), g);
         timedGrants = g.expiresAt().isPresent() ? with(timedGrants, g.user(), g.project(), g)
             : without(timedGrants, g.user(), g.project());
@@ -479,7 +546,7 @@ public final class OrgState {
     void deleteGrant(ProjectId project, UserId user) {
       ProjectState p = projects.get(project);
       if (p != null && p.grants().containsKey(user)) {
-        projects = projects.plus(project, new ProjectState(p.project(), p.grants().minus(user), p.kindRules()));
+        projects = projects.plus(project, p.withGrants(p.grants().minus(user)));
         grantsByUser = without(grantsByUser, user, project);
         timedGrants = without(timedGrants, user, project);
       }
@@ -544,7 +611,7 @@ public final class OrgState {
           } else {
             kinds.put(rule.kind(), level);
           }
-          projects = projects.plus(rule.project(), new ProjectState(p.project(), p.grants(), ImmutableMap.copyOf(kinds)));
+          projects = projects.plus(rule.project(), p.withKindRules(ImmutableMap.copyOf(kinds)));
         }
         return;
       }
@@ -573,6 +640,88 @@ public final class OrgState {
         resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules().plus(user, level), r.everyoneRule()));
         rulesByUser = with(rulesByUser, user, ref, level);
       }
+    }
+
+    /** An inserted or updated role; an update keeps its members and grants. */
+    void putRole(Role r) {
+      if (!ours(r.organization())) {
+        return;
+      }
+      RoleState old = roles.get(r.id());
+      roles = roles.plus(r.id(), old == null ? new RoleState(r, OrderedMap.byKey(StoreOrder.USERS), HashTrie.empty())
+          : new RoleState(r, old.members(), old.grants()));
+    }
+
+    /** Deletes the role with its memberships and grants. */
+    void deleteRole(RoleId id) {
+      RoleState old = roles.get(id);
+      if (old == null) {
+        return;
+      }
+      for (UserId user : old.members().keySet()) {
+        rolesByUser = withoutRole(rolesByUser, user, id);
+      }
+      old.grants().forEach((project, g) -> {
+        ProjectState p = projects.get(project);
+        projects = projects.plus(project, p.withRoleGrants(p.roleGrants().minus(id)));
+      });
+      roles = roles.minus(id);
+    }
+
+    void upsertRoleMember(RoleMember m) {
+      RoleState r = roles.get(m.role());
+      if (r == null) {
+        return;
+      }
+      roles = roles.plus(m.role(), new RoleState(r.role(), r.members().plus(m.user(), m), r.grants()));
+      ImmutableList<RoleMember> mine = withoutRole(rolesByUser, m.user(), m.role()).get(m.user());
+      rolesByUser = rolesByUser.plus(m.user(),
+          ImmutableList.<RoleMember>builder().addAll(mine == null ? ImmutableList.of() : mine).add(m).build());
+    }
+
+    void deleteRoleMember(RoleId role, UserId user) {
+      RoleState r = roles.get(role);
+      if (r != null && r.members().containsKey(user)) {
+        roles = roles.plus(role, new RoleState(r.role(), r.members().minus(user), r.grants()));
+        rolesByUser = withoutRole(rolesByUser, user, role);
+      }
+    }
+
+    /** Every role membership of {@code user} in the organization. */
+    void deleteRoleMembershipsOf(OrgId org, UserId user) {
+      ImmutableList<RoleMember> mine = rolesByUser.get(user);
+      if (ours(org) && mine != null) {
+        mine.forEach(m -> deleteRoleMember(m.role(), user));
+      }
+    }
+
+    void upsertRoleGrant(RoleGrant g) {
+      RoleState r = roles.get(g.role());
+      ProjectState p = projects.get(g.project());
+      if (r != null && p != null) {
+        roles = roles.plus(g.role(), new RoleState(r.role(), r.members(), r.grants().plus(g.project(), g)));
+        projects = projects.plus(g.project(), p.withRoleGrants(p.roleGrants().plus(g.role(), g)));
+      }
+    }
+
+    void deleteRoleGrant(RoleId role, ProjectId project) {
+      RoleState r = roles.get(role);
+      ProjectState p = projects.get(project);
+      if (r != null && p != null && r.grants().containsKey(project)) {
+        roles = roles.plus(role, new RoleState(r.role(), r.members(), r.grants().minus(project)));
+        projects = projects.plus(project, p.withRoleGrants(p.roleGrants().minus(role)));
+      }
+    }
+
+    private static HashTrie<UserId, ImmutableList<RoleMember>> withoutRole(
+        HashTrie<UserId, ImmutableList<RoleMember>> index, UserId user, RoleId role) {
+      ImmutableList<RoleMember> mine = index.get(user);
+      if (mine == null) {
+        return index;
+      }
+      ImmutableList<RoleMember> rest = mine.stream().filter(m -> !m.role().equals(role))
+          .collect(ImmutableList.toImmutableList());
+      return rest.isEmpty() ? index.minus(user) : index.plus(user, rest);
     }
 
     private static <K, K2, V> HashTrie<K, HashTrie<K2, V>> with(HashTrie<K, HashTrie<K2, V>> index, K key, K2 key2,

@@ -103,6 +103,9 @@ public final class OrganizationService implements Organizations {
       m.requireOrg(Capability.MANAGE_ORG_SETTINGS);
       Organization before = m.state().organization();
       Organization next = change.apply(before);
+      if (next.settings().resolution() != before.settings().resolution()) {
+        RoleService.requireMaySwitchResolution(m);
+      }
       if (!next.equals(before)) {
         m.apply(new Write.UpdateOrganization(next));
         m.audit(action, null, organization, Changes.diff()

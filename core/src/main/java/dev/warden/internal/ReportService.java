@@ -17,6 +17,8 @@ import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.report.AccessRegistry;
 import dev.warden.report.AccessReview;
+import dev.warden.report.RegistryRole;
+import dev.warden.role.RoleMember;
 import dev.warden.report.RegistryEntry;
 import dev.warden.report.Reports;
 import dev.warden.spi.StoreOrder;
@@ -46,7 +48,7 @@ public final class ReportService implements Reports {
     checkNotNull(organization, "organization");
     OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
     Instant now = engine.clock().instant();
-    HighestRoles roles = new HighestRoles(state, now);
+    HighestRoles roles = new HighestRoles(state, engine.decider(), now);
     List<RegistryEntry> owners = new ArrayList<>();
     List<RegistryEntry> admins = new ArrayList<>();
     List<RegistryEntry> members = new ArrayList<>();
@@ -72,7 +74,25 @@ public final class ReportService implements Reports {
     for (List<RegistryEntry> section : List.of(owners, admins, members, viewers, external)) {
       section.sort(BY_NAME);
     }
-    return new AccessRegistry(state.organization().name(), owners, admins, members, viewers, external);
+    return new AccessRegistry(state.organization().name(), owners, admins, members, viewers, external,
+        roles(state, now));
+  }
+
+  /** Every role, in creation order, with its active members (active in the organization and in the role). */
+  private static List<RegistryRole> roles(OrgState state, Instant now) {
+    List<RegistryRole> roles = new ArrayList<>();
+    for (OrgState.RoleState r : state.roles().values()) {
+      List<RegistryEntry> entries = new ArrayList<>();
+      for (RoleMember rm : r.members().values()) {
+        Membership m = state.members().get(rm.user());
+        if (m != null && m.activeAt(now) && rm.activeAt(now)) {
+          entries.add(new RegistryEntry(m.user(), m.email(), m.note(), rm.expiresAt()));
+        }
+      }
+      entries.sort(BY_NAME);
+      roles.add(new RegistryRole(r.role().id(), r.role().name(), entries));
+    }
+    return roles;
   }
 
   @Override
@@ -85,7 +105,7 @@ public final class ReportService implements Reports {
     OrgState state = reads.org(actor, organization, Capability.MANAGE_MEMBERS);
     Instant now = engine.clock().instant();
     Instant soon = Limits.plus(now, expiringWithin);
-    HighestRoles roles = new HighestRoles(state, now);
+    HighestRoles roles = new HighestRoles(state, engine.decider(), now);
     List<Membership> expired = new ArrayList<>();
     List<Membership> expiring = new ArrayList<>();
     List<Membership> withoutProjects = new ArrayList<>();
@@ -134,8 +154,20 @@ public final class ReportService implements Reports {
     });
     List<AuditEntry> last = engine.store().inTransaction(tx -> tx.audit().query(
         AuditQuery.organization(organization).action("access_review.recorded"), Optional.empty(), 1));
+    List<RoleMember> expiredPlaces = new ArrayList<>();
+    List<RoleMember> expiringPlaces = new ArrayList<>();
+    for (OrgState.RoleState r : state.roles().values()) {
+      for (RoleMember rm : r.members().values()) {
+        if (!rm.activeAt(now)) {
+          expiredPlaces.add(rm);
+        } else if (rm.expiresAt().isPresent() && rm.expiresAt().get().isBefore(soon)) {
+          expiringPlaces.add(rm);
+        }
+      }
+    }
     return new AccessReview(organization, now, expired, expiredGrants, expiring, expiringGrants, withoutProjects,
-        unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at));
+        unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at), expiredPlaces, expiringPlaces,
+        roles(state, now));
   }
 
   /**

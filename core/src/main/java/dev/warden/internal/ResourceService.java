@@ -57,7 +57,7 @@ public final class ResourceService implements Resources {
       ResourceState existing = m.state().resources().get(ref);
       if (existing != null) {
         // One the creator cannot see must be refused like every other hidden target (issue 12).
-        if (engine.decider().level(m.actorMember(), project, existing, Trace.NONE) == AccessLevel.NONE) {
+        if (engine.decider().level(m.state(), m.actorMember(), project, existing, Trace.NONE) == AccessLevel.NONE) {
           throw Errors.notFound("resource");
         }
         throw alreadyRegistered(ref);
@@ -80,7 +80,7 @@ public final class ResourceService implements Resources {
   public AccessLevel level(Principal actor, ResourceRef ref) {
     checkNotNull(actor, "actor");
     checkNotNull(ref, "ref");
-    return read(actor, ref, (state, r) -> engine.decider().level(state.members().get(actor.userId()),
+    return read(actor, ref, (state, r) -> engine.decider().level(state, state.members().get(actor.userId()),
         state.projects().get(ref.project()), r, Trace.NONE));
   }
 
@@ -185,7 +185,7 @@ public final class ResourceService implements Resources {
 
   private List<ResourceRule> rules(Principal actor, ResourceRef ref, OrgState state, ResourceState r) {
     ProjectState p = state.projects().get(ref.project());
-    if (engine.decider().level(state.members().get(actor.userId()), p, r, Trace.NONE) != AccessLevel.MANAGER) {
+    if (engine.decider().level(state, state.members().get(actor.userId()), p, r, Trace.NONE) != AccessLevel.MANAGER) {
       throw new dev.warden.PermissionDeniedException(ErrorCode.PERMISSION_DENIED, "only managers read a resource's rules");
     }
     List<ResourceRule> rules = new ArrayList<>();
@@ -254,7 +254,7 @@ public final class ResourceService implements Resources {
       }
       Membership member = requireSeesProject(m, user, dashboard.project());
       ProjectState p = m.state().projects().get(dashboard.project());
-      if (r.resource().creator().equals(user) || m.decider().effectiveRole(member, p) == dev.warden.project.ProjectRole.ADMIN) {
+      if (r.resource().creator().equals(user) || m.decider().effectiveRole(m.state(), member, p) == dev.warden.project.ProjectRole.ADMIN) {
         throw Errors.rule(ErrorCode.ALREADY_HAS_ACCESS,
             "user " + user + " already manages this dashboard as its creator or a project Admin");
       }
@@ -297,7 +297,7 @@ public final class ResourceService implements Resources {
 
   private static Membership requireSeesProject(Mutation m, UserId user, ProjectId project) {
     Membership member = m.state().members().get(user);
-    requireSeesProject(m.decider(), member, m.now(), user, m.state().projects().get(project));
+    requireSeesProject(m.decider(), m.state(), member, m.now(), user, m.state().projects().get(project));
     return member;
   }
 
@@ -307,9 +307,9 @@ public final class ResourceService implements Resources {
    *
    * @throws dev.warden.RuleViolationException {@code NO_PROJECT_ACCESS}
    */
-  static void requireSeesProject(Decider decider, Membership member, java.time.Instant now, UserId user,
-      ProjectState project) {
-    if (member == null || !member.activeAt(now) || decider.effectiveRole(member, project) == null) {
+  static void requireSeesProject(Decider decider, OrgState state, Membership member, java.time.Instant now,
+      UserId user, ProjectState project) {
+    if (member == null || !member.activeAt(now) || decider.effectiveRole(state, member, project) == null) {
       throw Errors.rule(ErrorCode.NO_PROJECT_ACCESS, "user " + user + " cannot see this project");
     }
   }

@@ -25,6 +25,7 @@ public record Wiring(
     AuditService audit,
     ResourceService resources,
     ReportService reports,
+    RoleService roles,
     DirectoryService directory,
     Listings listings,
     ExpirySweep sweep) {
@@ -51,6 +52,7 @@ public record Wiring(
         new AuditService(engine, reads),
         new ResourceService(engine, listings),
         new ReportService(engine, reads),
+        new RoleService(engine, reads),
         new DirectoryService(engine),
         listings,
         new ExpirySweep(engine));

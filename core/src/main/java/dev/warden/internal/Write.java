@@ -16,6 +16,10 @@ import dev.warden.project.ProjectId;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.List;
@@ -145,18 +149,19 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
   }
 
   /** What removing a membership took with it; {@code removed} false if the store refused (an Owner, gone). */
-  record Removed(boolean removed, int grants, int resourceRules) {}
+  record Removed(boolean removed, int grants, int resourceRules, int roleMemberships) {}
 
   /**
-   * Removes a non-Owner membership with the member's project grants and resource rules in the
-   * organization.
+   * Removes a non-Owner membership with the member's project grants, resource rules and role
+   * memberships in the organization.
    */
   record RemoveMember(OrgId organization, UserId user) implements SnapshotWrite<Removed> {
     @Override
     public Removed store(Transaction tx) {
       int grants = tx.grants().deleteByMember(organization, user);
       int rules = tx.resources().deleteRulesByMember(organization, user);
-      return new Removed(tx.memberships().delete(organization, user), grants, rules);
+      int roles = tx.roles().deleteMembersByUser(organization, user);
+      return new Removed(tx.memberships().delete(organization, user), grants, rules, roles);
     }
 
     @Override
@@ -168,6 +173,7 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     public void snapshot(OrgState.Draft d) {
       d.deleteGrantsOf(organization, user);
       d.deleteRulesOf(organization, user);
+      d.deleteRoleMembershipsOf(organization, user);
       d.deleteMember(organization, user);
     }
   }
@@ -242,6 +248,103 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public void snapshot(OrgState.Draft d) {
       d.deleteGrant(project, user);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ roles
+
+  /** A new role. */
+  record InsertRole(Role role) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.roles().insert(role);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putRole(role);
+    }
+  }
+
+  /** A role's new name or capabilities. */
+  record UpdateRole(Role role) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.roles().update(role);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.putRole(role);
+    }
+  }
+
+  /** Deletes a role with its memberships and grants (the store cascades). */
+  record DeleteRole(RoleId role) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.roles().delete(role);
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteRole(role);
+    }
+  }
+
+  /** Adds a member to a role, or replaces the membership's expiry. */
+  record UpsertRoleMember(RoleMember member) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.roles().upsertMember(member);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.upsertRoleMember(member);
+    }
+  }
+
+  /** Removes a member from a role. */
+  record DeleteRoleMember(RoleId role, UserId user) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.roles().deleteMember(role, user);
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteRoleMember(role, user);
+    }
+  }
+
+  /** Gives a role a project role on a project, or replaces it. */
+  record UpsertRoleGrant(RoleGrant grant) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.roles().upsertGrant(grant);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.upsertRoleGrant(grant);
+    }
+  }
+
+  /** Takes a role's grant on a project. */
+  record DeleteRoleGrant(RoleId role, ProjectId project) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.roles().deleteGrant(role, project);
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteRoleGrant(role, project);
     }
   }
 

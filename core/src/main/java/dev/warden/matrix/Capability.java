@@ -49,6 +49,8 @@ public final class Capability {
   public static final Capability MANAGE_DATA_RETENTION = project("MANAGE_DATA_RETENTION");
   public static final Capability ROTATE_PROJECT_TOKEN = project("ROTATE_PROJECT_TOKEN");
   public static final Capability VIEW_PROJECT_AUDIT_LOG = project("VIEW_PROJECT_AUDIT_LOG");
+  /** Create, rename and delete roles and change their members and access (issue 16; Admins and Owners). */
+  public static final Capability MANAGE_ROLES = organization("MANAGE_ROLES");
 
   /** What a capability is checked against. */
   public enum Scope {

@@ -58,7 +58,8 @@ public final class PermissionMatrix {
       Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS, Capability.REMOVE_MEMBERS, Capability.VIEW_AUDIT_LOG,
       Capability.LEAVE_ORGANIZATION, Capability.TRANSFER_OWNERSHIP, Capability.DELETE_ORGANIZATION,
       Capability.VIEW_DATA, Capability.CREATE_CONTENT, Capability.MANAGE_PROJECT_SETTINGS,
-      Capability.MANAGE_PROJECT_ACCESS, Capability.ROTATE_PROJECT_TOKEN, Capability.VIEW_PROJECT_AUDIT_LOG);
+      Capability.MANAGE_PROJECT_ACCESS, Capability.ROTATE_PROJECT_TOKEN, Capability.VIEW_PROJECT_AUDIT_LOG,
+      Capability.MANAGE_ROLES);
 
   /** Every capability of Warden and PostHog in SPEC order, with its scope (SPEC §9) and description. */
   private static final Map<Capability, Definition> BUILT_IN = builtIn();
@@ -198,7 +199,8 @@ public final class PermissionMatrix {
         Capability.MANAGE_PROJECT_ACCESS, "project:write", "Change who may use the project",
         Capability.MANAGE_DATA_RETENTION, "project:write", "Change the project's data retention",
         Capability.ROTATE_PROJECT_TOKEN, "project:write", "Rotate the project's token",
-        Capability.VIEW_PROJECT_AUDIT_LOG, "activity_log:read", "Read the project's audit log"};
+        Capability.VIEW_PROJECT_AUDIT_LOG, "activity_log:read", "Read the project's audit log",
+        Capability.MANAGE_ROLES, "organization_member:write", "Create roles and change their members and access"};
     for (int i = 0; i < table.length; i += 3) {
       t.put((Capability) table[i], new Definition(ApiScope.parse((String) table[i + 1]), (String) table[i + 2]));
     }
@@ -221,7 +223,7 @@ public final class PermissionMatrix {
         .grant(OrgLevel.MEMBER, Capability.VIEW_ORGANIZATION, Capability.LEAVE_ORGANIZATION)
         .grant(OrgLevel.ADMIN, Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
             Capability.CREATE_PROJECT, Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS,
-            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION)
+            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION, Capability.MANAGE_ROLES)
         .grant(ProjectRole.VIEWER, Capability.VIEW_DATA)
         .grant(ProjectRole.MEMBER, Capability.VIEW_DATA, Capability.CREATE_CONTENT));
   }
@@ -245,7 +247,7 @@ public final class PermissionMatrix {
         .grant(OrgLevel.ADMIN, Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
             Capability.MANAGE_BILLING, Capability.CREATE_PROJECT, Capability.DELETE_PROJECT,
             Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS, Capability.REMOVE_MEMBERS,
-            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION)
+            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION, Capability.MANAGE_ROLES)
         .grant(ProjectRole.VIEWER, Capability.VIEW_DATA)
         .grant(ProjectRole.MEMBER, Capability.VIEW_DATA, Capability.CREATE_CONTENT, Capability.USE_FEATURE_FLAGS)
         .ownership(OwnershipRule.SINGLE)

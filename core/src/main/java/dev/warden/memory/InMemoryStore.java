@@ -32,6 +32,11 @@ import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
 import dev.warden.spi.ResourceRepository;
+import dev.warden.spi.RoleRepository;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
@@ -74,6 +79,7 @@ public final class InMemoryStore implements Store {
   private final Map<InviteId, OrgId> inviteOrg = new ConcurrentHashMap<>();
   private final Map<String, InviteId> inviteByHash = new ConcurrentHashMap<>();
   private final Map<UserId, Set<OrgId>> orgsByUser = new ConcurrentHashMap<>();
+  private final Map<RoleId, OrgId> roleOrg = new ConcurrentHashMap<>();
   private final Map<ApiKeyId, ApiKey> keys = new ConcurrentHashMap<>();
   private final Map<ApiKeyId, String> keyHashes = new ConcurrentHashMap<>();
   private final Map<String, ApiKeyId> keyByHash = new ConcurrentHashMap<>();
@@ -147,6 +153,12 @@ public final class InMemoryStore implements Store {
   /** The key of a grant: one per project and user. */
   private record GrantKey(ProjectId project, UserId user) {}
 
+  /** The key of a role membership: one per role and user. */
+  private record RoleMemberKey(RoleId role, UserId user) {}
+
+  /** The key of a role grant: one per role and project. */
+  private record RoleGrantKey(RoleId role, ProjectId project) {}
+
   /**
    * Everything stored for one organization, with the indexes that keep each mutation in proportion to
    * what it touches rather than to the organization's size. Its tables, and the indexes below, are written
@@ -167,7 +179,29 @@ public final class InMemoryStore implements Store {
     final SetMultimap<ResourceRef, ResourceRule> rulesByResource = HashMultimap.create();
     final SetMultimap<UserId, ResourceRule> rulesByUser = HashMultimap.create();
 
+    final Map<String, RoleId> roleNames = new HashMap<>();
+    final SetMultimap<RoleId, UserId> roleMembersByRole = HashMultimap.create();
+    final SetMultimap<UserId, RoleId> roleMembersByUser = HashMultimap.create();
+    final SetMultimap<RoleId, ProjectId> roleGrantsByRole = HashMultimap.create();
+    final SetMultimap<ProjectId, RoleId> roleGrantsByProject = HashMultimap.create();
+
     final Table<UserId, Membership> members = new Table<>((user, old, now) -> owners += owner(now) - owner(old));
+    final Table<RoleId, Role> roles = new Table<>((id, old, now) -> {
+      if (old != null) {
+        roleNames.remove(old.name(), id);
+      }
+      if (now != null) {
+        roleNames.put(now.name(), id);
+      }
+    });
+    final Table<RoleMemberKey, RoleMember> roleMembers = new Table<>((key, old, now) -> {
+      index(roleMembersByRole, key.role(), key.user(), now != null);
+      index(roleMembersByUser, key.user(), key.role(), now != null);
+    });
+    final Table<RoleGrantKey, RoleGrant> roleGrants = new Table<>((key, old, now) -> {
+      index(roleGrantsByRole, key.role(), key.project(), now != null);
+      index(roleGrantsByProject, key.project(), key.role(), now != null);
+    });
     final Table<ProjectId, Project> projects = new Table<>();
     final Table<GrantKey, ProjectGrant> grants = new Table<>((key, old, now) -> {
       index(grantsByUser, key.user(), key.project(), now != null);
@@ -209,6 +243,7 @@ public final class InMemoryStore implements Store {
     private final Keys keyRepo = new Keys();
     private final Audit auditRepo = new Audit();
     private final Resources resourceRepo = new Resources();
+    private final Roles roleRepo = new Roles();
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<ReentrantLock> held = new ArrayList<>();
     private final Thread owner = Thread.currentThread();
@@ -345,6 +380,11 @@ public final class InMemoryStore implements Store {
       return resourceRepo;
     }
 
+    @Override
+    public RoleRepository roles() {
+      return roleRepo;
+    }
+
     private void unindexMember(Membership m) {
       Set<OrgId> ids = orgsByUser.get(m.user());
       if (ids != null && ids.remove(m.organization())) {
@@ -431,6 +471,9 @@ public final class InMemoryStore implements Store {
           for (Map.Entry<InviteId, String> e : data.inviteHashes.rows.entrySet()) {
             remove(inviteOrg, e.getKey());
             remove(inviteByHash, e.getValue());
+          }
+          for (RoleId role : data.roles.rows.keySet()) {
+            remove(roleOrg, role);
           }
           remove(orgs, id);
         }
@@ -584,6 +627,9 @@ public final class InMemoryStore implements Store {
           }
           for (ResourceRef ref : List.copyOf(data.resourcesByProject.get(id))) {
             write(data, data.resources, ref, null);
+          }
+          for (RoleId role : List.copyOf(data.roleGrantsByProject.get(id))) {
+            write(data, data.roleGrants, new RoleGrantKey(role, id), null);
           }
         }
         remove(projectOrg, id);
@@ -867,6 +913,168 @@ public final class InMemoryStore implements Store {
         checkArgument(limit > 0, "limit must be positive, but was %s", limit);
         Map<AuditCursor, AuditEntry> range = after.isPresent() ? audit.tailMap(after.get(), false) : audit;
         return range.values().stream().filter(query::matches).limit(limit).toList();
+      }
+    }
+
+    private final class Roles implements RoleRepository {
+
+      private OrgData ofRole(RoleId id) {
+        checkOpen();
+        OrgId org = roleOrg.get(checkNotNull(id, "role"));
+        return org == null ? null : orgs.get(org);
+      }
+
+      private OrgData ofRoleOrThrow(RoleId id) {
+        OrgData data = ofRole(id);
+        checkArgument(data != null && data.roles.rows.containsKey(id), "role %s does not exist", id);
+        return data;
+      }
+
+      @Override
+      public Optional<Role> find(RoleId id) {
+        OrgData data = ofRole(id);
+        return Optional.ofNullable(data == null ? null : data.roles.rows.get(id));
+      }
+
+      @Override
+      public List<Role> listByOrganization(OrgId organization) {
+        OrgData data = data(organization);
+        return data == null ? List.of() : data.roles.rows.values().stream().sorted(StoreOrder.ROLES).toList();
+      }
+
+      @Override
+      public void insert(Role role) {
+        OrgData data = existing(role.organization());
+        synchronized (data) {
+          checkArgument(!roleOrg.containsKey(role.id()), "role %s already exists", role.id());
+          checkArgument(!data.roleNames.containsKey(role.name()), "role name must be unique in the organization");
+          put(roleOrg, role.id(), role.organization());
+          write(data, data.roles, role.id(), role);
+        }
+      }
+
+      @Override
+      public void update(Role role) {
+        OrgData data = ofRoleOrThrow(role.id());
+        synchronized (data) {
+          checkArgument(data.organization.id().equals(role.organization()), "a role cannot move to another organization");
+          RoleId named = data.roleNames.get(role.name());
+          checkArgument(named == null || named.equals(role.id()), "role name must be unique in the organization");
+          write(data, data.roles, role.id(), role);
+        }
+      }
+
+      @Override
+      public boolean delete(RoleId id) {
+        OrgData data = ofRole(id);
+        if (data == null) {
+          return false;
+        }
+        synchronized (data) {
+          if (write(data, data.roles, id, null) == null) {
+            return false;
+          }
+          for (UserId user : List.copyOf(data.roleMembersByRole.get(id))) {
+            write(data, data.roleMembers, new RoleMemberKey(id, user), null);
+          }
+          for (ProjectId project : List.copyOf(data.roleGrantsByRole.get(id))) {
+            write(data, data.roleGrants, new RoleGrantKey(id, project), null);
+          }
+        }
+        remove(roleOrg, id);
+        return true;
+      }
+
+      @Override
+      public List<RoleMember> listMembersByOrganization(OrgId organization) {
+        OrgData data = data(organization);
+        if (data == null) {
+          return List.of();
+        }
+        Map<RoleId, Integer> order = roleOrder(organization);
+        return data.roleMembers.rows.values().stream()
+            .filter(m -> order.containsKey(m.role()))
+            .sorted(Comparator.comparingInt((RoleMember m) -> order.get(m.role()))
+                .thenComparing(RoleMember::user, StoreOrder.USERS))
+            .toList();
+      }
+
+      private Map<RoleId, Integer> roleOrder(OrgId organization) {
+        Map<RoleId, Integer> order = new HashMap<>();
+        for (Role r : listByOrganization(organization)) {
+          order.put(r.id(), order.size());
+        }
+        return order;
+      }
+
+      @Override
+      public void upsertMember(RoleMember member) {
+        OrgData data = ofRoleOrThrow(member.role());
+        synchronized (data) {
+          checkArgument(data.members.rows.containsKey(member.user()), "user %s is not a member of the role's organization",
+              member.user());
+          write(data, data.roleMembers, new RoleMemberKey(member.role(), member.user()), member);
+        }
+      }
+
+      @Override
+      public boolean deleteMember(RoleId role, UserId user) {
+        checkNotNull(user, "user");
+        OrgData data = ofRole(role);
+        return data != null && write(data, data.roleMembers, new RoleMemberKey(role, user), null) != null;
+      }
+
+      @Override
+      public int deleteMembersByUser(OrgId organization, UserId user) {
+        checkNotNull(user, "user");
+        OrgData data = data(organization);
+        if (data == null) {
+          return 0;
+        }
+        int count = 0;
+        synchronized (data) {
+          for (RoleId role : List.copyOf(data.roleMembersByUser.get(user))) {
+            if (write(data, data.roleMembers, new RoleMemberKey(role, user), null) != null) {
+              count++;
+            }
+          }
+        }
+        return count;
+      }
+
+      @Override
+      public List<RoleGrant> listGrantsByOrganization(OrgId organization) {
+        OrgData data = data(organization);
+        if (data == null) {
+          return List.of();
+        }
+        Map<RoleId, Integer> roles = roleOrder(organization);
+        Map<ProjectId, Integer> projects = new HashMap<>();
+        for (Project p : projectRepo.listByOrganization(organization)) {
+          projects.put(p.id(), projects.size());
+        }
+        return data.roleGrants.rows.values().stream()
+            .filter(g -> roles.containsKey(g.role()) && projects.containsKey(g.project()))
+            .sorted(Comparator.comparingInt((RoleGrant g) -> roles.get(g.role()))
+                .thenComparingInt(g -> projects.get(g.project())))
+            .toList();
+      }
+
+      @Override
+      public void upsertGrant(RoleGrant grant) {
+        OrgData data = ofRoleOrThrow(grant.role());
+        synchronized (data) {
+          checkArgument(data.projects.rows.containsKey(grant.project()),
+              "project %s does not exist in the role's organization", grant.project());
+          write(data, data.roleGrants, new RoleGrantKey(grant.role(), grant.project()), grant);
+        }
+      }
+
+      @Override
+      public boolean deleteGrant(RoleId role, ProjectId project) {
+        checkNotNull(project, "project");
+        OrgData data = ofRole(role);
+        return data != null && write(data, data.roleGrants, new RoleGrantKey(role, project), null) != null;
       }
     }
 

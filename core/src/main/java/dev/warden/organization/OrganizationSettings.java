@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableSet;
+import dev.warden.role.ResolutionRule;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,9 @@ import java.util.Set;
  *     Owners' keys always do); off answers {@code DENY API_KEYS_DISABLED} (default on)
  * @param recentAuthentication how recently a principal must have authenticated for sensitive changes
  *     (membership, ownership, API keys, deleting a project or the organization); default 2 hours
+ * @param resolution how a member's own project grant combines with their roles' grants (issue 16);
+ *     default {@link ResolutionRule#HIGHEST_WINS}; switched with {@code roles().switchResolution(…)},
+ *     which previews and audits the change
  */
 public record OrganizationSettings(
     boolean memberJoinedNotifications,
@@ -33,7 +37,8 @@ public record OrganizationSettings(
     Optional<Boolean> membersCanInvite,
     Optional<Boolean> membersCanCreateProjects,
     boolean membersCanUsePersonalApiKeys,
-    Duration recentAuthentication) {
+    Duration recentAuthentication,
+    ResolutionRule resolution) {
 
   /** The default recent-authentication window. */
   public static final Duration DEFAULT_RECENT_AUTHENTICATION = Duration.ofHours(2);
@@ -50,50 +55,64 @@ public record OrganizationSettings(
     checkNotNull(membersCanInvite, "membersCanInvite");
     checkNotNull(membersCanCreateProjects, "membersCanCreateProjects");
     checkNotNull(recentAuthentication, "recentAuthentication");
+    checkNotNull(resolution, "resolution");
     checkArgument(!recentAuthentication.isNegative() && !recentAuthentication.isZero(),
         "recentAuthentication must be positive, but was %s", recentAuthentication);
+  }
+
+  /** The settings before roles (issue 16): resolution {@link ResolutionRule#HIGHEST_WINS}. */
+  public OrganizationSettings(boolean memberJoinedNotifications, boolean require2fa, Set<String> ssoEnforcedDomains,
+      Optional<Boolean> membersCanInvite, Optional<Boolean> membersCanCreateProjects,
+      boolean membersCanUsePersonalApiKeys, Duration recentAuthentication) {
+    this(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite, membersCanCreateProjects,
+        membersCanUsePersonalApiKeys, recentAuthentication, ResolutionRule.HIGHEST_WINS);
   }
 
   /** The settings of a new organization. */
   public static OrganizationSettings defaults() {
     return new OrganizationSettings(true, false, Set.of(), Optional.empty(), Optional.empty(), true,
-        DEFAULT_RECENT_AUTHENTICATION);
+        DEFAULT_RECENT_AUTHENTICATION, ResolutionRule.HIGHEST_WINS);
   }
 
   public OrganizationSettings withMemberJoinedNotifications(boolean on) {
     return new OrganizationSettings(on, require2fa, ssoEnforcedDomains, membersCanInvite, membersCanCreateProjects,
-        membersCanUsePersonalApiKeys, recentAuthentication);
+        membersCanUsePersonalApiKeys, recentAuthentication, resolution);
   }
 
   public OrganizationSettings withRequire2fa(boolean on) {
     return new OrganizationSettings(memberJoinedNotifications, on, ssoEnforcedDomains, membersCanInvite,
-        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication);
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication, resolution);
   }
 
   /** @throws IllegalArgumentException if a domain lacks an inner dot or has an {@code @} */
   public OrganizationSettings withSsoEnforcedDomains(Set<String> domains) {
     return new OrganizationSettings(memberJoinedNotifications, require2fa, domains, membersCanInvite,
-        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication);
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication, resolution);
   }
 
   public OrganizationSettings withMembersCanInvite(boolean allowed) {
     return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, Optional.of(allowed),
-        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication);
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication, resolution);
   }
 
   public OrganizationSettings withMembersCanCreateProjects(boolean allowed) {
     return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
-        Optional.of(allowed), membersCanUsePersonalApiKeys, recentAuthentication);
+        Optional.of(allowed), membersCanUsePersonalApiKeys, recentAuthentication, resolution);
   }
 
   public OrganizationSettings withMembersCanUsePersonalApiKeys(boolean allowed) {
     return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
-        membersCanCreateProjects, allowed, recentAuthentication);
+        membersCanCreateProjects, allowed, recentAuthentication, resolution);
   }
 
   public OrganizationSettings withRecentAuthentication(Duration window) {
     return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
-        membersCanCreateProjects, membersCanUsePersonalApiKeys, window);
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, window, resolution);
+  }
+
+  public OrganizationSettings withResolution(ResolutionRule rule) {
+    return new OrganizationSettings(memberJoinedNotifications, require2fa, ssoEnforcedDomains, membersCanInvite,
+        membersCanCreateProjects, membersCanUsePersonalApiKeys, recentAuthentication, rule);
   }
 
   /** Whether users with {@code email} must sign in with SSO here. */

@@ -7,6 +7,7 @@ import dev.warden.apikey.ApiKey;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.project.ProjectGrant;
+import dev.warden.role.RoleMember;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +15,9 @@ import java.util.Optional;
 /**
  * What needs a decision in a regular access review: expired but unswept memberships and grants, those
  * expiring soon, members who can see no project, API keys of members unused for long, the Owner and
- * Admin counts, and when the last review was recorded. Lists are in user-id (then project) order.
- * Immutable.
+ * Admin counts, and when the last review was recorded; and (issue 16) the expired and expiring places
+ * in roles and every role with its active members. Lists are in user-id (then project) order; places in
+ * roles by role (creation order), then user id. Immutable.
  */
 public record AccessReview(
     OrgId organization,
@@ -28,7 +30,10 @@ public record AccessReview(
     List<ApiKey> unusedApiKeys,
     int owners,
     int admins,
-    Optional<Instant> lastReview) {
+    Optional<Instant> lastReview,
+    List<RoleMember> expiredRoleMemberships,
+    List<RoleMember> expiringRoleMemberships,
+    List<RegistryRole> roles) {
 
   public AccessReview {
     checkNotNull(organization, "organization");
@@ -40,5 +45,17 @@ public record AccessReview(
     membersWithoutProjects = ImmutableList.copyOf(membersWithoutProjects);
     unusedApiKeys = ImmutableList.copyOf(unusedApiKeys);
     checkNotNull(lastReview, "lastReview");
+    expiredRoleMemberships = ImmutableList.copyOf(expiredRoleMemberships);
+    expiringRoleMemberships = ImmutableList.copyOf(expiringRoleMemberships);
+    roles = ImmutableList.copyOf(roles);
+  }
+
+  /** A review of an organization without roles. */
+  public AccessReview(OrgId organization, Instant at, List<Membership> expiredMemberships,
+      List<ProjectGrant> expiredGrants, List<Membership> expiringMemberships, List<ProjectGrant> expiringGrants,
+      List<Membership> membersWithoutProjects, List<ApiKey> unusedApiKeys, int owners, int admins,
+      Optional<Instant> lastReview) {
+    this(organization, at, expiredMemberships, expiredGrants, expiringMemberships, expiringGrants,
+        membersWithoutProjects, unusedApiKeys, owners, admins, lastReview, List.of(), List.of(), List.of());
   }
 }

@@ -53,4 +53,9 @@ public class ForwardingTransaction implements Transaction {
   public ResourceRepository resources() {
     return delegate.resources();
   }
+
+  @Override
+  public RoleRepository roles() {
+    return delegate.roles();
+  }
 }

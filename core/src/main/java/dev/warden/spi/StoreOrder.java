@@ -11,6 +11,7 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRule;
+import dev.warden.role.Role;
 import java.util.Comparator;
 
 /**
@@ -44,6 +45,9 @@ public final class StoreOrder {
   /** Projects in creation order: {@code createdAt}, then id. */
   public static final Comparator<Project> PROJECTS =
       Comparator.comparing(Project::createdAt).thenComparing(p -> p.id().value());
+
+  /** Roles in creation order: {@code createdAt}, then id. */
+  public static final Comparator<Role> ROLES = Comparator.comparing(Role::createdAt).thenComparing(r -> r.id().value());
 
   /** Grants on one project, by user id. */
   public static final Comparator<ProjectGrant> GRANTS = Comparator.comparing(ProjectGrant::user, USERS);

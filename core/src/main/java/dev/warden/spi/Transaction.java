@@ -19,5 +19,7 @@ public interface Transaction {
 
   ResourceRepository resources();
 
+  RoleRepository roles();
+
   AuditRepository audit();
 }

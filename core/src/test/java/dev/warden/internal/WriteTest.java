@@ -101,7 +101,7 @@ class WriteTest {
   void removeMember_takesTheirGrantsAndResourceRules_inStoreAndSnapshot() {
     Write.Removed removed = apply(new Write.RemoveMember(ORG, CAROL));
 
-    assertThat(removed).isEqualTo(new Write.Removed(true, 2, 2));
+    assertThat(removed).isEqualTo(new Write.Removed(true, 2, 2, 0));
     store.inTransaction(tx -> {
       assertThat(tx.memberships().find(ORG, CAROL)).isEmpty();
       assertThat(tx.grants().listByOrganization(ORG)).extracting(ProjectGrant::user).containsExactly(DAVE);

@@ -29,7 +29,8 @@ class PermissionMatrixTest {
 
   /**
    * SPEC §2.1, one row per capability: the Member / Admin / Owner cells of {@code posthog()} then of
-   * {@code leastPrivilege()}, 'Y' for ✔ and '-' for ✖, copied from the spec's table.
+   * {@code leastPrivilege()}, 'Y' for ✔ and '-' for ✖, copied from the spec's table (and issue 16's
+   * {@code MANAGE_ROLES}).
    */
   private static final Map<Capability, String[]> ORG_TABLE = orgTable(
       row(Capability.VIEW_ORGANIZATION, "YYY", "YYY"),
@@ -44,7 +45,9 @@ class PermissionMatrixTest {
       row(Capability.VIEW_AUDIT_LOG, "-YY", "-YY"),
       row(Capability.LEAVE_ORGANIZATION, "YY-", "YY-"),
       row(Capability.TRANSFER_OWNERSHIP, "--Y", "--Y"),
-      row(Capability.DELETE_ORGANIZATION, "--Y", "--Y"));
+      row(Capability.DELETE_ORGANIZATION, "--Y", "--Y"),
+      // Issue 16: roles are managed by Admins and Owners in both presets.
+      row(Capability.MANAGE_ROLES, "-YY", "-YY"));
 
   /** SPEC §2.2, one row per capability: Viewer / Member / Admin, the same in both presets. */
   private static final Map<Capability, String> PROJECT_TABLE = projectTable(

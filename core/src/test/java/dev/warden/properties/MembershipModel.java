@@ -301,12 +301,12 @@ public final class MembershipModel {
         ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
             Capability.MANAGE_BILLING, Capability.CREATE_PROJECT, Capability.DELETE_PROJECT,
             Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS, Capability.REMOVE_MEMBERS,
-            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION)),
+            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION, Capability.MANAGE_ROLES)),
     LEAST_PRIVILEGE(OwnershipRule.MULTIPLE, Visibility.PRIVATE,
         ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.LEAVE_ORGANIZATION),
         ImmutableSet.of(Capability.VIEW_ORGANIZATION, Capability.INVITE_MEMBERS, Capability.REVOKE_INVITES,
             Capability.CREATE_PROJECT, Capability.MANAGE_ORG_SETTINGS, Capability.MANAGE_MEMBERS,
-            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION));
+            Capability.VIEW_AUDIT_LOG, Capability.LEAVE_ORGANIZATION, Capability.MANAGE_ROLES));
 
     private static final Set<Capability> OWNER = PermissionMatrix.posthog().capabilities().stream()
         .filter(c -> c.scope() == Capability.Scope.ORGANIZATION && c != Capability.LEAVE_ORGANIZATION)

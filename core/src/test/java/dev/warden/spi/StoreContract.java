@@ -17,6 +17,7 @@ import dev.warden.audit.Change;
 import dev.warden.invite.Invite;
 import dev.warden.invite.InviteGrant;
 import dev.warden.invite.InviteId;
+import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -33,6 +34,11 @@ import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
+import dev.warden.role.ResolutionRule;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -1025,6 +1031,418 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.projects().find(DEV))).isPresent();
   }
 
+  // ------------------------------------------------------------------------------- roles (issue 16)
+
+  protected static final RoleId ENGINEERS = RoleId.of("rol_engineers");
+  protected static final RoleId SUPPORT = RoleId.of("rol_support");
+
+  protected static Role role(RoleId id, OrgId org, String name, Instant at, Capability... capabilities) {
+    return new Role(id, org, name, ImmutableSet.copyOf(capabilities), at);
+  }
+
+  protected static RoleMember roleMember(RoleId role, UserId user, Optional<Instant> expiresAt) {
+    return new RoleMember(role, user, expiresAt, ALICE, T0);
+  }
+
+  protected static RoleGrant roleGrant(RoleId role, ProjectId project, ProjectRole projectRole) {
+    return new RoleGrant(role, project, projectRole, ALICE, T0);
+  }
+
+  /**
+   * {@link #seed()} plus Carol as Member, SUPPORT (created first, carrying INVITE_MEMBERS) and ENGINEERS
+   * (none); Bob in both roles, Carol in ENGINEERS until T0 + 1 day; ENGINEERS Admin on DEV and Viewer on
+   * PROD, SUPPORT Member on DEV.
+   */
+  protected void seedRoles() {
+    seed();
+    run(t -> {
+      t.memberships().insert(member(ORG, CAROL, OrgLevel.MEMBER));
+      t.roles().insert(role(SUPPORT, ORG, "Support", T0, Capability.INVITE_MEMBERS));
+      t.roles().insert(role(ENGINEERS, ORG, "Engineers", T0.plusSeconds(1)));
+      t.roles().upsertMember(roleMember(SUPPORT, BOB, Optional.empty()));
+      t.roles().upsertMember(roleMember(ENGINEERS, BOB, Optional.empty()));
+      t.roles().upsertMember(roleMember(ENGINEERS, CAROL, Optional.of(T0.plus(Duration.ofDays(1)))));
+      t.roles().upsertGrant(roleGrant(ENGINEERS, DEV, ProjectRole.ADMIN));
+      t.roles().upsertGrant(roleGrant(ENGINEERS, PROD, ProjectRole.VIEWER));
+      t.roles().upsertGrant(roleGrant(SUPPORT, DEV, ProjectRole.MEMBER));
+    });
+  }
+
+  /** The organization's role memberships, written compactly: "role/user". */
+  private List<String> roleMembers(OrgId org) {
+    return tx((Transaction t) -> t.roles().listMembersByOrganization(org)).stream()
+        .map(m -> m.role() + "/" + m.user())
+        .toList();
+  }
+
+  /** The organization's role grants, written compactly: "role/project=ROLE". */
+  private List<String> roleGrants(OrgId org) {
+    return tx((Transaction t) -> t.roles().listGrantsByOrganization(org)).stream()
+        .map(g -> g.role() + "/" + g.project() + "=" + g.projectRole())
+        .toList();
+  }
+
+  private List<String> roleNames(OrgId org) {
+    return tx((Transaction t) -> t.roles().listByOrganization(org)).stream().map(Role::name).toList();
+  }
+
+  @Test
+  void roles_insertFind_roundTripExactly_andListInCreationOrderThenId() {
+    seed();
+    Capability approve = Capability.organization("APPROVE_INVOICES");
+    Role support = role(SUPPORT, ORG, "Support \u00e9\ud83d\ude00", T0.plusSeconds(5).plusNanos(123_456_000),
+        Capability.VIEW_AUDIT_LOG, approve, Capability.INVITE_MEMBERS);
+    Role early = role(RoleId.of("rol_early"), ORG, "Early", T0);
+    // Created at the same instant as Support, inserted after it: the id decides.
+    Role alpha = role(RoleId.of("rol_alpha"), ORG, "Alpha", support.createdAt(), Capability.MANAGE_BILLING);
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.roles().insert(support);
+      t.roles().insert(early);
+      t.roles().insert(alpha);
+      t.roles().insert(role(RoleId.of("rol_other"), OTHER, "Support", T0));
+    });
+
+    Role found = tx((Transaction t) -> t.roles().find(SUPPORT)).orElseThrow();
+    assertThat(found).isEqualTo(support);
+    assertThat(found.capabilities()).containsExactly(Capability.VIEW_AUDIT_LOG, approve, Capability.INVITE_MEMBERS);
+    assertThat(found.capabilities().iterator().next()).isSameAs(Capability.VIEW_AUDIT_LOG);
+    assertThat(tx((Transaction t) -> t.roles().find(RoleId.of("rol_early")))).contains(early);
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(ORG))).containsExactly(early, alpha, support);
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(OTHER))).extracting(Role::id)
+        .containsExactly(RoleId.of("rol_other"));
+    assertThat(tx((Transaction t) -> t.roles().find(RoleId.of("rol_none")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(OrgId.of("org_none")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().listMembersByOrganization(OrgId.of("org_none")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().listGrantsByOrganization(OrgId.of("org_none")))).isEmpty();
+  }
+
+  @Test
+  void roles_insertTwiceOrIntoAMissingOrganization_isRefused() {
+    seedRoles();
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(ENGINEERS, ORG, "Another name", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(RoleId.of("rol_x"), OTHER, "Orphans", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(tx((Transaction t) -> t.roles().find(ENGINEERS)).orElseThrow().name()).isEqualTo("Engineers");
+    assertThat(tx((Transaction t) -> t.roles().find(RoleId.of("rol_x")))).isEmpty();
+  }
+
+  @Test
+  void roles_nameTakenInTheOrganization_isRefused_onInsertAndOnRename() {
+    seedRoles();
+    run(t -> t.organizations().insert(org(OTHER, "Other", T0)));
+
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(RoleId.of("rol_x"), ORG, "Engineers", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    Role support = tx((Transaction t) -> t.roles().find(SUPPORT)).orElseThrow();
+    assertThatThrownBy(() -> run(t -> t.roles().update(support.withName("Engineers"))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(tx((Transaction t) -> t.roles().find(RoleId.of("rol_x")))).isEmpty();
+    assertThat(roleNames(ORG)).containsExactly("Support", "Engineers");
+
+    // Another organization may use the name; a role keeps its own; a freed name can be taken.
+    run(t -> t.roles().insert(role(RoleId.of("rol_other"), OTHER, "Engineers", T0)));
+    run(t -> t.roles().update(support.withCapabilities(Set.of())));
+    run(t -> t.roles().update(support.withName("Helpdesk")));
+    run(t -> t.roles().insert(role(RoleId.of("rol_x"), ORG, "Support", T0.plusSeconds(2))));
+    assertThat(roleNames(ORG)).containsExactly("Helpdesk", "Engineers", "Support");
+  }
+
+  @Test
+  void roles_sameNameConcurrently_exactlyOneIsInserted() throws Exception {
+    seed();
+    List<Callable<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      RoleId id = RoleId.of("rol_" + i);
+      calls.add(() -> {
+        try {
+          run(t -> t.roles().insert(role(id, ORG, "Engineers", T0)));
+          return "inserted";
+        } catch (IllegalArgumentException e) {
+          return "refused";
+        }
+      });
+    }
+    assertThat(concurrently(calls)).containsOnly("inserted", "refused").containsOnlyOnce("inserted");
+    assertThat(roleNames(ORG)).containsExactly("Engineers");
+  }
+
+  @Test
+  void roles_update_replacesNameAndCapabilities_andKeepsTheRest() {
+    seedRoles();
+    Role support = tx((Transaction t) -> t.roles().find(SUPPORT)).orElseThrow();
+    Role changed = support.withName("Helpdesk")
+        .withCapabilities(ImmutableSet.of(Capability.VIEW_AUDIT_LOG, Capability.REVOKE_INVITES));
+    run(t -> t.roles().update(changed));
+
+    Role found = tx((Transaction t) -> t.roles().find(SUPPORT)).orElseThrow();
+    assertThat(found).isEqualTo(changed);
+    assertThat(found.capabilities()).containsExactly(Capability.VIEW_AUDIT_LOG, Capability.REVOKE_INVITES);
+    assertThat(found.createdAt()).isEqualTo(T0);
+    run(t -> t.roles().update(changed.withCapabilities(Set.of())));
+    assertThat(tx((Transaction t) -> t.roles().find(SUPPORT)).orElseThrow().capabilities()).isEmpty();
+    assertThat(roleMembers(ORG)).containsExactly("rol_support/bob", "rol_engineers/bob", "rol_engineers/carol");
+    assertThat(roleGrants(ORG)).containsExactly("rol_support/prj_dev=MEMBER", "rol_engineers/prj_prod=VIEWER",
+        "rol_engineers/prj_dev=ADMIN");
+
+    assertThatThrownBy(() -> run(t -> t.roles().update(role(RoleId.of("rol_none"), ORG, "Nobody", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(tx((Transaction t) -> t.roles().find(RoleId.of("rol_none")))).isEmpty();
+  }
+
+  @Test
+  void roles_delete_removesItsMembersAndGrants() {
+    seedRoles();
+    assertThat(tx((Transaction t) -> t.roles().delete(ENGINEERS))).isTrue();
+
+    assertThat(tx((Transaction t) -> t.roles().find(ENGINEERS))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(ORG))).extracting(Role::id).containsExactly(SUPPORT);
+    assertThat(roleMembers(ORG)).containsExactly("rol_support/bob");
+    assertThat(roleGrants(ORG)).containsExactly("rol_support/prj_dev=MEMBER");
+    assertThat(tx((Transaction t) -> t.roles().delete(ENGINEERS))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteMember(ENGINEERS, BOB))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteGrant(ENGINEERS, DEV))).isFalse();
+
+    // The same id and name again start empty, and the name was free.
+    run(t -> t.roles().insert(role(ENGINEERS, ORG, "Engineers", T0.plusSeconds(9))));
+    assertThat(roleMembers(ORG)).containsExactly("rol_support/bob");
+    assertThat(roleGrants(ORG)).containsExactly("rol_support/prj_dev=MEMBER");
+  }
+
+  @Test
+  void projects_delete_removesTheRoleGrantsOnIt() {
+    seedRoles();
+    assertThat(tx((Transaction t) -> t.projects().delete(DEV))).isTrue();
+
+    assertThat(roleGrants(ORG)).containsExactly("rol_engineers/prj_prod=VIEWER");
+    assertThat(tx((Transaction t) -> t.roles().deleteGrant(SUPPORT, DEV))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(ORG))).hasSize(2);
+    assertThat(roleMembers(ORG)).hasSize(3);
+  }
+
+  @Test
+  void organizations_delete_removesItsRolesWithTheirMembersAndGrants() {
+    seedRoles();
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.memberships().insert(member(OTHER, BOB, OrgLevel.OWNER));
+      t.roles().insert(role(RoleId.of("rol_other"), OTHER, "Engineers", T0));
+      t.roles().upsertMember(roleMember(RoleId.of("rol_other"), BOB, Optional.empty()));
+    });
+    assertThat(tx((Transaction t) -> t.organizations().delete(ORG))).isTrue();
+
+    assertThat(tx((Transaction t) -> t.roles().find(ENGINEERS))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().find(SUPPORT))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(ORG))).isEmpty();
+    assertThat(roleMembers(ORG)).isEmpty();
+    assertThat(roleGrants(ORG)).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().delete(SUPPORT))).isFalse();
+    assertThat(roleMembers(OTHER)).containsExactly("rol_other/bob");
+
+    // The same ids again start empty.
+    seed();
+    run(t -> t.roles().insert(role(ENGINEERS, ORG, "Engineers", T0)));
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(ORG))).extracting(Role::id).containsExactly(ENGINEERS);
+    assertThat(roleMembers(ORG)).isEmpty();
+    assertThat(roleGrants(ORG)).isEmpty();
+  }
+
+  @Test
+  void roleMembers_upsertReplacesTheExpiry_andListIsByRoleThenUser() {
+    seedRoles();
+    Instant until = T0.plus(Duration.ofHours(3)).plusNanos(654_321_000);
+    RoleMember timed = new RoleMember(ENGINEERS, BOB, Optional.of(until), CAROL, T0.plusSeconds(30));
+    run(t -> t.roles().upsertMember(timed));
+
+    List<RoleMember> members = tx((Transaction t) -> t.roles().listMembersByOrganization(ORG));
+    assertThat(members).extracting(m -> m.role() + "/" + m.user())
+        .containsExactly("rol_support/bob", "rol_engineers/bob", "rol_engineers/carol");
+    assertThat(members.get(1)).isEqualTo(timed);
+    // Expired memberships are listed too: the store keeps them, the engine decides.
+    assertThat(members.get(2)).isEqualTo(roleMember(ENGINEERS, CAROL, Optional.of(T0.plus(Duration.ofDays(1)))));
+
+    run(t -> t.roles().upsertMember(roleMember(ENGINEERS, BOB, Optional.empty())));
+    assertThat(tx((Transaction t) -> t.roles().listMembersByOrganization(ORG)).get(1))
+        .isEqualTo(roleMember(ENGINEERS, BOB, Optional.empty()));
+    assertThat(roleMembers(ORG)).hasSize(3);
+  }
+
+  @Test
+  void roleMembers_deleteMember_andDeleteMembersByUser_countWhatTheyRemove() {
+    seedRoles();
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.memberships().insert(member(OTHER, BOB, OrgLevel.OWNER));
+      t.roles().insert(role(RoleId.of("rol_other"), OTHER, "Engineers", T0));
+      t.roles().upsertMember(roleMember(RoleId.of("rol_other"), BOB, Optional.empty()));
+    });
+
+    assertThat(tx((Transaction t) -> t.roles().deleteMember(ENGINEERS, CAROL))).isTrue();
+    assertThat(tx((Transaction t) -> t.roles().deleteMember(ENGINEERS, CAROL))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteMember(RoleId.of("rol_none"), BOB))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteMembersByUser(ORG, BOB))).isEqualTo(2);
+    assertThat(tx((Transaction t) -> t.roles().deleteMembersByUser(ORG, BOB))).isZero();
+    assertThat(tx((Transaction t) -> t.roles().deleteMembersByUser(OrgId.of("org_none"), BOB))).isZero();
+
+    assertThat(roleMembers(ORG)).isEmpty();
+    assertThat(roleMembers(OTHER)).containsExactly("rol_other/bob");
+    // Only memberships go: the roles keep their grants.
+    assertThat(roleGrants(ORG)).hasSize(3);
+  }
+
+  @Test
+  void roleMembers_upsertOfAUserOutsideTheRolesOrganization_isRefused() {
+    seedRoles();
+    UserId dan = UserId.of("dan");
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.memberships().insert(member(OTHER, dan, OrgLevel.OWNER));
+    });
+
+    assertThatThrownBy(() -> run(t -> t.roles().upsertMember(roleMember(ENGINEERS, dan, Optional.empty()))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().upsertMember(roleMember(ENGINEERS, UserId.of("erin"), Optional.empty()))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().upsertMember(roleMember(RoleId.of("rol_none"), BOB, Optional.empty()))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(roleMembers(ORG)).containsExactly("rol_support/bob", "rol_engineers/bob", "rol_engineers/carol");
+  }
+
+  @Test
+  void roleGrants_upsertReplaces_andListIsByRoleThenProject() {
+    seedRoles();
+    RoleGrant replaced = new RoleGrant(ENGINEERS, PROD, ProjectRole.MEMBER, BOB, T0.plusSeconds(7).plusNanos(1_000));
+    run(t -> t.roles().upsertGrant(replaced));
+
+    List<RoleGrant> grants = tx((Transaction t) -> t.roles().listGrantsByOrganization(ORG));
+    assertThat(grants).extracting(g -> g.role() + "/" + g.project() + "=" + g.projectRole())
+        .containsExactly("rol_support/prj_dev=MEMBER", "rol_engineers/prj_prod=MEMBER", "rol_engineers/prj_dev=ADMIN");
+    assertThat(grants.get(1)).isEqualTo(replaced);
+    assertThat(grants.get(2)).isEqualTo(roleGrant(ENGINEERS, DEV, ProjectRole.ADMIN));
+
+    assertThat(tx((Transaction t) -> t.roles().deleteGrant(ENGINEERS, PROD))).isTrue();
+    assertThat(tx((Transaction t) -> t.roles().deleteGrant(ENGINEERS, PROD))).isFalse();
+    assertThat(roleGrants(ORG)).containsExactly("rol_support/prj_dev=MEMBER", "rol_engineers/prj_dev=ADMIN");
+  }
+
+  @Test
+  void roleGrants_upsertOnAProjectOutsideTheRolesOrganization_isRefused() {
+    seedRoles();
+    ProjectId elsewhere = ProjectId.of("prj_other");
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, elsewhere, "phc_other", T0));
+    });
+
+    assertThatThrownBy(() -> run(t -> t.roles().upsertGrant(roleGrant(ENGINEERS, elsewhere, ProjectRole.VIEWER))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().upsertGrant(roleGrant(ENGINEERS, ProjectId.of("prj_none"), ProjectRole.VIEWER))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().upsertGrant(roleGrant(RoleId.of("rol_none"), PROD, ProjectRole.VIEWER))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(roleGrants(ORG)).containsExactly("rol_support/prj_dev=MEMBER", "rol_engineers/prj_prod=VIEWER",
+        "rol_engineers/prj_dev=ADMIN");
+    assertThat(roleGrants(OTHER)).isEmpty();
+  }
+
+  @Test
+  void inTransaction_failure_leavesNoTraceOfRoleChanges() {
+    seedRoles();
+    List<Role> rolesBefore = tx((Transaction t) -> t.roles().listByOrganization(ORG));
+    List<RoleMember> membersBefore = tx((Transaction t) -> t.roles().listMembersByOrganization(ORG));
+    List<RoleGrant> grantsBefore = tx((Transaction t) -> t.roles().listGrantsByOrganization(ORG));
+    Organization orgBefore = tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow();
+    RoleId added = RoleId.of("rol_added");
+    assertThatThrownBy(() -> run(t -> {
+      t.organizations().lock(ORG);
+      t.roles().insert(role(added, ORG, "Added", T0.plusSeconds(40), Capability.MANAGE_BILLING));
+      t.roles().upsertMember(roleMember(added, ALICE, Optional.empty()));
+      t.roles().upsertGrant(roleGrant(added, PROD, ProjectRole.ADMIN));
+      t.roles().delete(SUPPORT);
+      // ENGINEERS takes the name SUPPORT freed.
+      t.roles().update(rolesBefore.get(1).withName("Support").withCapabilities(Set.of(Capability.VIEW_AUDIT_LOG)));
+      t.roles().upsertMember(roleMember(ENGINEERS, BOB, Optional.of(T0.plusSeconds(60))));
+      t.roles().deleteMember(ENGINEERS, CAROL);
+      t.roles().deleteMembersByUser(ORG, BOB);
+      t.roles().upsertGrant(roleGrant(ENGINEERS, DEV, ProjectRole.VIEWER));
+      t.roles().deleteGrant(ENGINEERS, PROD);
+      t.projects().delete(DEV);
+      t.organizations().update(orgBefore.withSettings(orgBefore.settings().withResolution(ResolutionRule.MOST_SPECIFIC)));
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+
+    assertThat(tx((Transaction t) -> t.roles().listByOrganization(ORG))).containsExactlyElementsOf(rolesBefore);
+    assertThat(tx((Transaction t) -> t.roles().listMembersByOrganization(ORG))).containsExactlyElementsOf(membersBefore);
+    assertThat(tx((Transaction t) -> t.roles().listGrantsByOrganization(ORG))).containsExactlyElementsOf(grantsBefore);
+    assertThat(tx((Transaction t) -> t.roles().find(added))).isEmpty();
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).contains(orgBefore);
+    // The names are as committed: "Added" is free, "Support" and "Engineers" are taken.
+    run(t -> t.roles().insert(role(RoleId.of("rol_again"), ORG, "Added", T0.plusSeconds(50))));
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(RoleId.of("rol_x"), ORG, "Support", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(RoleId.of("rol_x"), ORG, "Engineers", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void inTransaction_refusedRoleWrite_rollsBackTheWholeTransaction() {
+    seedRoles();
+    RoleId added = RoleId.of("rol_added");
+    assertThatThrownBy(() -> run(t -> {
+      t.roles().insert(role(added, ORG, "Added", T0.plusSeconds(40)));
+      t.roles().upsertGrant(roleGrant(added, PROD, ProjectRole.ADMIN));
+      t.roles().upsertMember(roleMember(added, UserId.of("stranger"), Optional.empty()));
+    })).isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(tx((Transaction t) -> t.roles().find(added))).isEmpty();
+    assertThat(roleGrants(ORG)).doesNotContain("rol_added/prj_prod=ADMIN").hasSize(3);
+    run(t -> t.roles().insert(role(added, ORG, "Added", T0.plusSeconds(40))));
+    assertThat(roleGrants(ORG)).hasSize(3);
+  }
+
+  @Test
+  void organizationSettings_resolution_roundTrips() {
+    seed();
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow().settings().resolution())
+        .isEqualTo(ResolutionRule.HIGHEST_WINS);
+    Organization mostSpecific = new Organization(OTHER, "Other", T0,
+        OrganizationSettings.defaults().withResolution(ResolutionRule.MOST_SPECIFIC));
+    run(t -> t.organizations().insert(mostSpecific));
+    assertThat(tx((Transaction t) -> t.organizations().find(OTHER))).contains(mostSpecific);
+
+    Organization acme = tx((Transaction t) -> t.organizations().find(ORG)).orElseThrow();
+    Organization switched = acme.withSettings(acme.settings().withResolution(ResolutionRule.MOST_SPECIFIC));
+    run(t -> t.organizations().update(switched));
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).contains(switched);
+    run(t -> t.organizations().update(acme));
+    assertThat(tx((Transaction t) -> t.organizations().find(ORG))).contains(acme);
+  }
+
+  @Test
+  void roles_namesMembersAndGrants_afterRollbacks_answerFromTheCommittedRows() {
+    seedRoles();
+    Role engineers = tx((Transaction t) -> t.roles().find(ENGINEERS)).orElseThrow();
+    rolledBack(t -> t.roles().update(engineers.withName("Ops")));
+    rolledBack(t -> t.roles().delete(SUPPORT));
+    rolledBack(t -> t.roles().insert(role(RoleId.of("rol_temp"), ORG, "Temp", T0)));
+    rolledBack(t -> t.roles().upsertMember(roleMember(SUPPORT, CAROL, Optional.empty())));
+    rolledBack(t -> t.roles().deleteMember(SUPPORT, BOB));
+    rolledBack(t -> t.projects().delete(DEV));
+    assertThat(undone((Transaction t) -> t.roles().deleteMembersByUser(ORG, BOB))).isEqualTo(2);
+
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(RoleId.of("rol_x"), ORG, "Engineers", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run(t -> t.roles().insert(role(RoleId.of("rol_x"), ORG, "Support", T0))))
+        .isInstanceOf(IllegalArgumentException.class);
+    run(t -> t.roles().insert(role(RoleId.of("rol_ops"), ORG, "Ops", T0.plusSeconds(2))));
+    run(t -> t.roles().insert(role(RoleId.of("rol_temp"), ORG, "Temp", T0.plusSeconds(3))));
+    assertThat(tx((Transaction t) -> t.roles().deleteMembersByUser(ORG, CAROL))).isEqualTo(1);
+    assertThat(tx((Transaction t) -> t.roles().deleteMembersByUser(ORG, BOB))).isEqualTo(2);
+    assertThat(tx((Transaction t) -> t.projects().delete(DEV))).isTrue();
+    assertThat(roleGrants(ORG)).containsExactly("rol_engineers/prj_prod=VIEWER");
+  }
+
   // ------------------------------------------------------------------------------- indexes (issue 14)
   //
   // A store may answer the conditional and bulk operations from indexes (the in-memory store counts
@@ -1349,6 +1767,20 @@ public abstract class StoreContract {
       @Override String keep(StoreContract c, String v) {
         c.run(t -> t.resources().insert(resource(ResourceRef.of(PROD, v, "r1"), BOB, T0)));
         return c.tx((Transaction t) -> t.resources().listByOrganization(ORG)).get(0).ref().kind();
+      }
+    },
+    ROLE_ID(Limits.MAX_ID_LENGTH) {
+      @Override Object make(String v) { return RoleId.of(v); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.roles().insert(role(RoleId.of(v), ORG, "Long id", T0)));
+        return c.tx((Transaction t) -> t.roles().find(RoleId.of(v))).orElseThrow().id().value();
+      }
+    },
+    ROLE_NAME(Limits.MAX_NAME_LENGTH) {
+      @Override Object make(String v) { return role(ENGINEERS, ORG, v, T0); }
+      @Override String keep(StoreContract c, String v) {
+        c.run(t -> t.roles().insert(role(ENGINEERS, ORG, v, T0)));
+        return c.tx((Transaction t) -> t.roles().find(ENGINEERS)).orElseThrow().name();
       }
     },
     ORGANIZATION_NAME(Limits.MAX_NAME_LENGTH) {

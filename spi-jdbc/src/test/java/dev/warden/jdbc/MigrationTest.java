@@ -7,15 +7,22 @@ import dev.warden.ErrorCode;
 import dev.warden.StorageException;
 import dev.warden.audit.AuditQuery;
 import dev.warden.jdbc.internal.SchemaMigration;
+import dev.warden.matrix.Capability;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
 import dev.warden.organization.OrganizationSettings;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
+import dev.warden.role.ResolutionRule;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import dev.warden.spi.Transaction;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -29,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -47,11 +55,13 @@ class MigrationTest {
       "warden_project", "warden_grant", "warden_invite", "warden_invite_grant", "warden_api_key_owner",
       "warden_api_key", "warden_audit_entry", "warden_resource", "warden_resource_rule",
       "warden_organization_sso_domain", "warden_api_key_scope", "warden_api_key_org_limit",
-      "warden_api_key_project_limit", "warden_audit_change");
+      "warden_api_key_project_limit", "warden_audit_change", "warden_role", "warden_role_capability",
+      "warden_role_member", "warden_role_grant");
 
   /** The history of a fresh database: every migration, in order. */
   private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true",
-      "4 list tables true", "4.1 Lists from json true", "4.2 drop json columns true", "5 mutation indexes true"};
+      "4 list tables true", "4.1 Lists from json true", "4.2 drop json columns true", "5 mutation indexes true",
+      "6 roles true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
@@ -221,6 +231,15 @@ class MigrationTest {
     assertIndex(ds, "warden_api_key_org_limit", true, "key_id", "seq");
     assertIndex(ds, "warden_api_key_project_limit", true, "key_id", "seq");
     assertIndex(ds, "warden_audit_change", true, "entry_id", "seq");
+    // Roles (issue 16): names unique per organization; an organization's roles, role memberships and role
+    // grants; one member's role memberships there (removal); the role grants on a project (its deletion).
+    assertIndex(ds, "warden_role", true, "id");
+    assertIndex(ds, "warden_role", true, "org_id", "name");
+    assertIndex(ds, "warden_role_capability", true, "role_id", "seq");
+    assertIndex(ds, "warden_role_member", true, "role_id", "user_id");
+    assertIndex(ds, "warden_role_member", false, "org_id", "user_id");
+    assertIndex(ds, "warden_role_grant", true, "role_id", "project_id");
+    assertIndex(ds, "warden_role_grant", false, "org_id", "project_id");
   }
 
   @ParameterizedTest
@@ -341,6 +360,88 @@ class MigrationTest {
     assertThat(query(ds, "SELECT COUNT(*) FROM warden_resource_rule")).containsExactly("0");
   }
 
+  /** A database of release 0.1 (schema version 3) takes roles; its organizations keep deciding as before. */
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void version3Database_upgradesKeepingItsData_andItsOrganizationsResolveHighestWins(Dialect dialect)
+      throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
+        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("3").load().migrate();
+    assertThat(history(ds)).containsExactly(CURRENT[0], CURRENT[1], CURRENT[2]);
+    execute(ds, ORGANIZATION, PROJECT, MEMBERSHIP);
+
+    JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+
+    assertThat(history(ds)).containsExactly(CURRENT);
+    OrgId org = OrgId.of("org_1");
+    Organization acme = store.inTransaction((Transaction t) -> t.organizations().find(org)).orElseThrow();
+    assertThat(acme.name()).isEqualTo("Acme");
+    assertThat(acme.settings()).isEqualTo(OrganizationSettings.defaults());
+    assertThat(acme.settings().resolution()).isEqualTo(ResolutionRule.HIGHEST_WINS);
+    assertThat(store.inTransaction((Transaction t) -> t.roles().listByOrganization(org))).isEmpty();
+    Role role = new Role(RoleId.of("rol_1"), org, "Engineers", Set.of(Capability.INVITE_MEMBERS),
+        Instant.parse("2026-01-06T09:00:00Z"));
+    RoleGrant grant = new RoleGrant(role.id(), ProjectId.of("prj_1"), ProjectRole.ADMIN, UserId.of("alice"),
+        Instant.parse("2026-01-06T09:00:00Z"));
+    store.inTransaction((Transaction t) -> {
+      t.roles().insert(role);
+      t.roles().upsertMember(new RoleMember(role.id(), UserId.of("bob"), Optional.empty(), UserId.of("alice"),
+          Instant.parse("2026-01-06T09:00:00Z")));
+      t.roles().upsertGrant(grant);
+      t.organizations().update(acme.withSettings(acme.settings().withResolution(ResolutionRule.MOST_SPECIFIC)));
+      return null;
+    });
+    assertThat(store.inTransaction((Transaction t) -> t.roles().find(role.id()))).contains(role);
+    assertThat(store.inTransaction((Transaction t) -> t.roles().listGrantsByOrganization(org))).containsExactly(grant);
+    assertThat(store.inTransaction((Transaction t) -> t.organizations().find(org)).orElseThrow().settings().resolution())
+        .isEqualTo(ResolutionRule.MOST_SPECIFIC);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void schema_keepsRolesInsideTheirOrganization_andCascadesTheirRows(Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+    execute(ds, ORGANIZATION, PROJECT, MEMBERSHIP,
+        "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
+            + " VALUES ('org_2', 'Other', " + AT + ", TRUE, 0)",
+        "INSERT INTO warden_project (id, org_id, name, visibility, default_role, token, created_at)"
+            + " VALUES ('prj_2', 'org_2', 'Elsewhere', 'OPEN', 'MEMBER', 'phc_2', " + AT + ")",
+        role("rol_1", "org_1", "Engineers"), role("rol_2", "org_1", "Support"), role("rol_4", "org_1", "Ops"),
+        "INSERT INTO warden_role_capability (role_id, seq, capability) VALUES ('rol_1', 0, 'INVITE_MEMBERS')",
+        roleMember("rol_1", "org_1"), roleMember("rol_2", "org_1"),
+        roleGrant("rol_1", "prj_1", "org_1", "'ADMIN'"), roleGrant("rol_2", "prj_1", "org_1", "'VIEWER'"));
+    // Names are unique per organization; the resolution rule and project roles are known names.
+    assertThatThrownBy(() -> execute(ds, role("rol_3", "org_1", "Engineers")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+    execute(ds, role("rol_3", "org_2", "Engineers"));
+    assertThatThrownBy(() -> execute(ds, "UPDATE warden_organization SET resolution = 'LOWEST_WINS' WHERE id = 'org_1'"))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    assertThatThrownBy(() -> execute(ds, roleGrant("rol_4", "prj_1", "org_1", "'OWNER'")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    // A member and a grant belong to their role's organization, and a grant's project to it as well.
+    assertThatThrownBy(() -> execute(ds, roleMember("rol_3", "org_1")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(FOREIGN_KEY_VIOLATION));
+    assertThatThrownBy(() -> execute(ds, roleGrant("rol_1", "prj_2", "org_1", "'VIEWER'")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(FOREIGN_KEY_VIOLATION));
+    assertThatThrownBy(() -> execute(ds, roleGrant("rol_3", "prj_1", "org_2", "'VIEWER'")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(FOREIGN_KEY_VIOLATION));
+
+    // Deleting a role deletes its capabilities, members and grants; deleting a project its role grants;
+    // deleting the organization its roles with everything else.
+    execute(ds, "DELETE FROM warden_role WHERE id = 'rol_1'");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_capability")).containsExactly("0");
+    assertThat(query(ds, "SELECT role_id FROM warden_role_member")).containsExactly("rol_2");
+    assertThat(query(ds, "SELECT role_id FROM warden_role_grant")).containsExactly("rol_2");
+    execute(ds, "DELETE FROM warden_project WHERE id = 'prj_1'");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_grant")).containsExactly("0");
+    assertThat(query(ds, "SELECT role_id FROM warden_role_member")).containsExactly("rol_2");
+    execute(ds, "DELETE FROM warden_organization WHERE id = 'org_1'");
+    assertThat(query(ds, "SELECT id FROM warden_role")).containsExactly("rol_3");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_member")).containsExactly("0");
+  }
+
   @Test
   void wrongDialect_isRefused() {
     DataSource pg = newDatabase(Dialect.POSTGRES);
@@ -370,6 +471,24 @@ class MigrationTest {
   private static final String PROJECT =
       "INSERT INTO warden_project (id, org_id, name, visibility, default_role, token, created_at)"
           + " VALUES ('prj_1', 'org_1', 'Production', 'OPEN', 'MEMBER', 'phc_1', " + AT + ")";
+
+  private static final String MEMBERSHIP = "INSERT INTO warden_membership (org_id, user_id, level, joined_at)"
+      + " VALUES ('org_1', 'bob', 'MEMBER', " + AT + ")";
+
+  private static String role(String id, String org, String name) {
+    return "INSERT INTO warden_role (id, org_id, name, created_at) VALUES ('" + id + "', '" + org + "', '" + name
+        + "', " + AT + ")";
+  }
+
+  private static String roleMember(String role, String org) {
+    return "INSERT INTO warden_role_member (role_id, user_id, org_id, expires_at, added_by, added_at)"
+        + " VALUES ('" + role + "', 'bob', '" + org + "', NULL, 'alice', " + AT + ")";
+  }
+
+  private static String roleGrant(String role, String project, String org, String projectRole) {
+    return "INSERT INTO warden_role_grant (role_id, project_id, org_id, project_role, granted_by, granted_at)"
+        + " VALUES ('" + role + "', '" + project + "', '" + org + "', " + projectRole + ", 'alice', " + AT + ")";
+  }
 
   private static String resource(String id) {
     return "INSERT INTO warden_resource (project_id, kind, id, org_id, creator, created_at)"

@@ -22,6 +22,7 @@ import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
 import dev.warden.spi.ResourceRepository;
+import dev.warden.spi.RoleRepository;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import java.util.ArrayDeque;
@@ -252,6 +253,11 @@ public final class HostBackedStore implements Store {
     @Override
     public ResourceRepository resources() {
       return tx.resources();
+    }
+
+    @Override
+    public RoleRepository roles() {
+      return tx.roles();
     }
 
     @Override

@@ -40,12 +40,18 @@ import dev.warden.report.AccessReview;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.DashboardRestriction;
 import dev.warden.resource.ResourceRef;
+import dev.warden.role.ResolutionChange;
+import dev.warden.role.ResolutionRule;
+import dev.warden.role.Role;
+import dev.warden.role.RoleMember;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +144,33 @@ class ReadmeExamplesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ADMIN must hold every capability MEMBER holds, but lacks [invoice.approve]")
         .hasMessageContaining("project ADMIN must hold every project capability, but lacks invoice.approve");
+  }
+
+  @Test
+  void roles_giveAGroupAccess_andTheResolutionRuleIsPreviewedBeforeTheSwitch() {
+    afterQuickStart();
+    // tag::roles[]
+    Project warehouse = policy.projects().create(alice, acme.id(), "Warehouse");
+    policy.projects().setVisibility(alice, warehouse.id(), Visibility.PRIVATE);
+    Role data = policy.roles().create(alice, acme.id(), "Data team");
+    policy.roles().grant(alice, data.id(), warehouse.id(), ProjectRole.MEMBER);   // private projects too
+    policy.roles().grant(alice, data.id(), prod.id(), ProjectRole.MEMBER);
+    policy.roles().grantCapability(alice, data.id(), Capability.VIEW_AUDIT_LOG);  // without being an Admin
+    policy.roles().addMember(alice, data.id(), bob.userId());                     // or until an instant
+
+    policy.check(bob, Capability.CREATE_CONTENT, warehouse.id());   // ALLOW ROLE_GRANT
+    policy.check(bob, Capability.CREATE_CONTENT, prod.id());        // ALLOW ROLE_GRANT: the highest wins
+    List<ResolutionChange> preview = policy.roles()                 // bob on Production: MEMBER -> VIEWER
+        .previewResolutionChange(alice, acme.id(), ResolutionRule.MOST_SPECIFIC);
+    policy.roles().switchResolution(alice, acme.id(), ResolutionRule.MOST_SPECIFIC);   // audited
+    policy.check(bob, Capability.CREATE_CONTENT, prod.id());        // DENY ROLE_TOO_LOW: his own grant decides
+    // end::roles[]
+    assertThat(policy.check(bob, Capability.CREATE_CONTENT, warehouse.id())).isEqualTo(Decision.allow(Reason.ROLE_GRANT));
+    assertThat(policy.check(bob, Capability.VIEW_AUDIT_LOG, acme.id())).isEqualTo(Decision.allow(Reason.ROLE_CAPABILITY));
+    assertThat(preview).containsExactly(new ResolutionChange(bob.userId(), prod.id(), Optional.of(ProjectRole.MEMBER),
+        Optional.of(ProjectRole.VIEWER), data.id()));
+    assertThat(policy.check(bob, Capability.CREATE_CONTENT, prod.id())).isEqualTo(Decision.deny(Reason.ROLE_TOO_LOW));
+    assertThat(policy.roles().members(alice, data.id())).extracting(RoleMember::user).containsExactly(bob.userId());
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.google.common.collect.ImmutableSet;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.Organization;
 import dev.warden.organization.OrganizationSettings;
+import dev.warden.role.ResolutionRule;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
 
   /** The settings columns, in the order {@link #organization} reads and {@link #insert} writes them. */
   private static final String SETTINGS = "member_joined_notifications, require_2fa, members_can_invite,"
-      + " members_can_create_projects, members_can_use_api_keys, recent_authentication";
+      + " members_can_create_projects, members_can_use_api_keys, recent_authentication, resolution";
 
   static final String INSERT_SSO_DOMAIN =
       "INSERT INTO warden_organization_sso_domain (org_id, seq, domain) VALUES (?, ?, ?)";
@@ -47,10 +48,10 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     OrganizationSettings s = organization.settings();
     tx.jdbc().update("inserting organization " + organization.id(),
         "INSERT INTO warden_organization (id, name, created_at, " + SETTINGS + ", revision)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         organization.id().value(), organization.name(), organization.createdAt(), s.memberJoinedNotifications(),
         s.require2fa(), bool(s.membersCanInvite()), bool(s.membersCanCreateProjects()),
-        s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString());
+        s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString(), s.resolution().name());
     insertSsoDomains(organization);
   }
 
@@ -151,10 +152,10 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
     int updated = tx.jdbc().update("updating organization " + organization.id(),
         "UPDATE warden_organization SET name = ?, member_joined_notifications = ?, require_2fa = ?,"
             + " members_can_invite = ?, members_can_create_projects = ?, members_can_use_api_keys = ?,"
-            + " recent_authentication = ? WHERE id = ?",
+            + " recent_authentication = ?, resolution = ? WHERE id = ?",
         organization.name(), s.memberJoinedNotifications(), s.require2fa(), bool(s.membersCanInvite()),
         bool(s.membersCanCreateProjects()), s.membersCanUsePersonalApiKeys(), s.recentAuthentication().toString(),
-        organization.id().value());
+        s.resolution().name(), organization.id().value());
     checkArgument(updated == 1, "organization %s does not exist", organization.id());
     tx.jdbc().update("updating the SSO domains of organization " + organization.id(),
         "DELETE FROM warden_organization_sso_domain WHERE org_id = ?", organization.id().value());
@@ -169,8 +170,8 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
   @Override
   public boolean delete(OrgId id) {
     checkNotNull(id, "organization");
-    // Memberships, projects (with their grants, resources and rules), invites and invite grants go with it
-    // (ON DELETE CASCADE).
+    // Memberships, projects (with their grants, resources and rules), invites and invite grants, and roles
+    // (with their capabilities, members and grants) go with it (ON DELETE CASCADE).
     int deleted = tx.jdbc().update("deleting organization " + id, "DELETE FROM warden_organization WHERE id = ?",
         id.value());
     tx.forget(id);
@@ -185,7 +186,8 @@ final class JdbcOrganizationRepository implements dev.warden.spi.OrganizationRep
         optionalBoolean(rs, "members_can_invite"),
         optionalBoolean(rs, "members_can_create_projects"),
         rs.getBoolean("members_can_use_api_keys"),
-        Duration.parse(rs.getString("recent_authentication")));
+        Duration.parse(rs.getString("recent_authentication")),
+        ResolutionRule.valueOf(rs.getString("resolution")));
     return new Organization(OrgId.of(rs.getString("id")), rs.getString("name"), Jdbc.instant(rs, "created_at"),
         settings);
   }

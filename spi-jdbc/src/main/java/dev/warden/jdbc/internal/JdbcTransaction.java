@@ -12,6 +12,7 @@ import dev.warden.spi.MembershipRepository;
 import dev.warden.spi.OrganizationRepository;
 import dev.warden.spi.ProjectRepository;
 import dev.warden.spi.ResourceRepository;
+import dev.warden.spi.RoleRepository;
 import dev.warden.spi.Transaction;
 import java.sql.Connection;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ final class JdbcTransaction implements Transaction {
   private final JdbcInviteRepository invites;
   private final JdbcApiKeyRepository apiKeys;
   private final JdbcResourceRepository resources;
+  private final JdbcRoleRepository roles;
   private final JdbcAuditRepository audit;
   private final boolean notifyChanges;
   private boolean open = true;
@@ -52,6 +54,7 @@ final class JdbcTransaction implements Transaction {
     this.invites = new JdbcInviteRepository(this);
     this.apiKeys = new JdbcApiKeyRepository(this);
     this.resources = new JdbcResourceRepository(this);
+    this.roles = new JdbcRoleRepository(this);
     this.audit = new JdbcAuditRepository(this);
   }
 
@@ -133,6 +136,11 @@ final class JdbcTransaction implements Transaction {
   @Override
   public ResourceRepository resources() {
     return resources;
+  }
+
+  @Override
+  public RoleRepository roles() {
+    return roles;
   }
 
   @Override

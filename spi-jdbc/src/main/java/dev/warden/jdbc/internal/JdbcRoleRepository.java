@@ -1,0 +1,325 @@
+package dev.warden.jdbc.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableSet;
+import dev.warden.StorageException;
+import dev.warden.matrix.Capability;
+import dev.warden.organization.OrgId;
+import dev.warden.organization.UserId;
+import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
+import dev.warden.spi.RoleRepository;
+import dev.warden.spi.StoreOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+
+/**
+ * {@code warden_role}, with its capabilities in {@code warden_role_capability} (by name, in the role's
+ * order), its members in {@code warden_role_member} and its project grants in {@code warden_role_grant}.
+ * Members and grants carry their role's organization, kept true by composite foreign keys (as for project
+ * grants), so an organization's members and grants are one index range each, and a grant's project must be
+ * in its role's organization. Deleting an organization, a role or a project deletes what hangs off it by
+ * foreign key.
+ */
+final class JdbcRoleRepository implements RoleRepository {
+  private static final String MEMBER_COLUMNS = "role_id, user_id, expires_at, added_by, added_at";
+  private static final String GRANT_COLUMNS = "role_id, project_id, project_role, granted_by, granted_at";
+
+  /**
+   * Roles with their capabilities, in one statement so the capabilities are those of the rows read, even
+   * while another transaction replaces them: one row per capability, or one without a capability for a
+   * role that carries none. {@code %s} is the condition on {@code r}.
+   */
+  private static final String SELECT = "SELECT r.id, r.org_id, r.name, r.created_at, c.capability"
+      + " FROM warden_role r LEFT JOIN warden_role_capability c ON c.role_id = r.id WHERE %s ORDER BY r.id, c.seq";
+
+  /** Inserts a role into an existing organization; no row when the organization does not exist. */
+  private static final String INSERT = "INSERT INTO warden_role (id, org_id, name, created_at)"
+      + " SELECT ?, id, ?, ? FROM warden_organization WHERE id = ?";
+
+  private static final String INSERT_CAPABILITY =
+      "INSERT INTO warden_role_capability (role_id, seq, capability) VALUES (?, ?, ?)";
+
+  /**
+   * The source row of a role membership: the role joined with the user's membership in its organization,
+   * so a missing role or a user outside the organization writes no row. Parameters: expires at, added by,
+   * added at, role, user.
+   */
+  private static final String MEMBER_SOURCE = " SELECT r.org_id, r.id, m.user_id, ?, ?, ?"
+      + " FROM warden_role r JOIN warden_membership m ON m.org_id = r.org_id WHERE r.id = ? AND m.user_id = ?";
+
+  private static final String UPSERT_MEMBER_POSTGRES = "INSERT INTO warden_role_member (org_id, " + MEMBER_COLUMNS + ")"
+      + MEMBER_SOURCE + " ON CONFLICT (role_id, user_id) DO UPDATE SET expires_at = EXCLUDED.expires_at,"
+      + " added_by = EXCLUDED.added_by, added_at = EXCLUDED.added_at";
+
+  /** H2 has no {@code ON CONFLICT … DO UPDATE}; its {@code MERGE … KEY} does the same. */
+  private static final String UPSERT_MEMBER_H2 = "MERGE INTO warden_role_member (org_id, " + MEMBER_COLUMNS + ")"
+      + " KEY (role_id, user_id)" + MEMBER_SOURCE;
+
+  /**
+   * The source row of a role grant: the role joined with the project in its organization, so a missing
+   * role or a project elsewhere writes no row. Parameters: project role, granted by, granted at, role,
+   * project.
+   */
+  private static final String GRANT_SOURCE = " SELECT r.org_id, r.id, p.id, ?, ?, ?"
+      + " FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?";
+
+  private static final String UPSERT_GRANT_POSTGRES = "INSERT INTO warden_role_grant (org_id, " + GRANT_COLUMNS + ")"
+      + GRANT_SOURCE + " ON CONFLICT (role_id, project_id) DO UPDATE SET project_role = EXCLUDED.project_role,"
+      + " granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at";
+
+  private static final String UPSERT_GRANT_H2 = "MERGE INTO warden_role_grant (org_id, " + GRANT_COLUMNS + ")"
+      + " KEY (role_id, project_id)" + GRANT_SOURCE;
+
+  /** SQLState of a unique violation, the same on PostgreSQL and H2. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final JdbcTransaction tx;
+
+  JdbcRoleRepository(JdbcTransaction tx) {
+    this.tx = tx;
+  }
+
+  // ------------------------------------------------------------------------------- roles
+
+  @Override
+  public Optional<Role> find(RoleId id) {
+    checkNotNull(id, "role");
+    return select("reading role " + id, "r.id = ?", id.value()).stream().findFirst();
+  }
+
+  @Override
+  public List<Role> listByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    return select("listing the roles of " + organization, "r.org_id = ?", organization.value()).stream()
+        // Sorted here, not in SQL: the database's collation may order ids differently from Java.
+        .sorted(StoreOrder.ROLES)
+        .toList();
+  }
+
+  @Override
+  public void insert(Role role) {
+    checkNotNull(role, "role");
+    checkNameFree(role);
+    int inserted = refusingDuplicates(() -> tx.jdbc().update("inserting role " + role.id(), INSERT,
+            role.id().value(), role.name(), role.createdAt(), role.organization().value()),
+        "role %s already exists, or its name is taken in the organization", role.id());
+    checkArgument(inserted == 1, "organization %s does not exist", role.organization());
+    insertCapabilities(role);
+  }
+
+  @Override
+  public void update(Role role) {
+    checkNotNull(role, "role");
+    checkNameFree(role);
+    int updated = refusingDuplicates(() -> tx.jdbc().update("updating role " + role.id(),
+            "UPDATE warden_role SET name = ? WHERE id = ? AND org_id = ?",
+            role.name(), role.id().value(), role.organization().value()),
+        "role name must be unique in the organization, but %s is taken", role.name());
+    checkArgument(updated == 1, "role %s does not exist in organization %s", role.id(), role.organization());
+    tx.jdbc().update("updating the capabilities of role " + role.id(),
+        "DELETE FROM warden_role_capability WHERE role_id = ?", role.id().value());
+    insertCapabilities(role);
+  }
+
+  /**
+   * Refuses a name another role of the organization has, before writing: the transaction stays usable
+   * (on PostgreSQL a violated constraint would end it), and the caller gets the in-memory store's answer.
+   */
+  private void checkNameFree(Role role) {
+    Optional<String> holder = tx.jdbc().first("looking up a role name in " + role.organization(),
+        "SELECT id FROM warden_role WHERE org_id = ? AND name = ?", rs -> rs.getString("id"),
+        role.organization().value(), role.name());
+    checkArgument(holder.isEmpty() || holder.get().equals(role.id().value()),
+        "role name must be unique in the organization, but %s is taken", role.name());
+  }
+
+  /**
+   * Runs {@code write}, turning a unique violation into an {@link IllegalArgumentException}: a role id
+   * already taken, or a name a concurrent transaction took after {@link #checkNameFree} looked.
+   */
+  private static int refusingDuplicates(IntSupplier write, String message, Object... args) {
+    try {
+      return write.getAsInt();
+    } catch (StorageException e) {
+      if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        throw new IllegalArgumentException(String.format(message, args), e);
+      }
+      throw e;
+    }
+  }
+
+  private void insertCapabilities(Role role) {
+    tx.jdbc().batch("writing the capabilities of role " + role.id(), INSERT_CAPABILITY,
+        Jdbc.listRows(role.id().value(), role.capabilities().stream().map(Capability::name).toList()));
+  }
+
+  @Override
+  public boolean delete(RoleId id) {
+    checkNotNull(id, "role");
+    // Its capabilities, members and grants go with it (ON DELETE CASCADE).
+    return tx.jdbc().update("deleting role " + id, "DELETE FROM warden_role WHERE id = ?", id.value()) > 0;
+  }
+
+  private List<Role> select(String doing, String condition, Object... params) {
+    record Row(RoleId id, OrgId organization, String name, Instant createdAt, Optional<String> capability) {}
+    List<Row> rows = tx.jdbc().list(doing, String.format(SELECT, condition),
+        rs -> new Row(RoleId.of(rs.getString("id")), OrgId.of(rs.getString("org_id")), rs.getString("name"),
+            Jdbc.instant(rs, "created_at"), Jdbc.optionalText(rs, "capability")),
+        params);
+    Map<RoleId, List<Row>> byRole = new LinkedHashMap<>();
+    for (Row row : rows) {
+      byRole.computeIfAbsent(row.id(), k -> new ArrayList<>()).add(row);
+    }
+    List<Role> roles = new ArrayList<>(byRole.size());
+    for (List<Row> group : byRole.values()) {
+      Row first = group.get(0);
+      // Capability.organization interns, and the role keeps them in the stored order.
+      ImmutableSet<Capability> capabilities = group.stream()
+          .flatMap(r -> r.capability().stream())
+          .map(Capability::organization)
+          .collect(ImmutableSet.toImmutableSet());
+      roles.add(new Role(first.id(), first.organization(), first.name(), capabilities, first.createdAt()));
+    }
+    return roles;
+  }
+
+  // ------------------------------------------------------------------------------- members
+
+  @Override
+  public List<RoleMember> listMembersByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    record Row(RoleMember member, Instant roleCreatedAt) {}
+    return tx.jdbc().list("listing the role members of " + organization,
+            "SELECT m.role_id, m.user_id, m.expires_at, m.added_by, m.added_at, r.created_at AS role_created_at"
+                + " FROM warden_role_member m JOIN warden_role r ON r.id = m.role_id WHERE m.org_id = ?",
+            rs -> new Row(member(rs), Jdbc.instant(rs, "role_created_at")), organization.value())
+        .stream()
+        // Roles in creation order (StoreOrder.ROLES), then users; sorted here to match Java's string order.
+        .sorted(Comparator.comparing(Row::roleCreatedAt)
+            .thenComparing(r -> r.member().role().value())
+            .thenComparing(r -> r.member().user(), StoreOrder.USERS))
+        .map(Row::member)
+        .toList();
+  }
+
+  @Override
+  public void upsertMember(RoleMember member) {
+    checkNotNull(member, "member");
+    String sql = switch (tx.jdbc().dialect()) {
+      case POSTGRES -> UPSERT_MEMBER_POSTGRES;
+      case H2 -> UPSERT_MEMBER_H2;
+    };
+    int rows = tx.jdbc().update("writing a member of role " + member.role(), sql,
+        Jdbc.instant(member.expiresAt()), member.addedBy().value(), member.addedAt(), member.role().value(),
+        member.user().value());
+    if (rows == 0) {
+      checkRoleExists(member.role());
+      throw new IllegalArgumentException(
+          String.format("user %s is not a member of the role's organization", member.user()));
+    }
+  }
+
+  @Override
+  public boolean deleteMember(RoleId role, UserId user) {
+    checkNotNull(role, "role");
+    checkNotNull(user, "user");
+    return tx.jdbc().update("deleting a member of role " + role,
+        "DELETE FROM warden_role_member WHERE role_id = ? AND user_id = ?", role.value(), user.value()) > 0;
+  }
+
+  @Override
+  public int deleteMembersByUser(OrgId organization, UserId user) {
+    checkNotNull(organization, "organization");
+    checkNotNull(user, "user");
+    return tx.jdbc().update("deleting a member's roles in " + organization,
+        "DELETE FROM warden_role_member WHERE org_id = ? AND user_id = ?", organization.value(), user.value());
+  }
+
+  private static RoleMember member(ResultSet rs) throws SQLException {
+    return new RoleMember(
+        RoleId.of(rs.getString("role_id")),
+        UserId.of(rs.getString("user_id")),
+        Jdbc.optionalInstant(rs, "expires_at"),
+        UserId.of(rs.getString("added_by")),
+        Jdbc.instant(rs, "added_at"));
+  }
+
+  // ------------------------------------------------------------------------------- grants
+
+  @Override
+  public List<RoleGrant> listGrantsByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    record Row(RoleGrant grant, Instant roleCreatedAt, Instant projectCreatedAt) {}
+    return tx.jdbc().list("listing the role grants of " + organization,
+            "SELECT g.role_id, g.project_id, g.project_role, g.granted_by, g.granted_at,"
+                + " r.created_at AS role_created_at, p.created_at AS project_created_at"
+                + " FROM warden_role_grant g JOIN warden_role r ON r.id = g.role_id"
+                + " JOIN warden_project p ON p.id = g.project_id WHERE g.org_id = ?",
+            rs -> new Row(grant(rs), Jdbc.instant(rs, "role_created_at"), Jdbc.instant(rs, "project_created_at")),
+            organization.value())
+        .stream()
+        // Roles in creation order (StoreOrder.ROLES), then projects (StoreOrder.PROJECTS); sorted here to
+        // match Java's string order.
+        .sorted(Comparator.comparing(Row::roleCreatedAt)
+            .thenComparing(r -> r.grant().role().value())
+            .thenComparing(Row::projectCreatedAt)
+            .thenComparing(r -> r.grant().project().value()))
+        .map(Row::grant)
+        .toList();
+  }
+
+  @Override
+  public void upsertGrant(RoleGrant grant) {
+    checkNotNull(grant, "grant");
+    String sql = switch (tx.jdbc().dialect()) {
+      case POSTGRES -> UPSERT_GRANT_POSTGRES;
+      case H2 -> UPSERT_GRANT_H2;
+    };
+    int rows = tx.jdbc().update("writing a grant of role " + grant.role(), sql,
+        grant.projectRole().name(), grant.grantedBy().value(), grant.grantedAt(), grant.role().value(),
+        grant.project().value());
+    if (rows == 0) {
+      checkRoleExists(grant.role());
+      throw new IllegalArgumentException(
+          String.format("project %s does not exist in the role's organization", grant.project()));
+    }
+  }
+
+  @Override
+  public boolean deleteGrant(RoleId role, ProjectId project) {
+    checkNotNull(role, "role");
+    checkNotNull(project, "project");
+    return tx.jdbc().update("deleting a grant of role " + role,
+        "DELETE FROM warden_role_grant WHERE role_id = ? AND project_id = ?", role.value(), project.value()) > 0;
+  }
+
+  private static RoleGrant grant(ResultSet rs) throws SQLException {
+    return new RoleGrant(
+        RoleId.of(rs.getString("role_id")),
+        ProjectId.of(rs.getString("project_id")),
+        ProjectRole.valueOf(rs.getString("project_role")),
+        UserId.of(rs.getString("granted_by")),
+        Jdbc.instant(rs, "granted_at"));
+  }
+
+  /** Says which of an upsert's conditions failed, once it wrote nothing. */
+  private void checkRoleExists(RoleId role) {
+    checkArgument(tx.jdbc().first("looking up role " + role, "SELECT id FROM warden_role WHERE id = ?",
+        rs -> Boolean.TRUE, role.value()).isPresent(), "role %s does not exist", role);
+  }
+}

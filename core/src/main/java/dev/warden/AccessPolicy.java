@@ -46,6 +46,7 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
 import dev.warden.project.Projects;
 import dev.warden.project.VisibleProject;
+import dev.warden.report.AccessEntry;
 import dev.warden.report.AccessHolder;
 import dev.warden.report.Reports;
 import dev.warden.role.Roles;
@@ -470,6 +471,40 @@ public final class AccessPolicy implements AutoCloseable {
     checkNotNull(page, "page");
     requireTarget(capability, resource, "resource", Scope.RESOURCE);
     return listings.whoCan(actor, capability, resource, page.cursor().orElse(null), page.size());
+  }
+
+  /**
+   * One page of the members with access to the project, in user-id order, each with their effective
+   * role and where it comes from (organization Owner or Admin, their own grant, a role's grant — the
+   * role named — or the open project's default role). Authorized like
+   * {@link #whoCan(Principal, Capability, ProjectId, PageRequest)}: {@code MANAGE_PROJECT_ACCESS}.
+   *
+   * @throws NotFoundException if the project does not exist or is hidden from {@code actor}
+   * @throws PermissionDeniedException if {@code actor} sees the project but lacks {@code MANAGE_PROJECT_ACCESS}
+   * @throws IllegalArgumentException if the cursor is malformed
+   */
+  public Page<AccessEntry> whoHasAccess(Principal actor, ProjectId project, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    checkNotNull(page, "page");
+    return listings.whoHasAccess(actor, project, page.cursor().orElse(null), page.size());
+  }
+
+  /**
+   * One page of the members who see the resource, in user-id order, each with their access level and
+   * where it comes from (creator, organization Owner or Admin, project Admin, their own rule, the rule
+   * for everyone, the kind rule, or the kind's default). Authorized like
+   * {@link #whoCan(Principal, Capability, ResourceRef, PageRequest)}.
+   *
+   * @throws NotFoundException if the resource does not exist or is hidden from {@code actor}
+   * @throws PermissionDeniedException if {@code actor} sees the resource but lacks {@code MANAGE_PROJECT_ACCESS}
+   * @throws IllegalArgumentException if the cursor is malformed
+   */
+  public Page<AccessEntry> whoHasAccess(Principal actor, ResourceRef resource, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(resource, "resource");
+    checkNotNull(page, "page");
+    return listings.whoHasAccess(actor, resource, page.cursor().orElse(null), page.size());
   }
 
   /**

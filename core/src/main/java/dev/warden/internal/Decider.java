@@ -10,6 +10,8 @@ import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiScope;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrgState.ResourceState;
+import dev.warden.report.AccessEntry;
+import dev.warden.report.AccessSource;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.ResourceRef;
 import dev.warden.matrix.Capability;
@@ -26,9 +28,11 @@ import dev.warden.project.Visibility;
 import dev.warden.role.ResolutionRule;
 import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The one place the permission matrix is read. Every check, listing and mutation decides here, in this
@@ -177,6 +181,64 @@ public final class Decider {
       return Reason.RESOURCE_MANAGER;
     }
     return rule(m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
+  }
+
+  /**
+   * A member's access to a project and where it comes from ({@code whoHasAccess}), or null if the
+   * project is hidden from them. Decided by {@link #resolve}, so it always agrees with a check.
+   */
+  public AccessEntry entry(OrgState state, Membership m, ProjectState project) {
+    Access access = resolve(state, m, project, Trace.NONE);
+    if (access == Access.NONE) {
+      return null;
+    }
+    AccessSource source = switch (access.reason) {
+      case ORG_ADMIN -> m.level() == OrgLevel.OWNER ? AccessSource.ORGANIZATION_OWNER : AccessSource.ORGANIZATION_ADMIN;
+      case EXPLICIT_GRANT -> AccessSource.OWN_RULE;
+      case ROLE_GRANT -> AccessSource.ROLE_RULE;
+      default -> AccessSource.PROJECT_DEFAULT;
+    };
+    return new AccessEntry(m.user(), m.level(), access.role, Optional.empty(), source,
+        via(state, m, project, access));
+  }
+
+  /**
+   * A member's access level on a resource and where it comes from ({@code whoHasAccess}), or null if
+   * they cannot see it. Follows {@link #level}'s order: creator, project Admin, member rule, everyone
+   * rule, kind rule, kind default.
+   */
+  public AccessEntry entry(OrgState state, Membership m, ProjectState project, ResourceState resource) {
+    Access access = resolve(state, m, project, Trace.NONE);
+    AccessLevel level = access == Access.NONE ? AccessLevel.NONE : level(state, m, project, resource, Trace.NONE);
+    if (level == AccessLevel.NONE) {
+      return null;
+    }
+    AccessSource source;
+    Optional<RoleId> via = Optional.empty();
+    if (resource.resource().creator().equals(m.user())) {
+      source = AccessSource.CREATOR;
+    } else if (access == Access.ORG_ADMIN) {
+      source = m.level() == OrgLevel.OWNER ? AccessSource.ORGANIZATION_OWNER : AccessSource.ORGANIZATION_ADMIN;
+    } else if (access.role == ProjectRole.ADMIN) {
+      source = AccessSource.PROJECT_ADMIN;
+      via = via(state, m, project, access);
+    } else if (resource.memberRules().containsKey(m.user())) {
+      source = AccessSource.OWN_RULE;
+    } else if (resource.everyoneRule() != null) {
+      source = AccessSource.EVERYONE_RULE;
+    } else if (project.kindRules().containsKey(resource.resource().ref().kind())) {
+      source = AccessSource.KIND_RULE;
+    } else {
+      source = AccessSource.KIND_DEFAULT;
+    }
+    return new AccessEntry(m.user(), m.level(), access.role, Optional.of(level), source, via);
+  }
+
+  /** The role whose grant decided {@code access}, if a role's did. */
+  private Optional<RoleId> via(OrgState state, Membership m, ProjectState project,
+      Access access) {
+    return access.reason == Reason.ROLE_GRANT
+        ? Optional.of(bestRoleGrant(state, m, project, Trace.NONE).role()) : Optional.empty();
   }
 
   private static AccessLevel rule(Membership m, ProjectState project, ResourceState resource) {
@@ -367,7 +429,8 @@ public final class Decider {
    * {@link ResolutionRule} (the own grant wins under {@code MOST_SPECIFIC}, the higher under
    * {@code HIGHEST_WINS}, the own grant on a tie), even if lower than the default; else an open
    * project's default role; else the project is hidden ({@link Access#NONE}, also for a missing one:
-   * {@code project} null). Reads the member's roles only when some role has a grant on the project.
+   * {@code project} null). A member's role grants on the project are one lookup in its index of role
+   * access ({@link OrgState.RoleAccess}), skipped when nobody reaches the project through a role.
    */
   Access resolve(OrgState state, Membership member, ProjectState project, Trace trace) {
     if (project == null) {
@@ -387,7 +450,7 @@ public final class Decider {
         trace.step("explicit grant expired at %s", grant.expiresAt().get());
       }
     }
-    RoleGrant best = project.roleGrants().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
+    RoleGrant best = project.roleAccess().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
     if (own != null && (best == null || own.atLeast(best.projectRole())
         || state.organization().settings().resolution() == ResolutionRule.MOST_SPECIFIC)) {
       trace.step("explicit grant %s", own);
@@ -405,28 +468,34 @@ public final class Decider {
     return Access.NONE;
   }
 
-  /** The highest grant on the project among the roles the member actively belongs to, or null. */
+  /**
+   * The highest grant on the project among the roles the member actively belongs to, or null: one
+   * lookup in the project's index of role access, then the member's few ways in.
+   */
   private RoleGrant bestRoleGrant(OrgState state, Membership member, ProjectState project, Trace trace) {
-    ImmutableList<RoleMember> mine = state.rolesOf(member.user());
+    ImmutableList<OrgState.RoleAccess> ways = project.roleAccess().get(member.user());
+    if (ways == null) {
+      return null;
+    }
     RoleGrant best = null;
-    for (int i = 0; i < mine.size(); i++) {
-      RoleMember rm = mine.get(i);
-      RoleGrant g = project.roleGrants().get(rm.role());
-      if (g == null || (best != null && !g.projectRole().atLeast(best.projectRole()))) {
+    for (int i = 0; i < ways.size(); i++) {
+      OrgState.RoleAccess way = ways.get(i);
+      RoleGrant g = way.grant();
+      if (best != null && !g.projectRole().atLeast(best.projectRole())) {
         continue;
       }
-      if (live(rm.expiresAt())) {
+      if (live(way.member().expiresAt())) {
         best = g;
       } else {
-        trace.step("membership of role %s expired at %s", state.roles().get(rm.role()).role().name(),
-            rm.expiresAt().get());
+        trace.step("membership of role %s expired at %s", state.roles().get(g.role()).role().name(),
+            way.member().expiresAt().get());
       }
     }
     return best;
   }
 
   /** Whether something with this expiry is active now; reads the clock only if there is one. */
-  private boolean live(java.util.Optional<Instant> expiresAt) {
+  private boolean live(Optional<Instant> expiresAt) {
     return expiresAt.isEmpty() || !Expiry.endedAt(expiresAt.get(), now());
   }
 

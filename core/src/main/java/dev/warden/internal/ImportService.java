@@ -2,7 +2,6 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableMap;
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
 import dev.warden.Expiry;
@@ -18,7 +17,6 @@ import dev.warden.bulk.ImportRefusal;
 import dev.warden.bulk.ImportReport;
 import dev.warden.bulk.OrganizationImport;
 import dev.warden.internal.OrgState.ProjectState;
-import dev.warden.internal.persistent.HashTrie;
 import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
@@ -211,11 +209,10 @@ public final class ImportService {
       Project project = ProjectService.newProject(decider.matrix().tokenFormat(), id, org, item.name(), item.visibility(), item.defaultRole(), now);
       if (item.defaultRole() != ProjectRole.MEMBER) {
         // setDefaultRole on the project as created and made open or private: MANAGE_PROJECT_SETTINGS there.
-        ProjectState created = new ProjectState(project.withDefaultRole(ProjectRole.MEMBER), NO_GRANTS,
-            ImmutableMap.of(), HashTrie.empty());
+        ProjectState created = ProjectState.of(project.withDefaultRole(ProjectRole.MEMBER));
         require(decider.project(actor, Capability.MANAGE_PROJECT_SETTINGS, state, created, Trace.NONE));
       }
-      projects.put(id, new ProjectState(project, NO_GRANTS, ImmutableMap.of(), HashTrie.empty()));
+      projects.put(id, ProjectState.of(project));
       projectList.add(project);
     }
 

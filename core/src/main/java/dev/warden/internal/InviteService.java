@@ -21,6 +21,8 @@ import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.spi.MemberJoined;
@@ -56,12 +58,24 @@ public final class InviteService implements Invites {
         ProjectState project = m.requireProject(grant.project(), Capability.MANAGE_PROJECT_ACCESS);
         GrantService.requireRoleWithinOwn(m.decider().effectiveRole(m.state(), me, project), grant.role(), grant.project());
       }
+      if (!request.roles().isEmpty()) {
+        m.requireOrg(Capability.MANAGE_ROLES);
+        for (RoleId role : request.roles()) {
+          RoleService.requireMayAddTo(m, role);
+        }
+      }
       String token = Secrets.token(TOKEN_PREFIX, 32);
       Invite invite = new Invite(InviteId.of(Ids.next("inv")), organization, request.email(), request.level(),
-          request.inviteGrants(), me.user(), m.now(), Limits.plus(m.now(), engine.inviteValidity()), Optional.empty());
+          request.inviteGrants(), me.user(), m.now(), Limits.plus(m.now(), engine.inviteValidity()), Optional.empty(),
+          List.copyOf(request.roles()));
       m.apply(new Write.InsertInvite(invite, Secrets.sha256(token)));
-      m.audit("member.invited", null, invite.id(), Change.of("email", null, invite.email()),
-          Change.of("level", null, invite.level()), Change.of("grants", null, invite.grants()), Change.secret("token"));
+      m.audit("member.invited", null, invite.id(), Changes.diff()
+          .field("email", null, invite.email())
+          .field("level", null, invite.level())
+          .field("grants", null, invite.grants())
+          .field("roles", null, invite.roles().isEmpty() ? null : invite.roles())
+          .secret("token", null, token)
+          .toArray());
       return new IssuedInvite(invite, token);
     });
   }
@@ -86,7 +100,7 @@ public final class InviteService implements Invites {
         .toList();
     return visible.size() == invite.grants().size() ? invite : new Invite(invite.id(), invite.organization(),
         invite.email(), invite.level(), visible, invite.invitedBy(), invite.createdAt(), invite.expiresAt(),
-        invite.acceptedAt());
+        invite.acceptedAt(), invite.roles());
   }
 
   @Override
@@ -163,6 +177,13 @@ public final class InviteService implements Invites {
         m.apply(new Write.UpsertGrant(new ProjectGrant(grant.project(), joined.user(), grant.role(), Optional.empty(),
             invite.invitedBy(), m.now())));
         m.audit("grant.changed", grant.project(), joined.user(), Change.of("role", null, grant.role()));
+      }
+    }
+    for (RoleId role : invite.roles()) {
+      if (m.state().roles().containsKey(role)) {
+        m.apply(new Write.UpsertRoleMember(new RoleMember(role, joined.user(), Optional.empty(), invite.invitedBy(),
+            m.now())));
+        m.audit("role.member_added", null, role, Change.of("user", null, joined.user()));
       }
     }
     m.apply(new Write.DeleteUnusedInvites(org, email));

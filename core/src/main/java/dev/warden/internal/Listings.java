@@ -18,6 +18,7 @@ import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import dev.warden.project.VisibleProject;
+import dev.warden.report.AccessEntry;
 import dev.warden.report.AccessHolder;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
@@ -75,15 +76,15 @@ public final class Listings {
       throw Errors.refused(gate, "organization");
     }
     Project after = cursor == null ? null : position(organization, cursor);
-    // A Member sees a private project only through a grant, own or a role's: the member's own grants rule
-    // out the projects no role has a grant on with one lookup, and the decider decides the rest (a grant
-    // may have expired).
+    // A Member sees a private project only through a grant, own or a role's: the member's own grants and
+    // the project's role access rule the others out with a lookup each, and the decider decides the rest
+    // (a grant may have expired).
     Map<ProjectId, ProjectGrant> ownGrants = member.level().atLeast(OrgLevel.ADMIN) ? null
         : state.grantsOf(member.user());
     return page(state.projectsAfter(after), limit,
         p -> {
           if (ownGrants != null && p.project().visibility() == Visibility.PRIVATE
-              && !ownGrants.containsKey(p.project().id()) && p.roleGrants().isEmpty()) {
+              && !ownGrants.containsKey(p.project().id()) && !p.roleAccess().containsKey(member.user())) {
             return null;
           }
           Decider.Access access = decider.resolve(state, member, p, Trace.NONE);
@@ -227,6 +228,46 @@ public final class Listings {
       Decision d = decider.resourceDecision(state, m, capability, p, r, project, Trace.NONE);
       return d.allowed() ? holder(state, m, p, d) : null;
     });
+  }
+
+  /**
+   * One page of the active members with access to the project, in user-id order, each with their
+   * effective role and its {@link dev.warden.report.AccessSource}. Authorized like {@code whoCan} on
+   * the project; walks the same candidates as {@code whoCan(VIEW_DATA)}.
+   */
+  public Page<AccessEntry> whoHasAccess(Principal actor, ProjectId project, String cursor, int limit) {
+    OrgState state = engine.cache().forProject(project);
+    ProjectState p = authorizedProject(actor, state, project, Capability.MANAGE_PROJECT_ACCESS);
+    return entries(candidates(state, p, Capability.VIEW_DATA, userCursor(cursor)), limit,
+        m -> engine.decider().entry(state, m, p));
+  }
+
+  /**
+   * One page of the active members who see the resource, in user-id order, each with their access
+   * level and its {@link dev.warden.report.AccessSource}. Authorized like {@code whoCan} on the resource.
+   */
+  public Page<AccessEntry> whoHasAccess(Principal actor, ResourceRef resource, String cursor, int limit) {
+    Decider decider = engine.decider();
+    OrgState state = engine.cache().forProject(resource.project());
+    ProjectState p = state == null ? null : state.projects().get(resource.project());
+    ResourceState r = p == null ? null : state.resources().get(resource);
+    refuseUnless(p == null ? Decision.notFound()
+        : decider.resource(actor, Capability.MANAGE_PROJECT_ACCESS, state, resource, Trace.NONE), "resource");
+    return entries(candidates(state, p, Capability.VIEW_DATA, userCursor(cursor)), limit,
+        m -> decider.entry(state, m, p, r));
+  }
+
+  private ProjectState authorizedProject(Principal actor, OrgState state, ProjectId project, Capability capability) {
+    ProjectState p = state == null ? null : state.projects().get(project);
+    refuseUnless(p == null ? Decision.notFound() : engine.decider().project(actor, capability, state, p, Trace.NONE),
+        "project");
+    return p;
+  }
+
+  /** The page of entries among active {@code candidates}, its cursor the last entry's user id. */
+  private Page<AccessEntry> entries(Iterator<Membership> candidates, int limit, Function<Membership, AccessEntry> entry) {
+    Instant now = engine.decider().now();
+    return page(candidates, limit, m -> m.activeAt(now) ? entry.apply(m) : null, e -> e.user().value());
   }
 
   private static void refuseUnless(Decision d, String what) {

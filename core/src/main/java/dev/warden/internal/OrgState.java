@@ -292,7 +292,8 @@ public final class OrgState {
     for (ProjectState p : projects.values()) {
       ProjectState o = other.projects.get(p.project().id());
       if (!p.project().equals(o.project()) || !sameEntries(p.grants(), o.grants())
-          || !sameEntries(p.kindRules(), o.kindRules()) || !Map.copyOf(view(p.roleGrants())).equals(Map.copyOf(view(o.roleGrants())))) {
+          || !sameEntries(p.kindRules(), o.kindRules()) || !Map.copyOf(view(p.roleGrants())).equals(Map.copyOf(view(o.roleGrants())))
+          || !accessSets(p).equals(accessSets(o))) {
         return Optional.of("project " + p.project().id());
       }
     }
@@ -331,6 +332,12 @@ public final class OrgState {
     return Optional.empty();
   }
 
+  private static Map<UserId, Set<RoleAccess>> accessSets(ProjectState p) {
+    Map<UserId, Set<RoleAccess>> sets = new java.util.HashMap<>();
+    p.roleAccess().forEach((user, list) -> sets.put(user, Set.copyOf(list)));
+    return sets;
+  }
+
   private static boolean sameEntries(Map<?, ?> a, Map<?, ?> b) {
     return a.entrySet().stream().toList().equals(b.entrySet().stream().toList());
   }
@@ -346,20 +353,42 @@ public final class OrgState {
    * order).
    */
   public record ProjectState(Project project, OrderedMap<UserId, ProjectGrant> grants,
-      ImmutableMap<String, AccessLevel> kindRules, HashTrie<RoleId, RoleGrant> roleGrants) {
+      ImmutableMap<String, AccessLevel> kindRules, HashTrie<RoleId, RoleGrant> roleGrants,
+      HashTrie<UserId, ImmutableList<RoleAccess>> roleAccess) {
+
+    /** A new project: no grants, rules or role grants. */
+    static ProjectState of(Project project) {
+      return new ProjectState(project, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES, HashTrie.empty(),
+          HashTrie.empty());
+    }
+
+    ProjectState withProject(Project next) {
+      return new ProjectState(next, grants, kindRules, roleGrants, roleAccess);
+    }
 
     ProjectState withGrants(OrderedMap<UserId, ProjectGrant> next) {
-      return new ProjectState(project, next, kindRules, roleGrants);
+      return new ProjectState(project, next, kindRules, roleGrants, roleAccess);
     }
 
     ProjectState withKindRules(ImmutableMap<String, AccessLevel> next) {
-      return new ProjectState(project, grants, next, roleGrants);
+      return new ProjectState(project, grants, next, roleGrants, roleAccess);
     }
 
     ProjectState withRoleGrants(HashTrie<RoleId, RoleGrant> next) {
-      return new ProjectState(project, grants, kindRules, next);
+      return new ProjectState(project, grants, kindRules, next, roleAccess);
+    }
+
+    ProjectState withRoleAccess(HashTrie<UserId, ImmutableList<RoleAccess>> next) {
+      return new ProjectState(project, grants, kindRules, roleGrants, next);
     }
   }
+
+  /**
+   * One way a user reaches a project through a role: the role's grant there and the user's place in
+   * the role (whose expiry the check reads). Kept per project and user, so a check finds a member's
+   * role grants on a project in one lookup instead of walking the member's roles.
+   */
+  public record RoleAccess(RoleGrant grant, RoleMember member) {}
 
   /** A role, its members (user-id order, expired ones included) and its project grants. */
   public record RoleState(Role role, OrderedMap<UserId, RoleMember> members, HashTrie<ProjectId, RoleGrant> grants) {}
@@ -496,12 +525,11 @@ public final class OrgState {
       }
       ProjectState old = projects.get(p.id());
       if (old == null) {
-        projects = projects.plus(p.id(), new ProjectState(p, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES,
-            HashTrie.empty()));
+        projects = projects.plus(p.id(), ProjectState.of(p));
         createdProjects.add(p.id());
         deletedProjects.remove(p.id());
       } else {
-        projects = projects.plus(p.id(), new ProjectState(p, old.grants(), old.kindRules(), old.roleGrants()));
+        projects = projects.plus(p.id(), old.withProject(p));
       }
     }
 
@@ -658,13 +686,10 @@ public final class OrgState {
       if (old == null) {
         return;
       }
+      old.grants().forEach((project, g) -> deleteRoleGrant(id, project));
       for (UserId user : old.members().keySet()) {
         rolesByUser = withoutRole(rolesByUser, user, id);
       }
-      old.grants().forEach((project, g) -> {
-        ProjectState p = projects.get(project);
-        projects = projects.plus(project, p.withRoleGrants(p.roleGrants().minus(id)));
-      });
       roles = roles.minus(id);
     }
 
@@ -677,6 +702,7 @@ public final class OrgState {
       ImmutableList<RoleMember> mine = withoutRole(rolesByUser, m.user(), m.role()).get(m.user());
       rolesByUser = rolesByUser.plus(m.user(),
           ImmutableList.<RoleMember>builder().addAll(mine == null ? ImmutableList.of() : mine).add(m).build());
+      r.grants().forEach((project, g) -> setRoleAccess(project, m.user(), m.role(), new RoleAccess(g, m)));
     }
 
     void deleteRoleMember(RoleId role, UserId user) {
@@ -684,6 +710,7 @@ public final class OrgState {
       if (r != null && r.members().containsKey(user)) {
         roles = roles.plus(role, new RoleState(r.role(), r.members().minus(user), r.grants()));
         rolesByUser = withoutRole(rolesByUser, user, role);
+        r.grants().forEach((project, g) -> setRoleAccess(project, user, role, null));
       }
     }
 
@@ -701,6 +728,9 @@ public final class OrgState {
       if (r != null && p != null) {
         roles = roles.plus(g.role(), new RoleState(r.role(), r.members(), r.grants().plus(g.project(), g)));
         projects = projects.plus(g.project(), p.withRoleGrants(p.roleGrants().plus(g.role(), g)));
+        for (RoleMember m : r.members().values()) {
+          setRoleAccess(g.project(), m.user(), g.role(), new RoleAccess(g, m));
+        }
       }
     }
 
@@ -710,7 +740,29 @@ public final class OrgState {
       if (r != null && p != null && r.grants().containsKey(project)) {
         roles = roles.plus(role, new RoleState(r.role(), r.members(), r.grants().minus(project)));
         projects = projects.plus(project, p.withRoleGrants(p.roleGrants().minus(role)));
+        for (UserId user : r.members().keySet()) {
+          setRoleAccess(project, user, role, null);
+        }
       }
+    }
+
+    /** Sets ({@code access} non-null) or removes the way {@code user} reaches {@code project} through {@code role}. */
+    private void setRoleAccess(ProjectId project, UserId user, RoleId role, RoleAccess access) {
+      ProjectState p = projects.get(project);
+      if (p == null) {
+        return;
+      }
+      ImmutableList<RoleAccess> mine = p.roleAccess().get(user);
+      ImmutableList.Builder<RoleAccess> next = ImmutableList.builder();
+      if (mine != null) {
+        mine.stream().filter(a -> !a.grant().role().equals(role)).forEach(next::add);
+      }
+      if (access != null) {
+        next.add(access);
+      }
+      ImmutableList<RoleAccess> built = next.build();
+      projects = projects.plus(project,
+          p.withRoleAccess(built.isEmpty() ? p.roleAccess().minus(user) : p.roleAccess().plus(user, built)));
     }
 
     private static HashTrie<UserId, ImmutableList<RoleMember>> withoutRole(

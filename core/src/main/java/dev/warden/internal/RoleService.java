@@ -357,6 +357,18 @@ public final class RoleService implements Roles {
     }
   }
 
+  /**
+   * What inviting someone into {@code role} takes, beyond {@code MANAGE_ROLES}: the role exists in the
+   * organization (else {@code NOT_FOUND} "role") and the actor holds everything it carries.
+   */
+  static void requireMayAddTo(Mutation m, RoleId role) {
+    RoleState r = m.state().roles().get(role);
+    if (r == null) {
+      throw Errors.notFound("role");
+    }
+    requireHoldsAll(m, r);
+  }
+
   /** Adding someone to a role hands out everything it carries: the actor must hold all of it. */
   private static void requireHoldsAll(Mutation m, RoleState r) {
     for (Capability c : r.role().capabilities()) {

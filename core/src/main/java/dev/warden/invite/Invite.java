@@ -9,12 +9,14 @@ import dev.warden.organization.EmailAddress;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
+import dev.warden.role.RoleId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * An email-bound, single-use offer to join an organization at a level, with project grants. The token
+ * An email-bound, single-use offer to join an organization at a level, with project grants and roles
+ * (issue 16: the roles the new member joins; one deleted meanwhile is skipped). The token
  * is not part of this record: it is shown once, in {@link IssuedInvite}, and stored only as a hash.
  * Immutable.
  *
@@ -30,7 +32,8 @@ public record Invite(
     UserId invitedBy,
     Instant createdAt,
     Instant expiresAt,
-    Optional<Instant> acceptedAt) {
+    Optional<Instant> acceptedAt,
+    List<RoleId> roles) {
 
   public Invite {
     checkNotNull(id, "id");
@@ -43,6 +46,13 @@ public record Invite(
     expiresAt = Limits.instant(expiresAt, "expiresAt");
     checkArgument(expiresAt.isAfter(createdAt), "invite must expire after it is created");
     acceptedAt = checkNotNull(acceptedAt, "acceptedAt").map(i -> Limits.instant(i, "acceptedAt"));
+    roles = ImmutableList.copyOf(roles);
+  }
+
+  /** An invite without roles. */
+  public Invite(InviteId id, OrgId organization, EmailAddress email, OrgLevel level, List<InviteGrant> grants,
+      UserId invitedBy, Instant createdAt, Instant expiresAt, Optional<Instant> acceptedAt) {
+    this(id, organization, email, level, grants, invitedBy, createdAt, expiresAt, acceptedAt, List.of());
   }
 
   /** Whether the invite can still be accepted at {@code now}: unused and unexpired. */
@@ -51,6 +61,6 @@ public record Invite(
   }
 
   public Invite accepted(Instant at) {
-    return new Invite(id, organization, email, level, grants, invitedBy, createdAt, expiresAt, Optional.of(at));
+    return new Invite(id, organization, email, level, grants, invitedBy, createdAt, expiresAt, Optional.of(at), roles);
   }
 }

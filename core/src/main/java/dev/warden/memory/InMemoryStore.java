@@ -310,6 +310,29 @@ public final class InMemoryStore implements Store {
       return old;
     }
 
+    /**
+     * Deletes the rows of one of the organization's tables that {@code index} lists under {@code user}
+     * (grants, role memberships, resource rules of a member); returns how many.
+     */
+    private <I, K, V> int deleteOfUser(OrgId organization, UserId user, Function<OrgData, SetMultimap<UserId, I>> index,
+        Function<OrgData, Table<K, V>> table, Function<I, K> key) {
+      checkNotNull(user, "user");
+      OrgData data = data(organization);
+      if (data == null) {
+        return 0;
+      }
+      int count = 0;
+      synchronized (data) {
+        // Copied first: each write shrinks the index it comes from.
+        for (I entry : List.copyOf(index.apply(data).get(user))) {
+          if (write(data, table.apply(data), key.apply(entry), null) != null) {
+            count++;
+          }
+        }
+      }
+      return count;
+    }
+
     private OrgData data(OrgId id) {
       checkOpen();
       return orgs.get(checkNotNull(id, "organization"));
@@ -681,20 +704,7 @@ public final class InMemoryStore implements Store {
 
       @Override
       public int deleteByMember(OrgId organization, UserId user) {
-        checkNotNull(user, "user");
-        OrgData data = data(organization);
-        if (data == null) {
-          return 0;
-        }
-        int count = 0;
-        synchronized (data) {
-          for (ProjectId project : List.copyOf(data.grantsByUser.get(user))) {
-            if (write(data, data.grants, new GrantKey(project, user), null) != null) {
-              count++;
-            }
-          }
-        }
-        return count;
+        return deleteOfUser(organization, user, d -> d.grantsByUser, d -> d.grants, project -> new GrantKey(project, user));
       }
 
     }
@@ -1026,20 +1036,8 @@ public final class InMemoryStore implements Store {
 
       @Override
       public int deleteMembersByUser(OrgId organization, UserId user) {
-        checkNotNull(user, "user");
-        OrgData data = data(organization);
-        if (data == null) {
-          return 0;
-        }
-        int count = 0;
-        synchronized (data) {
-          for (RoleId role : List.copyOf(data.roleMembersByUser.get(user))) {
-            if (write(data, data.roleMembers, new RoleMemberKey(role, user), null) != null) {
-              count++;
-            }
-          }
-        }
-        return count;
+        return deleteOfUser(organization, user, d -> d.roleMembersByUser, d -> d.roleMembers,
+            role -> new RoleMemberKey(role, user));
       }
 
       @Override
@@ -1166,20 +1164,7 @@ public final class InMemoryStore implements Store {
 
       @Override
       public int deleteRulesByMember(OrgId organization, UserId user) {
-        checkNotNull(user, "user");
-        OrgData data = data(organization);
-        if (data == null) {
-          return 0;
-        }
-        int count = 0;
-        synchronized (data) {
-          for (ResourceRule key : List.copyOf(data.rulesByUser.get(user))) {
-            if (write(data, data.rules, key, null) != null) {
-              count++;
-            }
-          }
-        }
-        return count;
+        return deleteOfUser(organization, user, d -> d.rulesByUser, d -> d.rules, key -> key);
       }
     }
   }

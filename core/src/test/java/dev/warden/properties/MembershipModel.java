@@ -34,6 +34,12 @@ import dev.warden.project.Visibility;
 import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessHolder;
 import dev.warden.report.SweepReport;
+import dev.warden.role.ResolutionChange;
+import dev.warden.role.ResolutionRule;
+import dev.warden.role.Role;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
+import dev.warden.role.RoleMember;
 import dev.warden.spi.Store;
 import dev.warden.testing.FakeClock;
 import dev.warden.testing.WardenArbitraries;
@@ -41,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +67,8 @@ import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
 
 /**
- * A model-based harness for jqwik stateful tests of membership, invites, projects and grants: a real
+ * A model-based harness for jqwik stateful tests of membership, invites, projects, grants and roles
+ * (issue 16): a real
  * {@link AccessPolicy} (over any {@link Store}) driven side by side with a small reference model that
  * is written from the spec (§2–§5, §15), not from the engine.
  *
@@ -79,7 +87,12 @@ import net.jqwik.api.state.Transformer;
  *       reference decision of §2.3 with the capability tables of §2.1/§2.2, so expired memberships and
  *       grants never grant and hidden projects answer {@code NOT_FOUND}, indistinguishable from a
  *       missing project;
- *   <li>{@code visibleProjects}, {@code whoCan} and {@code check} agree with each other;
+ *   <li>{@code visibleProjects}, {@code whoCan}, {@code explain} and {@code check} agree with each other;
+ *   <li>roles (issue 16): the resolution rule, the roles, their members (expired ones included) and
+ *       grants equal the reference; a removed member belongs to no role. The reference decision combines
+ *       a member's own grant with their roles' grants by the organization's rule, and role capabilities
+ *       with the level's; {@code previewResolutionChange} equals the changes the reference predicts
+ *       before every switch;
  *   <li>current project tokens resolve, rotated and deleted ones do not (§5).
  * </ul>
  *
@@ -94,11 +107,18 @@ public final class MembershipModel {
   public static final int MAX_ORGS = 2;
   /** Projects per organization at most, "Default Project" and deleted ones included. */
   public static final int MAX_PROJECTS_PER_ORG = 4;
+  /** Roles per organization a chain creates at most, deleted ones included. */
+  public static final int MAX_ROLES_PER_ORG = 3;
 
   private static final Duration INVITE_VALIDITY = Duration.ofDays(3);
   private static final String BOGUS_TOKEN = "inv_" + "A".repeat(43);
   private static final ProjectId MISSING_PROJECT = ProjectId.of("prj_does_not_exist");
   private static final OrgId MISSING_ORG = OrgId.of("org_does_not_exist");
+  private static final RoleId MISSING_ROLE = RoleId.of("rol_does_not_exist");
+  /** Role names a chain uses: few, so that creating a role sometimes collides with an existing name. */
+  private static final List<String> ROLE_NAMES = List.of("Support", "Analysts", "Release");
+  /** The capabilities of ownership, which no role carries (issue 16). */
+  private static final Set<Capability> OWNERSHIP = ImmutableSet.of(Capability.TRANSFER_OWNERSHIP, Capability.DELETE_ORGANIZATION);
   private static final List<Capability> ORG_CAPABILITIES = WardenArbitraries.capabilitiesOf(Scope.ORGANIZATION);
   private static final List<Capability> PROJECT_CAPABILITIES = WardenArbitraries.capabilitiesOf(Scope.PROJECT);
   private static final List<UserId> USERS = WardenArbitraries.userPool();
@@ -112,6 +132,7 @@ public final class MembershipModel {
   private final List<RefInvite> invites = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
   private final List<String> outcomes = new ArrayList<>();
+  private boolean previewChangesSeen;
 
   private MembershipModel(PermissionMatrix matrix, Store store) {
     this.preset = Preset.of(matrix);
@@ -195,6 +216,42 @@ public final class MembershipModel {
         .as((w, o, p) -> step("deleteProject(" + w + ", org#" + o + "/prj#" + p + ")", m -> m.deleteProject(w, o, p)))));
     chains = chains.withAction(1, action(Combinators.combine(who(), orgIndex(), recentIndex())
         .as((w, o, i) -> step("revokeInvite(" + w + ", org#" + o + ", invite#-" + i + ")", m -> m.revokeInvite(w, o, i)))));
+    return withRoleActions(chains);
+  }
+
+  /** The role actions of issue 16: about a third of all steps. */
+  private static ActionChainArbitrary<MembershipModel> withRoleActions(ActionChainArbitrary<MembershipModel> chains) {
+    chains = chains.withAction(3, action(Combinators.combine(who(), orgIndex(), Arbitraries.integers().between(0, ROLE_NAMES.size() - 1))
+        .as((w, o, n) -> step("createRole(" + w + ", org#" + o + ", name#" + n + ")", m -> m.createRole(w, o, n)))));
+    chains = chains.withAction(4, action(Combinators.combine(who(), orgIndex(), roleIndex(), who(),
+            WardenArbitraries.expiryOffsets().optional(0.35))
+        .as((w, o, r, t, e) -> step("addRoleMember(" + w + ", org#" + o + "/role#" + r + ", " + t
+            + e.map(d -> ", expires now+" + d).orElse("") + ")", m -> m.addRoleMember(w, o, r, t, e)))));
+    chains = chains.withAction(2, action(Combinators.combine(who(), orgIndex(), roleIndex(), who())
+        .as((w, o, r, t) -> step("removeRoleMember(" + w + ", org#" + o + "/role#" + r + ", " + t + ")",
+            m -> m.removeRoleMember(w, o, r, t)))));
+    chains = chains.withAction(3, action(Combinators.combine(who(), orgIndex(), roleIndex(),
+            roleCapabilities(), Arbitraries.integers().between(0, 3).map(i -> i > 0))
+        .as((w, o, r, c, add) -> step((add ? "grantRoleCapability(" : "revokeRoleCapability(") + w + ", org#" + o
+            + "/role#" + r + ", " + c + ")", m -> m.changeRoleCapability(w, o, r, c, add)))));
+    chains = chains.withAction(4, action(Combinators.combine(who(), orgIndex(), roleIndex(), projectIndex(),
+            WardenArbitraries.projectRoles())
+        .as((w, o, r, p, pr) -> step("grantRoleAccess(" + w + ", org#" + o + "/role#" + r + ", prj#" + p + ", " + pr + ")",
+            m -> m.grantRoleAccess(w, o, r, p, pr)))));
+    chains = chains.withAction(3, action(Combinators.combine(who(), orgIndex(), roleIndex(), projectIndex(),
+            Arbitraries.frequency(Tuple.of(2, ProjectRole.ADMIN), Tuple.of(1, ProjectRole.MEMBER), Tuple.of(1, ProjectRole.VIEWER)),
+            who(), Arbitraries.frequency(Tuple.of(2, ProjectRole.VIEWER), Tuple.of(1, ProjectRole.MEMBER)).optional(0.5))
+        .as((w, o, r, p, pr, t, own) -> step("staffRole(" + w + " gives org#" + o + "/role#" + r + " " + pr + " on prj#" + p
+            + own.map(x -> ", grants " + t + " " + x + " there").orElse("") + " and adds " + t + ")",
+            m -> m.staffRole(w, o, r, p, pr, t, own)))));
+    chains = chains.withAction(1, action(Combinators.combine(who(), orgIndex(), roleIndex(), projectIndex())
+        .as((w, o, r, p) -> step("revokeRoleAccess(" + w + ", org#" + o + "/role#" + r + ", prj#" + p + ")",
+            m -> m.revokeRoleAccess(w, o, r, p)))));
+    chains = chains.withAction(1, action(Combinators.combine(who(), orgIndex(), roleIndex())
+        .as((w, o, r) -> step("deleteRole(" + w + ", org#" + o + "/role#" + r + ")", m -> m.deleteRole(w, o, r)))));
+    chains = chains.withAction(2, action(Combinators.combine(who(), orgIndex(), Arbitraries.of(ResolutionRule.class))
+        .as((w, o, rule) -> step("switchResolution(" + w + ", org#" + o + ", " + rule + ")",
+            m -> m.switchResolution(w, o, rule)))));
     return chains;
   }
 
@@ -255,6 +312,16 @@ public final class MembershipModel {
 
   private static Arbitrary<Integer> orgIndex() {
     return Arbitraries.integers().between(0, MAX_ORGS - 1);
+  }
+
+  /** An organization capability to give a role or take from it: sometimes one of ownership, never delegable. */
+  private static Arbitrary<Capability> roleCapabilities() {
+    return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of(OWNERSHIP)), Tuple.of(4, Arbitraries.of(ORG_CAPABILITIES)));
+  }
+
+  /** A role of the organization at hand, by creation (deleted ones included); none yet: a missing role. */
+  private static Arbitrary<Integer> roleIndex() {
+    return Arbitraries.integers().between(0, MAX_ROLES_PER_ORG - 1);
   }
 
   private static Arbitrary<Integer> projectIndex() {
@@ -375,6 +442,9 @@ public final class MembershipModel {
     /** Every stored membership, expired ones included, by user id (user-id order). */
     final TreeMap<String, RefMember> members = new TreeMap<>();
     final List<RefProject> projects = new ArrayList<>();
+    /** Every role ever created, deleted ones included, in creation order. */
+    final List<RefRole> roles = new ArrayList<>();
+    ResolutionRule resolution = ResolutionRule.HIGHEST_WINS;
 
     RefOrg(OrgId id, String label) {
       this.id = id;
@@ -434,6 +504,60 @@ public final class MembershipModel {
     }
   }
 
+  /** A role (issue 16): the capabilities it carries, its members (expired ones included) and its project grants. */
+  private static final class RefRole {
+    final RoleId id;
+    final RefOrg org;
+    final String name;
+    final String label;
+    final Set<Capability> capabilities = new java.util.LinkedHashSet<>();
+    /** By user id (user-id order). */
+    final TreeMap<String, RefRoleMember> members = new TreeMap<>();
+    /** By project (identity). */
+    final Map<RefProject, ProjectRole> grants = new HashMap<>();
+    boolean deleted;
+
+    RefRole(RoleId id, RefOrg org, String name, String label) {
+      this.id = id;
+      this.org = org;
+      this.name = name;
+      this.label = label;
+    }
+
+    /** Whether {@code user} belongs to this live role at {@code now} (a role's expiry is exclusive too). */
+    boolean activeMember(UserId user, Instant now) {
+      RefRoleMember m = members.get(user.value());
+      return !deleted && m != null && m.activeAt(now);
+    }
+
+    @Override
+    public String toString() {
+      return label + " '" + name + "'" + (deleted ? " DELETED" : " caps " + capabilities + " members " + members.values()
+          + " grants " + grantsText());
+    }
+
+    List<String> grantsText() {
+      List<String> text = new ArrayList<>();
+      for (RefProject p : org.projects) {
+        if (grants.containsKey(p)) {
+          text.add(p.label + ":" + grants.get(p));
+        }
+      }
+      return text;
+    }
+  }
+
+  private record RefRoleMember(UserId user, Optional<Instant> expiresAt) {
+    boolean activeAt(Instant now) {
+      return expiresAt.isEmpty() || now.isBefore(expiresAt.get());
+    }
+
+    @Override
+    public String toString() {
+      return user + expiresAt.map(e -> " until " + e).orElse("");
+    }
+  }
+
   private enum InviteStatus { UNUSED, USED, REPLACED, REVOKED }
 
   private static final class RefInvite {
@@ -476,8 +600,16 @@ public final class MembershipModel {
     return m != null && m.activeAt(now()) ? m : null;
   }
 
-  /** §2.3, step by step; null means "no access": the project is hidden (or deleted). */
+  /** §2.3 under the organization's current resolution rule. */
   private Access access(RefProject p, UserId user) {
+    return access(p, user, p.org.resolution);
+  }
+
+  /**
+   * §2.3 with the roles of issue 16, step by step, as if the organization resolved by {@code rule};
+   * null means "no access": the project is hidden (or deleted).
+   */
+  private Access access(RefProject p, UserId user, ResolutionRule rule) {
     if (p.deleted) {
       return null;
     }
@@ -488,14 +620,65 @@ public final class MembershipModel {
     if (m.level.atLeast(OrgLevel.ADMIN)) { // 2. org Admin or Owner: implicit project Admin
       return new Access(ProjectRole.ADMIN, Reason.ORG_ADMIN);
     }
-    RefGrant g = p.grants.get(user.value()); // 3. an active explicit grant wins, even when lower
-    if (g != null && g.activeAt(now())) {
-      return new Access(g.role(), Reason.EXPLICIT_GRANT);
+    RefGrant g = p.grants.get(user.value()); // 3. an active own grant and the best active role grant,
+    ProjectRole own = g != null && g.activeAt(now()) ? g.role() : null; // combined by the rule, even when lower
+    ProjectRole best = bestRoleGrant(p, user); // than the default role
+    if (own != null && (best == null || own.atLeast(best) || rule == ResolutionRule.MOST_SPECIFIC)) {
+      return new Access(own, Reason.EXPLICIT_GRANT);
+    }
+    if (best != null) {
+      return new Access(best, Reason.ROLE_GRANT);
     }
     if (p.visibility == Visibility.OPEN) { // 4. open: the default role
       return new Access(p.defaultRole, Reason.DEFAULT_ROLE);
     }
     return null; // 5. private: no access
+  }
+
+  /** The highest project role the user's active role memberships give on the project, or null. */
+  private ProjectRole bestRoleGrant(RefProject p, UserId user) {
+    ProjectRole best = null;
+    for (RefRole r : p.org.roles) {
+      ProjectRole given = r.grants.get(p);
+      if (given != null && r.activeMember(user, now()) && (best == null || given.atLeast(best))) {
+        best = given;
+      }
+    }
+    return best;
+  }
+
+  /** The live roles whose grant gives the user {@code role} on the project: any of them may be named as the source. */
+  private Set<RoleId> rolesGiving(RefProject p, UserId user, ProjectRole role) {
+    Set<RoleId> ids = new java.util.HashSet<>();
+    if (role == null) {
+      return ids;
+    }
+    for (RefRole r : p.org.roles) {
+      if (r.grants.get(p) == role && r.activeMember(user, now())) {
+        ids.add(r.id);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Whether an active member holds the organization capability: the level's cell (§2.1), or an active
+   * membership of a role carrying it (issue 16).
+   */
+  private boolean orgAllows(RefOrg org, UserId user, Capability capability) {
+    RefMember m = activeMember(org, user);
+    if (m == null) {
+      return false;
+    }
+    if (preset.allows(m.level, capability)) {
+      return true;
+    }
+    for (RefRole r : org.roles) {
+      if (r.capabilities.contains(capability) && r.activeMember(user, now())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Decision expectedCheck(RefProject p, UserId user, Capability capability) {
@@ -507,11 +690,10 @@ public final class MembershipModel {
   }
 
   private Outcome expectedOrgCheck(RefOrg org, UserId user, Capability capability) {
-    RefMember m = activeMember(org, user);
-    if (m == null) {
+    if (activeMember(org, user) == null) {
       return Outcome.NOT_FOUND;
     }
-    return preset.allows(m.level, capability) ? Outcome.ALLOW : Outcome.DENY;
+    return orgAllows(org, user, capability) ? Outcome.ALLOW : Outcome.DENY;
   }
 
   /** The refusal of an organization-capability mutation (§15 "Denials of mutations"), or null if allowed. */
@@ -536,10 +718,14 @@ public final class MembershipModel {
     return org.members.values().stream().filter(m -> m.level == OrgLevel.OWNER).count();
   }
 
+  /** Removing a membership takes the member's grants and role memberships with it (§3, issue 16). */
   private void deleteMember(RefOrg org, UserId user) {
     org.members.remove(user.value());
     for (RefProject p : org.projects) {
       p.grants.remove(user.value());
+    }
+    for (RefRole r : org.roles) {
+      r.members.remove(user.value());
     }
   }
 
@@ -655,7 +841,11 @@ public final class MembershipModel {
   private String describeReference() {
     StringBuilder s = new StringBuilder();
     for (RefOrg org : orgs) {
-      s.append("    ").append(org.label).append(" members ").append(org.members.values()).append('\n');
+      s.append("    ").append(org.label).append(" ").append(org.resolution).append(" members ").append(org.members.values())
+          .append('\n');
+      for (RefRole r : org.roles) {
+        s.append("      ").append(r).append('\n');
+      }
       for (RefProject p : org.projects) {
         s.append("      ").append(p.label).append(p.deleted ? " DELETED" : " " + p.visibility).append(" grants ")
             .append(p.grants.values()).append('\n');
@@ -1056,8 +1246,11 @@ public final class MembershipModel {
     RefOrg org = org(orgIndex);
     RefProject p = project(org, projectIndex);
     UserId actor = actor(who, org);
-    UserId target = target(targetWho, org, actor);
-    Optional<Instant> expiresAt = offset.map(now()::plus);
+    grant(p, actor, target(targetWho, org, actor), role, offset.map(now()::plus));
+  }
+
+  private void grant(RefProject p, UserId actor, UserId target, ProjectRole role, Optional<Instant> expiresAt) {
+    RefOrg org = p.org;
     Expect expect;
     ErrorCode refusal = projectRefusal(p, actor, Capability.MANAGE_PROJECT_ACCESS);
     if (refusal != null) {
@@ -1187,6 +1380,7 @@ public final class MembershipModel {
     for (RefOrg org : orgs) {
       org.members.values().forEach(m -> m.expiresAt.ifPresent(ahead::add));
       org.projects.forEach(p -> p.grants.values().forEach(g -> g.expiresAt().ifPresent(ahead::add)));
+      org.roles.forEach(r -> r.members.values().forEach(m -> m.expiresAt().ifPresent(ahead::add)));
     }
     invites.stream().filter(i -> i.status == InviteStatus.UNUSED).forEach(i -> ahead.add(i.expiresAt));
     List<Instant> targets = ahead.stream().map(t -> t.plus(Duration.ofHours(hours))).filter(t -> t.isAfter(now())).toList();
@@ -1248,7 +1442,7 @@ public final class MembershipModel {
     Expect expect;
     if (access(p, actor) == null) {
       expect = Expect.refused(ErrorCode.NOT_FOUND);
-    } else if (!preset.allows(activeMember(org, actor).level, Capability.DELETE_PROJECT)) {
+    } else if (!orgAllows(org, actor, Capability.DELETE_PROJECT)) {
       expect = Expect.refused(ErrorCode.PERMISSION_DENIED);
     } else {
       expect = Expect.ok();
@@ -1261,6 +1455,7 @@ public final class MembershipModel {
         x -> {
           p.deleted = true;
           p.grants.clear();
+          org.roles.forEach(r -> r.grants.remove(p));
         });
   }
 
@@ -1290,6 +1485,381 @@ public final class MembershipModel {
         x -> inv.status = InviteStatus.REVOKED);
   }
 
+  // ================================================================================== role actions
+  // Issue 16. Every role change starts like RoleService.onRole: a missing or deleted role, or an actor
+  // without an active membership in its organization, is NOT_FOUND "role"; then MANAGE_ROLES.
+
+  /** The role at {@code index} among those the organization ever had (deleted ones too), or null if none. */
+  private RefRole role(RefOrg org, int index) {
+    return org.roles.isEmpty() ? null : org.roles.get(index % org.roles.size());
+  }
+
+  /**
+   * Whether to skip a role action because the organization has no role yet: two times in three; the
+   * third acts on a missing role (NOT_FOUND), so that chains do not spend their steps on refusals.
+   */
+  private boolean noRoles(RefOrg org, RefRole r, int roleIndex) {
+    if (r == null && roleIndex % 3 != 0) {
+      log.add("role action in " + org.label + " skipped: it has no roles");
+      return true;
+    }
+    return false;
+  }
+
+  private static RoleId idOf(RefRole r) {
+    return r == null ? MISSING_ROLE : r.id;
+  }
+
+  private static String labelOf(RefRole r) {
+    return r == null ? "a missing role" : r.label + (r.deleted ? " (deleted)" : "");
+  }
+
+  private RefProject projectById(ProjectId id) {
+    return projects.stream().filter(x -> x.id.equals(id)).findFirst().orElse(null);
+  }
+
+  /** The refusal every change of {@code r} starts with, or null when the actor may manage it. */
+  private ErrorCode roleRefusal(RefRole r, UserId actor) {
+    if (r == null || r.deleted || activeMember(r.org, actor) == null) {
+      return ErrorCode.NOT_FOUND;
+    }
+    return orgRefusal(r.org, actor, Capability.MANAGE_ROLES);
+  }
+
+  void createRole(Who who, int orgIndex, int nameIndex) {
+    RefOrg org = org(orgIndex);
+    UserId actor = actor(who, org);
+    if (org.roles.size() >= MAX_ROLES_PER_ORG) {
+      log.add("createRole by " + actor + " in " + org.label + " skipped: enough roles");
+      return;
+    }
+    String name = ROLE_NAMES.get(nameIndex % ROLE_NAMES.size());
+    ErrorCode refusal = orgRefusal(org, actor, Capability.MANAGE_ROLES);
+    Expect expect;
+    if (refusal != null) {
+      expect = Expect.refused(refusal);
+    } else if (org.roles.stream().anyMatch(r -> !r.deleted && r.name.equals(name))) {
+      expect = Expect.refused(ErrorCode.ALREADY_EXISTS);
+    } else {
+      expect = Expect.ok();
+    }
+    String label = org.label + "/R" + (org.roles.size() + 1);
+    attempt("createRole", actor + " creates role '" + name + "' in " + org.label + " (" + label + ")", expect,
+        () -> policy.roles().create(principal(actor), org.id, name),
+        (Role created) -> {
+          if (!created.name().equals(name) || !created.organization().equals(org.id) || !created.capabilities().isEmpty()) {
+            throw failure("[issue 16] create returned " + created + ", expected an empty role '" + name + "' in " + org.label,
+                null);
+          }
+          org.roles.add(new RefRole(created.id(), org, name, label));
+        });
+  }
+
+  void addRoleMember(Who who, int orgIndex, int roleIndex, Who targetWho, Optional<Duration> offset) {
+    RefOrg org = org(orgIndex);
+    RefRole r = role(org, roleIndex);
+    if (noRoles(org, r, roleIndex)) {
+      return;
+    }
+    UserId actor = actor(who, org);
+    addRoleMember(r, actor, target(targetWho, org, actor), offset.map(now()::plus));
+  }
+
+  private void addRoleMember(RefRole r, UserId actor, UserId target, Optional<Instant> expiresAt) {
+    RefOrg org = r == null ? null : r.org;
+    ErrorCode refusal = roleRefusal(r, actor);
+    Expect expect;
+    if (refusal != null) {
+      expect = Expect.refused(refusal);
+    } else if (activeMember(org, target) == null) {
+      expect = Expect.refused(ErrorCode.NOT_A_MEMBER);
+    } else if (!r.capabilities.stream().allMatch(c -> orgAllows(org, actor, c))) {
+      expect = Expect.refused(ErrorCode.LEVEL_ABOVE_OWN); // adding hands out what the role carries
+    } else if (!r.grants.entrySet().stream().allMatch(g -> {
+      Access mine = access(g.getKey(), actor);
+      return mine != null && mine.role().atLeast(g.getValue());
+    })) {
+      expect = Expect.refused(ErrorCode.ROLE_ABOVE_OWN);
+    } else if (expiresAt.isPresent() && !expiresAt.get().isAfter(now())) {
+      expect = Expect.refused(ErrorCode.EXPIRY_IN_PAST);
+    } else {
+      expect = Expect.ok();
+    }
+    attempt("addRoleMember", actor + " adds " + target + " to " + labelOf(r) + expiresAt.map(e -> " until " + e).orElse(""),
+        expect,
+        () -> expiresAt.isPresent()
+            ? policy.roles().addMember(principal(actor), idOf(r), target, expiresAt.get())
+            : policy.roles().addMember(principal(actor), idOf(r), target),
+        (RoleMember added) -> {
+          if (!added.user().equals(target) || !added.role().equals(r.id) || !added.expiresAt().equals(expiresAt)) {
+            throw failure("[issue 16] addMember returned " + added, null);
+          }
+          r.members.put(target.value(), new RefRoleMember(target, expiresAt));
+        });
+  }
+
+  void removeRoleMember(Who who, int orgIndex, int roleIndex, Who targetWho) {
+    RefOrg org = org(orgIndex);
+    RefRole r = role(org, roleIndex);
+    if (noRoles(org, r, roleIndex)) {
+      return;
+    }
+    UserId actor = actor(who, org);
+    UserId target;
+    if (targetWho.raw() >= WardenArbitraries.USER_POOL_SIZE && r != null && !r.members.isEmpty()) {
+      List<RefRoleMember> in = List.copyOf(r.members.values()); // expired memberships too
+      target = in.get((targetWho.raw() - WardenArbitraries.USER_POOL_SIZE) % in.size()).user();
+    } else {
+      target = target(targetWho, org, actor);
+    }
+    ErrorCode refusal = roleRefusal(r, actor);
+    Expect expect;
+    if (refusal != null) {
+      expect = Expect.refused(refusal);
+    } else if (!r.members.containsKey(target.value())) {
+      expect = Expect.refused(ErrorCode.GRANT_NOT_FOUND);
+    } else {
+      expect = Expect.ok();
+    }
+    attempt("removeRoleMember", actor + " removes " + target + " from " + labelOf(r), expect,
+        () -> {
+          policy.roles().removeMember(principal(actor), idOf(r), target);
+          return null;
+        },
+        x -> r.members.remove(target.value()));
+  }
+
+  void changeRoleCapability(Who who, int orgIndex, int roleIndex, Capability capability, boolean add) {
+    RefOrg org = org(orgIndex);
+    RefRole r = role(org, roleIndex);
+    if (noRoles(org, r, roleIndex)) {
+      return;
+    }
+    UserId actor = actor(who, org);
+    ErrorCode refusal = roleRefusal(r, actor);
+    Expect expect;
+    if (refusal != null) {
+      expect = Expect.refused(refusal);
+    } else if (add && OWNERSHIP.contains(capability)) {
+      expect = Expect.refused(ErrorCode.CAPABILITY_NOT_DELEGABLE);
+    } else if (add && !orgAllows(org, actor, capability)) {
+      expect = Expect.refused(ErrorCode.LEVEL_ABOVE_OWN);
+    } else {
+      expect = Expect.ok();
+    }
+    String kind = add ? "grantRoleCapability" : "revokeRoleCapability";
+    attempt(kind, actor + (add ? " gives " : " takes ") + capability + (add ? " to " : " from ") + labelOf(r), expect,
+        () -> add ? policy.roles().grantCapability(principal(actor), idOf(r), capability)
+            : policy.roles().revokeCapability(principal(actor), idOf(r), capability),
+        (Role changed) -> {
+          if (add) {
+            r.capabilities.add(capability);
+          } else {
+            r.capabilities.remove(capability);
+          }
+          if (!sorted(changed.capabilities()).equals(sorted(r.capabilities))) {
+            throw failure("[issue 16] " + kind + " returned " + changed + ", expected capabilities " + r.capabilities, null);
+          }
+        });
+  }
+
+  void grantRoleAccess(Who who, int orgIndex, int roleIndex, int projectIndex, ProjectRole projectRole) {
+    RefOrg org = org(orgIndex);
+    RefRole r = role(org, roleIndex);
+    RefProject p = project(org, projectIndex);
+    if (noRoles(org, r, roleIndex)) {
+      return;
+    }
+    UserId actor = actor(who, org);
+    ErrorCode refusal = roleRefusal(r, actor);
+    if (refusal == null) {
+      refusal = projectRefusal(p, actor, Capability.MANAGE_PROJECT_ACCESS); // private projects included
+    }
+    Expect expect;
+    if (refusal != null) {
+      expect = Expect.refused(refusal);
+    } else if (!access(p, actor).role().atLeast(projectRole)) {
+      expect = Expect.refused(ErrorCode.ROLE_ABOVE_OWN);
+    } else {
+      expect = Expect.ok();
+    }
+    attemptOnProject("grantRoleAccess", actor + " gives " + labelOf(r) + " " + projectRole + " on " + p.label
+            + (p.deleted ? " (deleted)" : " (" + p.visibility + ")"), expect, p,
+        id -> policy.roles().grant(principal(actor), idOf(r), id, projectRole),
+        (RoleGrant g) -> {
+          if (!g.role().equals(r.id) || !g.project().equals(p.id) || g.projectRole() != projectRole) {
+            throw failure("[issue 16] grant returned " + g, null);
+          }
+          r.grants.put(p, projectRole);
+        });
+  }
+
+  /**
+   * A role given a project role and then a member (given an own grant there first, if {@code ownRole};
+   * invited and joined first if the organization has no Member-level member besides the actor; the role
+   * created first if the organization has none), by the same actor: the common way a role comes to matter, so chains reach members whose access
+   * comes from a role and differs between the resolution rules.
+   */
+  void staffRole(Who who, int orgIndex, int roleIndex, int projectIndex, ProjectRole projectRole, Who targetWho,
+      Optional<ProjectRole> ownRole) {
+    RefOrg org = org(orgIndex);
+    if (org.roles.isEmpty()) { // none yet: create one
+      createRole(who, orgIndex, roleIndex);
+    }
+    RefRole r = role(org, roleIndex);
+    if (r == null) {
+      return; // the actor may not create roles: logged as refused
+    }
+    grantRoleAccess(who, orgIndex, roleIndex, projectIndex, projectRole);
+    UserId actor = actor(who, org);
+    RefProject p = project(org, projectIndex);
+    // Prefer a Member-level member: for them a role's grant is where the two resolution rules can differ.
+    List<UserId> members = org.members.values().stream()
+        .filter(m -> m.activeAt(now()) && m.level == OrgLevel.MEMBER && !m.user.equals(actor)).map(m -> m.user).toList();
+    UserId target;
+    if (members.isEmpty()) { // none yet: invite one, who accepts
+      int recipient = targetWho.raw() % WardenArbitraries.USER_POOL_SIZE;
+      join(who, orgIndex, recipient, OrgLevel.MEMBER, List.of());
+      target = WardenArbitraries.user(recipient);
+    } else {
+      target = targetWho.raw() >= WardenArbitraries.USER_POOL_SIZE ? members.get(targetWho.raw() % members.size())
+          : target(targetWho, org, actor);
+    }
+    if (ownRole.isPresent() && !p.grants.containsKey(target.value())) {
+      grant(p, actor, target, ownRole.get(), Optional.empty()); // an own grant beside the role's
+    }
+    addRoleMember(r, actor, target, Optional.empty());
+  }
+
+  void revokeRoleAccess(Who who, int orgIndex, int roleIndex, int projectIndex) {
+    RefOrg org = org(orgIndex);
+    RefRole r = role(org, roleIndex);
+    RefProject p = project(org, projectIndex);
+    if (noRoles(org, r, roleIndex)) {
+      return;
+    }
+    UserId actor = actor(who, org);
+    ErrorCode refusal = roleRefusal(r, actor);
+    if (refusal == null) {
+      refusal = projectRefusal(p, actor, Capability.MANAGE_PROJECT_ACCESS);
+    }
+    Expect expect;
+    if (refusal != null) {
+      expect = Expect.refused(refusal);
+    } else if (!r.grants.containsKey(p)) {
+      expect = Expect.refused(ErrorCode.GRANT_NOT_FOUND);
+    } else {
+      expect = Expect.ok();
+    }
+    attemptOnProject("revokeRoleAccess", actor + " takes " + labelOf(r) + "'s grant on " + p.label, expect, p,
+        id -> {
+          policy.roles().revoke(principal(actor), idOf(r), id);
+          return null;
+        },
+        x -> r.grants.remove(p));
+  }
+
+  void deleteRole(Who who, int orgIndex, int roleIndex) {
+    RefOrg org = org(orgIndex);
+    RefRole r = role(org, roleIndex);
+    if (noRoles(org, r, roleIndex)) {
+      return;
+    }
+    UserId actor = actor(who, org);
+    ErrorCode refusal = roleRefusal(r, actor);
+    attempt("deleteRole", actor + " deletes " + labelOf(r), refusal == null ? Expect.ok() : Expect.refused(refusal),
+        () -> {
+          policy.roles().delete(principal(actor), idOf(r));
+          return null;
+        },
+        x -> {
+          r.deleted = true;
+          r.members.clear();
+          r.grants.clear();
+        });
+  }
+
+  /**
+   * Previews switching to {@code next} (as the actor, and as an Owner when the actor may not), checks
+   * the preview against the reference's predicted changes, then switches.
+   */
+  void switchResolution(Who who, int orgIndex, ResolutionRule next) {
+    RefOrg org = org(orgIndex);
+    UserId actor = actor(who, org);
+    ErrorCode previewRefusal = orgRefusal(org, actor, Capability.MANAGE_ROLES);
+    attempt("previewResolution", actor + " previews " + org.label + " " + org.resolution + " -> " + next,
+        previewRefusal == null ? Expect.ok() : Expect.refused(previewRefusal),
+        () -> policy.roles().previewResolutionChange(principal(actor), org.id, next),
+        (List<ResolutionChange> changes) -> checkPreview(org, next, changes, true));
+    if (previewRefusal != null) {
+      UserId owner = org.members.values().stream().filter(m -> m.level == OrgLevel.OWNER && m.activeAt(now()))
+          .map(m -> m.user).findFirst().orElseThrow();
+      checkPreview(org, next, policy.roles().previewResolutionChange(principal(owner), org.id, next), true);
+    }
+    ErrorCode refusal = orgRefusal(org, actor, Capability.MANAGE_ORG_SETTINGS);
+    if (refusal == null) {
+      refusal = orgRefusal(org, actor, Capability.MANAGE_ROLES);
+    }
+    attempt("switchResolution", actor + " switches " + org.label + " from " + org.resolution + " to " + next,
+        refusal == null ? Expect.ok() : Expect.refused(refusal),
+        () -> {
+          policy.roles().switchResolution(principal(actor), org.id, next);
+          return null;
+        },
+        x -> org.resolution = next);
+  }
+
+  /**
+   * The preview lists exactly the member × project pairs whose effective role differs between the
+   * current rule and {@code next} by the reference (active members in user-id order, then projects in
+   * creation order), each naming one of the roles whose grant is involved. With {@code count}, a
+   * non-empty prediction is recorded in the outcomes (for the statistics of switches).
+   */
+  private void checkPreview(RefOrg org, ResolutionRule next, List<ResolutionChange> changes, boolean count) {
+    List<String> expected = new ArrayList<>();
+    List<Set<RoleId>> via = new ArrayList<>();
+    for (RefMember m : org.members.values()) {
+      if (!m.activeAt(now())) {
+        continue;
+      }
+      for (RefProject p : org.projects) {
+        Access before = access(p, m.user, org.resolution);
+        Access after = access(p, m.user, next);
+        Optional<ProjectRole> b = Optional.ofNullable(before).map(Access::role);
+        Optional<ProjectRole> a = Optional.ofNullable(after).map(Access::role);
+        if (!b.equals(a)) {
+          expected.add(changeText(m.user, p, b, a));
+          via.add(rolesGiving(p, m.user, bestRoleGrant(p, m.user)));
+        }
+      }
+    }
+    List<String> actual = changes.stream().map(c -> {
+      RefProject p = projectById(c.project());
+      return p == null ? "unknown project " + c : changeText(c.member(), p, c.before(), c.after());
+    }).toList();
+    if (count && !expected.isEmpty()) {
+      outcomes.add("previewResolution predicted changes");
+    } else if (!expected.isEmpty() && !previewChangesSeen) {
+      previewChangesSeen = true;
+      outcomes.add("previewResolution (invariant) predicted changes"); // once per chain
+    }
+    if (!actual.equals(expected)) {
+      throw failure("[issue 16 preview = predicted changes] previewResolutionChange(" + org.label + ", " + org.resolution
+          + " -> " + next + ") = " + actual + ", the reference predicts " + expected, null);
+    }
+    for (int i = 0; i < changes.size(); i++) {
+      if (!via.get(i).contains(changes.get(i).via())) {
+        throw failure("[issue 16 preview names the role] " + actual.get(i) + " names role " + changes.get(i).via()
+            + ", expected one of " + via.get(i), null);
+      }
+    }
+  }
+
+  private static String changeText(UserId user, RefProject p, Optional<ProjectRole> before, Optional<ProjectRole> after) {
+    return user + " on " + p.label + ": " + before.map(Enum::name).orElse("hidden") + " -> "
+        + after.map(Enum::name).orElse("hidden");
+  }
+
   // ================================================================================= observation
 
   /**
@@ -1307,10 +1877,20 @@ public final class MembershipModel {
         o.put(u + " visibleProjects of " + org.label, result(() -> policy.visibleProjects(p, org.id)));
         o.put(u + " pending invites of " + org.label, result(() -> policy.invites().listPending(p, org.id)));
         o.put(u + " checks on " + org.label, ORG_CAPABILITIES.stream().map(c -> policy.check(p, c, org.id)).toList());
+        o.put(u + " roles of " + org.label, result(() -> policy.roles().list(p, org.id)));
       }
       for (RefProject prj : projects) {
         o.put(u + " grants on " + prj.label, result(() -> policy.grants().list(p, prj.id)));
         o.put(u + " checks on " + prj.label, PROJECT_CAPABILITIES.stream().map(c -> policy.check(p, c, prj.id)).toList());
+      }
+    }
+    for (RefOrg org : orgs) {
+      // Role members and grants read alike for every member: one viewer, chosen by the (unchanged) reference.
+      Principal viewer = org.members.values().stream().filter(m -> m.activeAt(now())).findFirst()
+          .map(m -> principal(m.user)).orElse(principal(USERS.get(0)));
+      for (RefRole r : org.roles) {
+        o.put("members of " + r.label, result(() -> policy.roles().members(viewer, r.id)));
+        o.put("grants of " + r.label, result(() -> policy.roles().grants(viewer, r.id)));
       }
     }
     for (RefProject prj : projects) {
@@ -1356,6 +1936,10 @@ public final class MembershipModel {
     for (RefOrg org : orgs) {
       Principal viewer = checkOwnersAndMembers(org);
       checkPendingInvites(org, viewer);
+      checkRoles(org, viewer);
+      ResolutionRule other = org.resolution == ResolutionRule.HIGHEST_WINS ? ResolutionRule.MOST_SPECIFIC
+          : ResolutionRule.HIGHEST_WINS;
+      checkPreview(org, other, policy.roles().previewResolutionChange(viewer, org.id, other), false);
       for (RefProject p : org.projects) {
         checkGrants(p, viewer);
       }
@@ -1406,6 +1990,65 @@ public final class MembershipModel {
     return principal(owners.get(0).user());
   }
 
+  /**
+   * Issue 16: the organization's resolution rule, its roles (names, capabilities), every role's members
+   * (expired ones included) and grants equal the reference; deleted roles are gone; nobody outside the
+   * organization belongs to a role (removal ends role memberships).
+   */
+  private void checkRoles(RefOrg org, Principal viewer) {
+    ResolutionRule rule = policy.organizations().get(viewer, org.id).settings().resolution();
+    if (rule != org.resolution) {
+      throw failure("[issue 16 resolution rule] " + org.label + " resolves by " + rule + ", the reference says "
+          + org.resolution, null);
+    }
+    List<String> actual = policy.roles().list(viewer, org.id).stream()
+        .map(r -> r.id() + " '" + r.name() + "' " + sorted(r.capabilities())).toList();
+    List<String> expected = org.roles.stream().filter(r -> !r.deleted)
+        .map(r -> r.id + " '" + r.name + "' " + sorted(r.capabilities)).toList();
+    if (!actual.equals(expected)) {
+      throw failure("[issue 16 roles] roles of " + org.label + " are " + actual + ", the reference says " + expected, null);
+    }
+    for (RefRole r : org.roles) {
+      if (r.deleted) {
+        String seen = refusalOf(() -> policy.roles().members(viewer, r.id));
+        if (!seen.contains("NOT_FOUND")) {
+          throw failure("[issue 16 deleted role] members of deleted " + r.label + ": " + seen, null);
+        }
+        continue;
+      }
+      List<RoleMember> members = policy.roles().members(viewer, r.id);
+      for (RoleMember m : members) {
+        if (!org.members.containsKey(m.user().value())) {
+          throw failure("[issue 16 removal ends role memberships] " + m.user() + " is not a member of " + org.label
+              + " but still belongs to " + r.label + ": " + members, null);
+        }
+      }
+      List<String> actualMembers = members.stream()
+          .map(m -> new RefRoleMember(m.user(), m.expiresAt()).toString()).toList();
+      List<String> expectedMembers = r.members.values().stream().map(RefRoleMember::toString).toList();
+      if (!actualMembers.equals(expectedMembers)) {
+        throw failure("[issue 16 role members] members of " + r.label + " are " + actualMembers + ", the reference says "
+            + expectedMembers, null);
+      }
+      List<String> actualGrants = new ArrayList<>();
+      for (RoleGrant g : policy.roles().grants(viewer, r.id)) {
+        RefProject p = projectById(g.project());
+        actualGrants.add((p == null ? "unknown " + g.project() : p.label) + ":" + g.projectRole());
+      }
+      if (!actualGrants.equals(r.grantsText())) {
+        throw failure("[issue 16 role grants] grants of " + r.label + " are " + actualGrants + ", the reference says "
+            + r.grantsText(), null);
+      }
+    }
+  }
+
+  /** The capabilities by name: a store need not keep the order they were added in. */
+  private static Set<String> sorted(Set<Capability> capabilities) {
+    Set<String> sorted = new java.util.TreeSet<>();
+    capabilities.forEach(c -> sorted.add(c.name()));
+    return sorted;
+  }
+
   private void checkPendingInvites(RefOrg org, Principal viewer) {
     List<InviteId> actual = policy.invites().listPending(viewer, org.id).stream().map(Invite::id).toList();
     List<InviteId> expected = invites.stream().filter(i -> i.org == org && i.pendingAt(now())).map(i -> i.id).toList();
@@ -1435,6 +2078,13 @@ public final class MembershipModel {
             + " for a non-member, but a missing organization answers " + policy.check(principal(u), c, MISSING_ORG), null);
       }
       Outcome expected = expectedOrgCheck(org, u, c);
+      if (c == Capability.MANAGE_ROLES || c == Capability.MANAGE_ORG_SETTINGS) {
+        Decision explained = policy.explain(principal(u), c, org.id).decision();
+        if (explained != d) {
+          throw failure("[explain/check agree] explain(" + u + ", " + c + ", " + org.label + ") = " + explained
+              + " but check = " + d, null);
+        }
+      }
       if (d.outcome() != expected) {
         RefMember stored = org.members.get(u.value());
         throw failure("[§2.1/§2.4" + (stored != null && !stored.activeAt(now()) ? " §3 expired membership grants nothing" : "")
@@ -1498,6 +2148,9 @@ public final class MembershipModel {
         throw failure("[§2.3 effective role" + whyExpired(p, u) + "] check(" + u + ", " + c + ", " + p.label + ") = " + d
             + ", the reference says " + expected, null);
       }
+      if (c == Capability.VIEW_DATA || c == Capability.MANAGE_PROJECT_ACCESS) {
+        checkExplain(p, u, c, d, a);
+      }
       if (a == null) {
         // §2.3: hidden answers exactly like missing
         Decision missing = policy.check(principal, c, MISSING_PROJECT);
@@ -1517,6 +2170,27 @@ public final class MembershipModel {
     }
   }
 
+  /**
+   * explain agrees with check; when a role's grant decides, the explanation names one of the roles that
+   * give that project role (issue 16).
+   */
+  private void checkExplain(RefProject p, UserId u, Capability c, Decision d, Access a) {
+    dev.warden.report.Explanation e = policy.explain(principal(u), c, p.id);
+    if (e.decision() != d) {
+      throw failure("[explain/check agree] explain(" + u + ", " + c + ", " + p.label + ") = " + e.decision()
+          + " but check = " + d, null);
+    }
+    if (a != null && a.source() == Reason.ROLE_GRANT) {
+      List<String> names = p.org.roles.stream().filter(r -> rolesGiving(p, u, a.role()).contains(r.id))
+          .map(r -> r.name).toList();
+      boolean named = e.steps().stream().anyMatch(step -> names.stream().anyMatch(step::contains));
+      if (!named) {
+        throw failure("[issue 16 explain names the role] explain(" + u + ", " + c + ", " + p.label + ") steps "
+            + e.steps() + " name none of the roles " + names + " that give " + a.role(), null);
+      }
+    }
+  }
+
   private String whyExpired(RefProject p, UserId u) {
     RefMember stored = p.org.members.get(u.value());
     RefGrant grant = p.grants.get(u.value());
@@ -1525,6 +2199,12 @@ public final class MembershipModel {
     }
     if (grant != null && !grant.activeAt(now())) {
       return "; §15 expired grant grants nothing";
+    }
+    for (RefRole r : p.org.roles) {
+      RefRoleMember rm = r.members.get(u.value());
+      if (r.grants.containsKey(p) && rm != null && !rm.activeAt(now())) {
+        return "; issue 16 expired role membership grants nothing";
+      }
     }
     return "";
   }
@@ -1624,6 +2304,7 @@ public final class MembershipModel {
   @Override
   public String toString() {
     return "MembershipModel[" + preset + ", " + log.size() + " calls, organizations " + orgs.stream().map(o -> o.label).toList()
-        + ", " + projects.size() + " projects, " + invites.size() + " invites]";
+        + ", " + projects.size() + " projects, " + invites.size() + " invites, "
+        + orgs.stream().mapToInt(o -> o.roles.size()).sum() + " roles]";
   }
 }

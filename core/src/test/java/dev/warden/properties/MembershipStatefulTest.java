@@ -10,12 +10,14 @@ import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Random sequences of membership operations on the in-memory store, under both presets, checked step
- * by step against {@link MembershipModel}: the outcome of every action (success or the §15 error code),
+ * Random sequences of membership and role operations on the in-memory store, under both presets,
+ * checked step by step against {@link MembershipModel}: the outcome of every action (success or the §15 error code),
  * "a refused action changes nothing", and the invariants of {@link MembershipModel#checkInvariants()}
  * (at least one Owner, exactly one under single ownership; an invite is accepted at most once; hidden
  * projects never leak; expired memberships and grants never grant; {@code check}, {@code visibleProjects}
- * and {@code whoCan} agree with each other and with the reference of §2.3).
+ * and {@code whoCan} agree with each other and with the reference of §2.3 extended by the roles of
+ * issue 16; role members and grants equal the reference; {@code previewResolutionChange} predicts
+ * every switch of the resolution rule).
  *
  * <p>A failure prints the shrunk chain and, in the assertion message, each step as it ran (who acted,
  * on what, and the outcome) plus the reference state.
@@ -61,6 +63,18 @@ class MembershipStatefulTest {
       c.check("grant OK").count(n -> n > 0);
       c.check("remove OK").count(n -> n > 0);
       c.check("setExpiry OK").count(n -> n > 0);
+      c.check("createRole OK").count(n -> n > 0);
+      c.check("addRoleMember OK").count(n -> n > 0);
+      c.check("addRoleMember NOT_A_MEMBER").count(n -> n > 0);
+      c.check("addRoleMember PERMISSION_DENIED").count(n -> n > 0);
+      c.check("grantRoleCapability OK").count(n -> n > 0);
+      c.check("grantRoleCapability CAPABILITY_NOT_DELEGABLE").count(n -> n > 0);
+      c.check("grantRoleAccess OK").count(n -> n > 0);
+      c.check("removeRoleMember OK").count(n -> n > 0);
+      c.check("deleteRole OK").count(n -> n > 0);
+      c.check("previewResolution OK").count(n -> n > 0);
+      c.check("switchResolution OK").count(n -> n > 0);
+      c.check("previewResolution (invariant) predicted changes").count(n -> n > 0);
     });
   }
 }

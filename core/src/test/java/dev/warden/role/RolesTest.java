@@ -5,6 +5,7 @@ import static dev.warden.testing.OrgFixtures.project;
 import static dev.warden.testing.WardenAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
@@ -17,6 +18,8 @@ import dev.warden.Reason;
 import dev.warden.RuleViolationException;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
+import dev.warden.invite.InviteRequest;
+import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.Capability;
 import dev.warden.matrix.PermissionMatrix;
 import dev.warden.memory.InMemoryStore;
@@ -27,7 +30,11 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import dev.warden.project.VisibleProject;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.ResourceRef;
+import dev.warden.report.AccessEntry;
 import dev.warden.report.AccessHolder;
+import dev.warden.report.AccessSource;
 import dev.warden.report.AccessReview;
 import dev.warden.report.RegistryRole;
 import dev.warden.testing.FakeClock;
@@ -275,6 +282,70 @@ class RolesTest {
     policy.roles().delete(bob, data.id());
     policy.roles().delete(bob, finance.id());
     assertThat(policy.reports().registry(alice, acme).toMarkdown()).doesNotContain("## Roles");
+  }
+
+  @ParameterizedTest
+  @EnumSource(ResolutionRule.class)
+  void invitesCarryRoles_joinedOnAccept_deletedRolesSkipped(ResolutionRule rule) {
+    setUp(rule);
+    Role data = policy.roles().create(bob, acme, "Data");
+    policy.roles().grant(bob, data.id(), warehouse.id(), ProjectRole.VIEWER);
+    Role gone = policy.roles().create(bob, acme, "Gone");
+    Role finance = policy.roles().create(alice, acme, "Finance");
+    policy.roles().grantCapability(alice, finance.id(), Capability.MANAGE_BILLING);
+    Principal gina = Principal.user(UserId.of("gina"), "gina@acme.com");
+
+    assertRefused(() -> policy.invites().create(erin, acme, InviteRequest.to("gina@acme.com").role(data.id())),
+        PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
+    assertRefused(() -> policy.invites().create(bob, acme, InviteRequest.to("gina@acme.com").role(finance.id())),
+        RuleViolationException.class, ErrorCode.LEVEL_ABOVE_OWN);
+    IssuedInvite invite = policy.invites().create(bob, acme,
+        InviteRequest.to("gina@acme.com").role(data.id()).role(gone.id()));
+    assertThat(invite.invite().roles()).containsExactly(data.id(), gone.id());
+    policy.roles().delete(bob, gone.id());
+    policy.invites().accept(invite.token(), gina, "gina@acme.com");
+
+    assertThat(policy.check(gina, Capability.VIEW_DATA, warehouse.id()).reason()).isEqualTo(Reason.ROLE_GRANT);
+    assertThat(policy.roles().members(bob, data.id())).extracting(RoleMember::user, RoleMember::addedBy)
+        .containsExactly(org.assertj.core.api.Assertions.tuple(gina.userId(), bob.userId()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ResolutionRule.class)
+  void whoHasAccess_namesEveryMembersSource(ResolutionRule rule) {
+    setUp(rule);
+    Role data = policy.roles().create(bob, acme, "Data");
+    policy.roles().grant(bob, data.id(), warehouse.id(), ProjectRole.ADMIN);
+    policy.roles().addMember(bob, data.id(), erin.userId());
+    policy.grants().grant(bob, warehouse.id(), frank.userId(), ProjectRole.MEMBER);
+    ResourceRef board = ResourceRef.dashboard(warehouse.id(), "revenue");
+    policy.resources().register(frank, board);
+    policy.resources().setEveryoneRule(alice, board, AccessLevel.VIEWER);
+
+    List<AccessEntry> project = policy.whoHasAccess(alice, warehouse.id(), PageRequest.first(10)).items();
+    List<AccessEntry> resource = policy.whoHasAccess(alice, board, PageRequest.first(10)).items();
+
+    assertThat(project).extracting(AccessEntry::user, AccessEntry::projectRole, AccessEntry::source, AccessEntry::via)
+        .containsExactly(
+            tuple(alice.userId(), ProjectRole.ADMIN, AccessSource.ORGANIZATION_OWNER, Optional.empty()),
+            tuple(bob.userId(), ProjectRole.ADMIN, AccessSource.ORGANIZATION_ADMIN, Optional.empty()),
+            tuple(erin.userId(), ProjectRole.ADMIN, AccessSource.ROLE_RULE, Optional.of(data.id())),
+            tuple(frank.userId(), ProjectRole.MEMBER, AccessSource.OWN_RULE, Optional.empty()));
+    assertThat(resource).extracting(AccessEntry::user, AccessEntry::accessLevel, AccessEntry::source, AccessEntry::via)
+        .containsExactly(
+            tuple(alice.userId(), Optional.of(AccessLevel.MANAGER), AccessSource.ORGANIZATION_OWNER, Optional.empty()),
+            tuple(bob.userId(), Optional.of(AccessLevel.MANAGER), AccessSource.ORGANIZATION_ADMIN, Optional.empty()),
+            tuple(erin.userId(), Optional.of(AccessLevel.MANAGER), AccessSource.PROJECT_ADMIN, Optional.of(data.id())),
+            tuple(frank.userId(), Optional.of(AccessLevel.MANAGER), AccessSource.CREATOR, Optional.empty()));
+    // Paginated: one per page, in user-id order.
+    assertThat(policy.whoHasAccess(alice, warehouse.id(), PageRequest.after("bob", 1)).items())
+        .extracting(AccessEntry::user).containsExactly(erin.userId());
+    // Sources of the open project: its default role for everyone without a rule.
+    assertThat(policy.whoHasAccess(alice, web.id(), PageRequest.first(10)).items())
+        .filteredOn(e -> e.user().equals(frank.userId()))
+        .extracting(AccessEntry::source).containsExactly(AccessSource.PROJECT_DEFAULT);
+    assertRefused(() -> policy.whoHasAccess(frank, warehouse.id(), PageRequest.first(10)),
+        PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
   }
 
   @ParameterizedTest

@@ -388,6 +388,25 @@ public abstract class StoreContract {
   }
 
   @Test
+  void invites_keepTheirRolesInOrder() {
+    seed();
+    Invite plain = invite("inv_1", ORG, "dan@acme.com", T0);
+    Invite withRoles = new Invite(plain.id(), plain.organization(), plain.email(), plain.level(), plain.grants(),
+        plain.invitedBy(), plain.createdAt(), plain.expiresAt(), plain.acceptedAt(),
+        List.of(RoleId.of("rol_b"), RoleId.of("rol_a")));
+    run(t -> t.invites().insertReplacingUnused(withRoles, "h1"));
+    run(t -> t.invites().insertReplacingUnused(invite("inv_2", ORG, "erin@acme.com", T0), "h2"));
+
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_1")))).contains(withRoles);
+    assertThat(tx((Transaction t) -> t.invites().findByTokenHash("h1")).orElseThrow().roles())
+        .containsExactly(RoleId.of("rol_b"), RoleId.of("rol_a"));
+    assertThat(tx((Transaction t) -> t.invites().listUnused(ORG))).extracting(Invite::roles)
+        .containsExactly(List.of(RoleId.of("rol_b"), RoleId.of("rol_a")), List.of());
+    assertThat(tx((Transaction t) -> t.invites().find(InviteId.of("inv_2"))).orElseThrow().grants())
+        .containsExactly(new InviteGrant(PROD, ProjectRole.VIEWER));
+  }
+
+  @Test
   void invites_consume_succeedsOnce() {
     seed();
     run(t -> t.invites().insertReplacingUnused(invite("inv_1", ORG, "dan@acme.com", T0), "h1"));

@@ -12,6 +12,7 @@ import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.role.RoleId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code warden_invite} and {@code warden_invite_grant}. An unused invite keeps its email in
+ * {@code warden_invite}, {@code warden_invite_grant} and {@code warden_invite_role}. An unused invite keeps its email in
  * {@code pending_email}, which is unique per organization, so the schema itself allows one unused invite
  * per organization and email; using the invite clears the column.
  */
@@ -58,6 +59,12 @@ final class JdbcInviteRepository implements dev.warden.spi.InviteRepository {
     }
     tx.jdbc().batch("inserting the grants of invite " + invite.id(),
         "INSERT INTO warden_invite_grant (invite_id, seq, project_id, role) VALUES (?, ?, ?, ?)", grants);
+    List<Object[]> roles = new ArrayList<>();
+    for (int i = 0; i < invite.roles().size(); i++) {
+      roles.add(new Object[] {invite.id().value(), i, invite.roles().get(i).value()});
+    }
+    tx.jdbc().batch("inserting the roles of invite " + invite.id(),
+        "INSERT INTO warden_invite_role (invite_id, seq, role_id) VALUES (?, ?, ?)", roles);
   }
 
   @Override
@@ -110,51 +117,60 @@ final class JdbcInviteRepository implements dev.warden.spi.InviteRepository {
   }
 
   /**
-   * The invites matching {@code where} (on alias {@code i}) with their grants, read in one statement so
-   * an invite and its grants come from the same snapshot.
+   * The invites matching {@code where} (on alias {@code i}) with their grants and roles, read in one
+   * statement so an invite, its grants and its roles come from the same snapshot: one row per grant
+   * (or one without, for an invite with none), then one per role.
    */
   private List<Invite> select(String doing, String where, Object... params) {
     Map<String, Invite> invites = new LinkedHashMap<>();
     Map<String, List<InviteGrant>> grants = new LinkedHashMap<>();
+    Map<String, List<RoleId>> roles = new LinkedHashMap<>();
+    String invite = "SELECT i.id, i.org_id, i.email, i.level, i.invited_by, i.created_at, i.expires_at, i.accepted_at,";
+    Object[] twice = new Object[params.length * 2];
+    System.arraycopy(params, 0, twice, 0, params.length);
+    System.arraycopy(params, 0, twice, params.length, params.length);
     tx.jdbc().list(doing,
-        "SELECT i.id, i.org_id, i.email, i.level, i.invited_by, i.created_at, i.expires_at, i.accepted_at,"
-            + " g.project_id, g.role"
-            + " FROM warden_invite i LEFT JOIN warden_invite_grant g ON g.invite_id = i.id"
-            + " WHERE " + where + " ORDER BY i.id, g.seq",
+        invite + " 0 AS item_kind, g.seq AS item_seq, g.project_id AS item_ref, g.role AS item_role"
+            + " FROM warden_invite i LEFT JOIN warden_invite_grant g ON g.invite_id = i.id WHERE " + where
+            + " UNION ALL "
+            + invite + " 1 AS item_kind, r.seq AS item_seq, r.role_id AS item_ref, NULL AS item_role"
+            + " FROM warden_invite i JOIN warden_invite_role r ON r.invite_id = i.id WHERE " + where
+            + " ORDER BY id, item_kind, item_seq",
         rs -> {
           String id = rs.getString("id");
           if (!invites.containsKey(id)) {
-            invites.put(id, invite(rs, List.of()));
+            invites.put(id, invite(rs));
             grants.put(id, new ArrayList<>());
+            roles.put(id, new ArrayList<>());
           }
-          if (rs.getString("project_id") != null) {
-            grants.get(id).add(inviteGrant(rs));
+          String ref = rs.getString("item_ref");
+          if (ref != null && rs.getInt("item_kind") == 0) {
+            grants.get(id).add(new InviteGrant(ProjectId.of(ref), ProjectRole.valueOf(rs.getString("item_role"))));
+          } else if (ref != null) {
+            roles.get(id).add(RoleId.of(ref));
           }
           return id;
         },
-        params);
+        twice);
     List<Invite> out = new ArrayList<>(invites.size());
     for (Invite i : invites.values()) {
       out.add(new Invite(i.id(), i.organization(), i.email(), i.level(), grants.get(i.id().value()), i.invitedBy(),
-          i.createdAt(), i.expiresAt(), i.acceptedAt()));
+          i.createdAt(), i.expiresAt(), i.acceptedAt(), roles.get(i.id().value())));
     }
     return out;
   }
 
-  private static Invite invite(ResultSet rs, List<InviteGrant> grants) throws SQLException {
+  private static Invite invite(ResultSet rs) throws SQLException {
     return new Invite(
         InviteId.of(rs.getString("id")),
         OrgId.of(rs.getString("org_id")),
         EmailAddress.of(rs.getString("email")),
         OrgLevel.valueOf(rs.getString("level")),
-        grants,
+        List.of(),
         UserId.of(rs.getString("invited_by")),
         Jdbc.instant(rs, "created_at"),
         Jdbc.instant(rs, "expires_at"),
         Jdbc.optionalInstant(rs, "accepted_at"));
   }
 
-  private static InviteGrant inviteGrant(ResultSet rs) throws SQLException {
-    return new InviteGrant(ProjectId.of(rs.getString("project_id")), ProjectRole.valueOf(rs.getString("role")));
-  }
 }

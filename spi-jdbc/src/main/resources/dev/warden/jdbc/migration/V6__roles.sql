@@ -80,3 +80,17 @@ CREATE TABLE warden_role_grant (
 -- An organization's role grants (snapshot loading), and the grants on one project, which deleting the project
 -- deletes through the foreign key on (org_id, project_id) (PostgreSQL gives foreign keys no index of their own).
 CREATE INDEX warden_role_grant_org_project_ix ON warden_role_grant (org_id, project_id);
+
+-- The roles an invite makes its recipient join on accepting, in the order they were added. No foreign key
+-- to the role, like the invite's project grants: a role deleted before the invite is used is skipped then,
+-- and the invite reads the same on every store.
+CREATE TABLE warden_invite_role (
+  invite_id VARCHAR(128) NOT NULL,
+  seq       INTEGER      NOT NULL,
+  role_id   VARCHAR(128) NOT NULL,
+  CONSTRAINT warden_invite_role_pk PRIMARY KEY (invite_id, seq),
+  CONSTRAINT warden_invite_role_uq UNIQUE (invite_id, role_id),
+  CONSTRAINT warden_invite_role_invite_fk FOREIGN KEY (invite_id)
+      REFERENCES warden_invite (id) ON DELETE CASCADE,
+  CONSTRAINT warden_invite_role_seq_ck CHECK (seq >= 0)
+);

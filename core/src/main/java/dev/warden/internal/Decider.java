@@ -1,6 +1,7 @@
 package dev.warden.internal;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import dev.warden.AuthMethod;
 import dev.warden.Decision;
 import dev.warden.Expiry;
@@ -9,6 +10,7 @@ import dev.warden.Reason;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiScope;
 import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.persistent.HashTrie;
 import dev.warden.internal.OrgState.ResourceState;
 import dev.warden.report.AccessEntry;
 import dev.warden.report.AccessSource;
@@ -163,7 +165,7 @@ public final class Decider {
       trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
       return AccessLevel.MANAGER;
     }
-    AccessLevel level = source == Reason.RESOURCE_RULE ? rule(m, project, resource) : kind.defaultLevel();
+    AccessLevel level = source == Reason.RESOURCE_RULE ? rule(state, m, project, resource) : kind.defaultLevel();
     if (role == ProjectRole.VIEWER) {
       level = level.cappedAt(AccessLevel.VIEWER);
     }
@@ -180,7 +182,7 @@ public final class Decider {
         || effectiveRole(state, m, project) == ProjectRole.ADMIN) {
       return Reason.RESOURCE_MANAGER;
     }
-    return rule(m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
+    return rule(state, m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
   }
 
   /**
@@ -204,8 +206,9 @@ public final class Decider {
 
   /**
    * A member's access level on a resource and where it comes from ({@code whoHasAccess}), or null if
-   * they cannot see it. Follows {@link #level}'s order: creator, project Admin, member rule, everyone
-   * rule, kind rule, kind default.
+   * they cannot see it. Follows {@link #level}'s order: creator, project Admin, then the rule of
+   * {@code ruleScope} (own, a role's on the resource, everyone's, a role's on the kind, the kind rule),
+   * else the kind default.
    */
   public AccessEntry entry(OrgState state, Membership m, ProjectState project, ResourceState resource) {
     Access access = resolve(state, m, project, Trace.NONE);
@@ -222,14 +225,22 @@ public final class Decider {
     } else if (access.role == ProjectRole.ADMIN) {
       source = AccessSource.PROJECT_ADMIN;
       via = via(state, m, project, access);
-    } else if (resource.memberRules().containsKey(m.user())) {
-      source = AccessSource.OWN_RULE;
-    } else if (resource.everyoneRule() != null) {
-      source = AccessSource.EVERYONE_RULE;
-    } else if (project.kindRules().containsKey(resource.resource().ref().kind())) {
-      source = AccessSource.KIND_RULE;
     } else {
-      source = AccessSource.KIND_DEFAULT;
+      String kind = resource.resource().ref().kind();
+      switch (ruleScope(state, m, project, resource)) {
+        case OWN -> source = AccessSource.OWN_RULE;
+        case ROLE_ON_RESOURCE -> {
+          source = AccessSource.ROLE_RULE;
+          via = Optional.of(roleOnResource(state, m, resource));
+        }
+        case EVERYONE -> source = AccessSource.EVERYONE_RULE;
+        case ROLE_ON_KIND -> {
+          source = AccessSource.ROLE_RULE;
+          via = Optional.of(roleOnKind(state, m, project, kind));
+        }
+        case KIND -> source = AccessSource.KIND_RULE;
+        default -> source = AccessSource.KIND_DEFAULT;
+      }
     }
     return new AccessEntry(m.user(), m.level(), access.role, Optional.of(level), source, via);
   }
@@ -241,15 +252,81 @@ public final class Decider {
         ? Optional.of(bestRoleGrant(state, m, project, Trace.NONE).role()) : Optional.empty();
   }
 
-  private static AccessLevel rule(Membership m, ProjectState project, ResourceState resource) {
-    AccessLevel level = resource.memberRules().get(m.user());
-    if (level == null) {
-      level = resource.everyoneRule();
+  /** Which rule sets a member's level on a resource, in precedence order; {@code NONE}: the kind's default. */
+  private enum RuleScope { OWN, ROLE_ON_RESOURCE, EVERYONE, ROLE_ON_KIND, KIND, NONE }
+
+  /**
+   * Which rule sets a member's level on a resource. On the resource: the member's own rule and the best
+   * rule of their active roles, combined by the organization's {@link ResolutionRule} (as project grants
+   * are), else the rule for everyone; then on the kind: the best rule of their roles for the kind, else
+   * the project's kind rule; else none.
+   */
+  private RuleScope ruleScope(OrgState state, Membership m, ProjectState project, ResourceState resource) {
+    AccessLevel own = resource.memberRules().get(m.user());
+    RoleId role = roleOnResource(state, m, resource);
+    if (own != null && (role == null || own.atLeast(resource.roleRules().get(role))
+        || state.organization().settings().resolution() == ResolutionRule.MOST_SPECIFIC)) {
+      return RuleScope.OWN;
     }
-    if (level == null) {
-      level = project.kindRules().get(resource.resource().ref().kind());
+    if (role != null) {
+      return RuleScope.ROLE_ON_RESOURCE;
     }
-    return level;
+    if (resource.everyoneRule() != null) {
+      return RuleScope.EVERYONE;
+    }
+    String kind = resource.resource().ref().kind();
+    if (roleOnKind(state, m, project, kind) != null) {
+      return RuleScope.ROLE_ON_KIND;
+    }
+    return project.kindRules().containsKey(kind) ? RuleScope.KIND : RuleScope.NONE;
+  }
+
+  /** The level the rule of {@link #ruleScope} gives, or null for the kind's default. */
+  private AccessLevel rule(OrgState state, Membership m, ProjectState project, ResourceState resource) {
+    String kind = resource.resource().ref().kind();
+    return switch (ruleScope(state, m, project, resource)) {
+      case OWN -> resource.memberRules().get(m.user());
+      case ROLE_ON_RESOURCE -> resource.roleRules().get(roleOnResource(state, m, resource));
+      case EVERYONE -> resource.everyoneRule();
+      case ROLE_ON_KIND -> project.roleKindRules().get(roleOnKind(state, m, project, kind)).get(kind);
+      case KIND -> project.kindRules().get(kind);
+      case NONE -> null;
+    };
+  }
+
+  private RoleId roleOnResource(OrgState state, Membership m, ResourceState resource) {
+    return resource.roleRules().isEmpty() ? null : bestRole(state, m, resource.roleRules(), null, null);
+  }
+
+  private RoleId roleOnKind(OrgState state, Membership m, ProjectState project, String kind) {
+    return project.roleKindRules().isEmpty() ? null : bestRole(state, m, null, project.roleKindRules(), kind);
+  }
+
+  /**
+   * Of the roles the member actively belongs to, the one with the highest level: on the resource
+   * ({@code onResource}), or else for {@code kind} ({@code onKinds}); null if none has one. Walks the
+   * member's few roles; allocation-free.
+   */
+  private RoleId bestRole(OrgState state, Membership m, HashTrie<RoleId, AccessLevel> onResource,
+      HashTrie<RoleId, ImmutableMap<String, AccessLevel>> onKinds, String kind) {
+    ImmutableList<RoleMember> mine = state.rolesOf(m.user());
+    RoleId best = null;
+    AccessLevel bestLevel = null;
+    for (int i = 0; i < mine.size(); i++) {
+      RoleMember rm = mine.get(i);
+      AccessLevel level;
+      if (onResource != null) {
+        level = onResource.get(rm.role());
+      } else {
+        ImmutableMap<String, AccessLevel> kinds = onKinds.get(rm.role());
+        level = kinds == null ? null : kinds.get(kind);
+      }
+      if (level != null && (bestLevel == null || level.compareTo(bestLevel) > 0) && live(rm.expiresAt())) {
+        best = rm.role();
+        bestLevel = level;
+      }
+    }
+    return best;
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
@@ -113,6 +114,7 @@ public final class OrgState {
       tx.roles().listByOrganization(id).forEach(d::putRole);
       tx.roles().listMembersByOrganization(id).forEach(d::upsertRoleMember);
       tx.roles().listGrantsByOrganization(id).forEach(d::upsertRoleGrant);
+      tx.roles().listRulesByOrganization(id).forEach(d::upsertRoleRule);
       return d.build(revision);
     });
   }
@@ -293,7 +295,8 @@ public final class OrgState {
       ProjectState o = other.projects.get(p.project().id());
       if (!p.project().equals(o.project()) || !sameEntries(p.grants(), o.grants())
           || !sameEntries(p.kindRules(), o.kindRules()) || !Map.copyOf(view(p.roleGrants())).equals(Map.copyOf(view(o.roleGrants())))
-          || !accessSets(p).equals(accessSets(o))) {
+          || !accessSets(p).equals(accessSets(o))
+          || !Map.copyOf(view(p.roleKindRules())).equals(Map.copyOf(view(o.roleKindRules())))) {
         return Optional.of("project " + p.project().id());
       }
     }
@@ -303,7 +306,8 @@ public final class OrgState {
     for (ResourceState r : resources.values()) {
       ResourceState o = other.resources.get(r.resource().ref());
       if (!r.resource().equals(o.resource()) || !sameEntries(r.memberRules(), o.memberRules())
-          || r.everyoneRule() != o.everyoneRule()) {
+          || r.everyoneRule() != o.everyoneRule()
+          || !Map.copyOf(view(r.roleRules())).equals(Map.copyOf(view(o.roleRules())))) {
         return Optional.of("resource " + r.resource().ref());
       }
     }
@@ -313,7 +317,8 @@ public final class OrgState {
     for (RoleState r : roles.values()) {
       RoleState o = other.roles.get(r.role().id());
       if (!r.role().equals(o.role()) || !sameEntries(r.members(), o.members())
-          || !Map.copyOf(view(r.grants())).equals(Map.copyOf(view(o.grants())))) {
+          || !Map.copyOf(view(r.grants())).equals(Map.copyOf(view(o.grants())))
+          || !Map.copyOf(view(r.rules())).equals(Map.copyOf(view(o.rules())))) {
         return Optional.of("role " + r.role().id());
       }
     }
@@ -354,32 +359,37 @@ public final class OrgState {
    */
   public record ProjectState(Project project, OrderedMap<UserId, ProjectGrant> grants,
       ImmutableMap<String, AccessLevel> kindRules, HashTrie<RoleId, RoleGrant> roleGrants,
-      HashTrie<UserId, ImmutableList<RoleAccess>> roleAccess) {
+      HashTrie<UserId, ImmutableList<RoleAccess>> roleAccess,
+      HashTrie<RoleId, ImmutableMap<String, AccessLevel>> roleKindRules) {
 
     /** A new project: no grants, rules or role grants. */
     static ProjectState of(Project project) {
       return new ProjectState(project, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES, HashTrie.empty(),
-          HashTrie.empty());
+          HashTrie.empty(), HashTrie.empty());
     }
 
     ProjectState withProject(Project next) {
-      return new ProjectState(next, grants, kindRules, roleGrants, roleAccess);
+      return new ProjectState(next, grants, kindRules, roleGrants, roleAccess, roleKindRules);
     }
 
     ProjectState withGrants(OrderedMap<UserId, ProjectGrant> next) {
-      return new ProjectState(project, next, kindRules, roleGrants, roleAccess);
+      return new ProjectState(project, next, kindRules, roleGrants, roleAccess, roleKindRules);
     }
 
     ProjectState withKindRules(ImmutableMap<String, AccessLevel> next) {
-      return new ProjectState(project, grants, next, roleGrants, roleAccess);
+      return new ProjectState(project, grants, next, roleGrants, roleAccess, roleKindRules);
     }
 
     ProjectState withRoleGrants(HashTrie<RoleId, RoleGrant> next) {
-      return new ProjectState(project, grants, kindRules, next, roleAccess);
+      return new ProjectState(project, grants, kindRules, next, roleAccess, roleKindRules);
     }
 
     ProjectState withRoleAccess(HashTrie<UserId, ImmutableList<RoleAccess>> next) {
-      return new ProjectState(project, grants, kindRules, roleGrants, next);
+      return new ProjectState(project, grants, kindRules, roleGrants, next, roleKindRules);
+    }
+
+    ProjectState withRoleKindRules(HashTrie<RoleId, ImmutableMap<String, AccessLevel>> next) {
+      return new ProjectState(project, grants, kindRules, roleGrants, roleAccess, next);
     }
   }
 
@@ -390,12 +400,43 @@ public final class OrgState {
    */
   public record RoleAccess(RoleGrant grant, RoleMember member) {}
 
-  /** A role, its members (user-id order, expired ones included) and its project grants. */
-  public record RoleState(Role role, OrderedMap<UserId, RoleMember> members, HashTrie<ProjectId, RoleGrant> grants) {}
+  /** A role, its members (user-id order, expired ones included), its project grants and its rules (by key). */
+  public record RoleState(Role role, OrderedMap<UserId, RoleMember> members, HashTrie<ProjectId, RoleGrant> grants,
+      HashTrie<RoleRule, RoleRule> rules) {
 
-  /** A resource and its rules: per member (user-id order), and for everyone (null: none). */
+    RoleState withRole(Role next) {
+      return new RoleState(next, members, grants, rules);
+    }
+
+    RoleState withMembers(OrderedMap<UserId, RoleMember> next) {
+      return new RoleState(role, next, grants, rules);
+    }
+
+    RoleState withGrants(HashTrie<ProjectId, RoleGrant> next) {
+      return new RoleState(role, members, next, rules);
+    }
+
+    RoleState withRules(HashTrie<RoleRule, RoleRule> next) {
+      return new RoleState(role, members, grants, next);
+    }
+  }
+
+  /** A resource and its rules: per member (user-id order), for everyone (null: none) and per role. */
   public record ResourceState(Resource resource, OrderedMap<UserId, AccessLevel> memberRules,
-      AccessLevel everyoneRule) {}
+      AccessLevel everyoneRule, HashTrie<RoleId, AccessLevel> roleRules) {
+
+    ResourceState withMemberRules(OrderedMap<UserId, AccessLevel> next) {
+      return new ResourceState(resource, next, everyoneRule, roleRules);
+    }
+
+    ResourceState withEveryoneRule(AccessLevel next) {
+      return new ResourceState(resource, memberRules, next, roleRules);
+    }
+
+    ResourceState withRoleRules(HashTrie<RoleId, AccessLevel> next) {
+      return new ResourceState(resource, memberRules, everyoneRule, next);
+    }
+  }
 
   /**
    * A snapshot being edited by the snapshot effects of {@link Write}s (and by a full load). Its
@@ -545,8 +586,10 @@ public final class OrgState {
       }
       old.roleGrants().forEach((role, g) -> {
         RoleState r = roles.get(role);
-        roles = roles.plus(role, new RoleState(r.role(), r.members(), r.grants().minus(id)));
+        roles = roles.plus(role, r.withGrants(r.grants().minus(id)));
       });
+      old.roleKindRules().forEach((role, kinds) -> kinds.keySet()
+          .forEach(kind -> forgetRoleRule(RoleRule.forKind(role, id, kind, AccessLevel.NONE))));
       projects = projects.minus(id);
       if (!createdProjects.remove(id)) {
         deletedProjects.add(id);
@@ -595,8 +638,9 @@ public final class OrgState {
         return;
       }
       ResourceState old = resources.get(r.ref());
-      resources = resources.plus(r.ref(), old == null ? new ResourceState(r, OrderedMap.byKey(StoreOrder.USERS), null)
-          : new ResourceState(r, old.memberRules(), old.everyoneRule()));
+      resources = resources.plus(r.ref(), old == null
+          ? new ResourceState(r, OrderedMap.byKey(StoreOrder.USERS), null, HashTrie.empty())
+          : new ResourceState(r, old.memberRules(), old.everyoneRule(), old.roleRules()));
       resourcesByProject = with(resourcesByProject, project, r.ref(), r.ref());
     }
 
@@ -608,6 +652,7 @@ public final class OrgState {
       for (UserId user : old.memberRules().keySet()) {
         rulesByUser = without(rulesByUser, user, ref);
       }
+      old.roleRules().forEach((role, level) -> forgetRoleRule(RoleRule.forResource(role, ref, AccessLevel.NONE)));
       resources = resources.minus(ref);
       resourcesByProject = without(resourcesByProject, ref.project(), ref);
     }
@@ -650,7 +695,7 @@ public final class OrgState {
       }
       ResourceState r = resources.get(ref);
       if (r != null) {
-        resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules(), level));
+        resources = resources.plus(ref, r.withEveryoneRule(level));
       }
     }
 
@@ -661,11 +706,11 @@ public final class OrgState {
       }
       if (level == null) {
         if (r.memberRules().containsKey(user)) {
-          resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules().minus(user), r.everyoneRule()));
+          resources = resources.plus(ref, r.withMemberRules(r.memberRules().minus(user)));
           rulesByUser = without(rulesByUser, user, ref);
         }
       } else {
-        resources = resources.plus(ref, new ResourceState(r.resource(), r.memberRules().plus(user, level), r.everyoneRule()));
+        resources = resources.plus(ref, r.withMemberRules(r.memberRules().plus(user, level)));
         rulesByUser = with(rulesByUser, user, ref, level);
       }
     }
@@ -676,8 +721,9 @@ public final class OrgState {
         return;
       }
       RoleState old = roles.get(r.id());
-      roles = roles.plus(r.id(), old == null ? new RoleState(r, OrderedMap.byKey(StoreOrder.USERS), HashTrie.empty())
-          : new RoleState(r, old.members(), old.grants()));
+      roles = roles.plus(r.id(), old == null
+          ? new RoleState(r, OrderedMap.byKey(StoreOrder.USERS), HashTrie.empty(), HashTrie.empty())
+          : old.withRole(r));
     }
 
     /** Deletes the role with its memberships and grants. */
@@ -687,6 +733,7 @@ public final class OrgState {
         return;
       }
       old.grants().forEach((project, g) -> deleteRoleGrant(id, project));
+      old.rules().forEach((key, rule) -> deleteRoleRule(rule));
       for (UserId user : old.members().keySet()) {
         rolesByUser = withoutRole(rolesByUser, user, id);
       }
@@ -698,7 +745,7 @@ public final class OrgState {
       if (r == null) {
         return;
       }
-      roles = roles.plus(m.role(), new RoleState(r.role(), r.members().plus(m.user(), m), r.grants()));
+      roles = roles.plus(m.role(), r.withMembers(r.members().plus(m.user(), m)));
       ImmutableList<RoleMember> mine = withoutRole(rolesByUser, m.user(), m.role()).get(m.user());
       rolesByUser = rolesByUser.plus(m.user(),
           ImmutableList.<RoleMember>builder().addAll(mine == null ? ImmutableList.of() : mine).add(m).build());
@@ -708,7 +755,7 @@ public final class OrgState {
     void deleteRoleMember(RoleId role, UserId user) {
       RoleState r = roles.get(role);
       if (r != null && r.members().containsKey(user)) {
-        roles = roles.plus(role, new RoleState(r.role(), r.members().minus(user), r.grants()));
+        roles = roles.plus(role, r.withMembers(r.members().minus(user)));
         rolesByUser = withoutRole(rolesByUser, user, role);
         r.grants().forEach((project, g) -> setRoleAccess(project, user, role, null));
       }
@@ -726,7 +773,7 @@ public final class OrgState {
       RoleState r = roles.get(g.role());
       ProjectState p = projects.get(g.project());
       if (r != null && p != null) {
-        roles = roles.plus(g.role(), new RoleState(r.role(), r.members(), r.grants().plus(g.project(), g)));
+        roles = roles.plus(g.role(), r.withGrants(r.grants().plus(g.project(), g)));
         projects = projects.plus(g.project(), p.withRoleGrants(p.roleGrants().plus(g.role(), g)));
         for (RoleMember m : r.members().values()) {
           setRoleAccess(g.project(), m.user(), g.role(), new RoleAccess(g, m));
@@ -738,7 +785,7 @@ public final class OrgState {
       RoleState r = roles.get(role);
       ProjectState p = projects.get(project);
       if (r != null && p != null && r.grants().containsKey(project)) {
-        roles = roles.plus(role, new RoleState(r.role(), r.members(), r.grants().minus(project)));
+        roles = roles.plus(role, r.withGrants(r.grants().minus(project)));
         projects = projects.plus(project, p.withRoleGrants(p.roleGrants().minus(role)));
         for (UserId user : r.members().keySet()) {
           setRoleAccess(project, user, role, null);
@@ -763,6 +810,52 @@ public final class OrgState {
       ImmutableList<RoleAccess> built = next.build();
       projects = projects.plus(project,
           p.withRoleAccess(built.isEmpty() ? p.roleAccess().minus(user) : p.roleAccess().plus(user, built)));
+    }
+
+    void upsertRoleRule(RoleRule rule) {
+      setRoleRule(rule, rule.level());
+    }
+
+    void deleteRoleRule(RoleRule rule) {
+      setRoleRule(rule, null);
+    }
+
+    /** Sets ({@code level} non-null) or removes a role's rule on a resource or a kind. */
+    private void setRoleRule(RoleRule rule, AccessLevel level) {
+      RoleState r = roles.get(rule.role());
+      ProjectState p = projects.get(rule.project());
+      if (r == null || p == null) {
+        return;
+      }
+      RoleId role = rule.role();
+      if (rule.ref().isPresent()) {
+        ResourceState res = resources.get(rule.ref().get());
+        if (res == null) {
+          return;
+        }
+        resources = resources.plus(res.resource().ref(),
+            res.withRoleRules(level == null ? res.roleRules().minus(role) : res.roleRules().plus(role, level)));
+      } else {
+        ImmutableMap<String, AccessLevel> kinds = p.roleKindRules().get(role);
+        Map<String, AccessLevel> next = new java.util.TreeMap<>(kinds == null ? Map.of() : kinds);
+        if (level == null) {
+          next.remove(rule.kind());
+        } else {
+          next.put(rule.kind(), level);
+        }
+        projects = projects.plus(rule.project(), p.withRoleKindRules(next.isEmpty()
+            ? p.roleKindRules().minus(role) : p.roleKindRules().plus(role, ImmutableMap.copyOf(next))));
+      }
+      RoleRule key = rule.withLevel(AccessLevel.NONE);
+      roles = roles.plus(role, r.withRules(level == null ? r.rules().minus(key) : r.rules().plus(key, rule)));
+    }
+
+    /** Takes a rule out of its role's list only (its resource or project is going). */
+    private void forgetRoleRule(RoleRule key) {
+      RoleState r = roles.get(key.role());
+      if (r != null) {
+        roles = roles.plus(key.role(), r.withRules(r.rules().minus(key)));
+      }
     }
 
     private static HashTrie<UserId, ImmutableList<RoleMember>> withoutRole(

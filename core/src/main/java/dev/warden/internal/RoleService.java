@@ -11,6 +11,7 @@ import dev.warden.NotFoundException;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
+import dev.warden.internal.OrgState.ResourceState;
 import dev.warden.internal.OrgState.RoleState;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
@@ -21,12 +22,17 @@ import dev.warden.organization.UserId;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.ResourceRef;
+import dev.warden.report.AccessEntry;
 import dev.warden.role.ResolutionChange;
+import dev.warden.role.ResourceLevelChange;
 import dev.warden.role.ResolutionRule;
 import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import dev.warden.role.Roles;
 import dev.warden.spi.StoreOrder;
 import java.time.Instant;
@@ -211,6 +217,72 @@ public final class RoleService implements Roles {
   }
 
   @Override
+  public RoleRule setResourceLevel(Principal actor, RoleId role, ResourceRef resource, AccessLevel level) {
+    checkNotNull(resource, "resource");
+    checkNotNull(level, "level");
+    return changeRule(actor, role, RoleRule.forResource(role, resource, level), true);
+  }
+
+  @Override
+  public void clearResourceLevel(Principal actor, RoleId role, ResourceRef resource) {
+    checkNotNull(resource, "resource");
+    changeRule(actor, role, RoleRule.forResource(role, resource, AccessLevel.NONE), false);
+  }
+
+  @Override
+  public RoleRule setKindLevel(Principal actor, RoleId role, ProjectId project, String kind, AccessLevel level) {
+    checkNotNull(project, "project");
+    checkNotNull(level, "level");
+    engine.decider().matrix().resourceKind(kind);
+    return changeRule(actor, role, RoleRule.forKind(role, project, kind, level), true);
+  }
+
+  @Override
+  public void clearKindLevel(Principal actor, RoleId role, ProjectId project, String kind) {
+    checkNotNull(project, "project");
+    changeRule(actor, role, RoleRule.forKind(role, project, kind, AccessLevel.NONE), false);
+  }
+
+  /**
+   * Sets or clears a role's rule: on a resource the actor must manage it ({@code MANAGER}), on a kind
+   * hold {@code MANAGE_PROJECT_ACCESS} on the project, as for members' rules.
+   */
+  private RoleRule changeRule(Principal actor, RoleId role, RoleRule rule, boolean set) {
+    return onRole(actor, role, "role.access_changed", (m, r) -> {
+      if (rule.ref().isPresent()) {
+        m.requireResource(rule.ref().get(), AccessLevel.MANAGER);
+      } else {
+        m.requireProject(rule.project(), Capability.MANAGE_PROJECT_ACCESS);
+      }
+      RoleRule old = r.rules().get(rule.withLevel(AccessLevel.NONE));
+      String field = rule.ref().map(ref -> "level:" + ref).orElse("level:" + rule.project() + "/" + rule.kind());
+      if (set) {
+        m.apply(new Write.UpsertRoleRule(rule));
+      } else if (old == null) {
+        throw new NotFoundException(ErrorCode.GRANT_NOT_FOUND, "role " + role + " has no such rule");
+      } else {
+        m.apply(new Write.DeleteRoleRule(rule));
+      }
+      m.audit("role.access_changed", rule.project(), role,
+          Change.of(field, old == null ? null : old.level(), set ? rule.level() : null));
+      return rule;
+    });
+  }
+
+  @Override
+  public List<RoleRule> rules(Principal actor, RoleId role) {
+    Read read = readRole(actor, role);
+    Comparator<RoleRule> order = Comparator
+        .comparing((RoleRule x) -> read.state().projects().get(x.project()).project(), StoreOrder.PROJECTS)
+        .thenComparing(RoleRule::kind)
+        .thenComparing(x -> x.resourceId().orElse(""));
+    List<RoleRule> rules = new ArrayList<>();
+    read.role().rules().forEach((key, rule) -> rules.add(rule));
+    rules.sort(order);
+    return rules;
+  }
+
+  @Override
   public List<ResolutionChange> previewResolutionChange(Principal actor, OrgId organization, ResolutionRule next) {
     checkNotNull(next, "next");
     OrgState state = reads.org(actor, organization, Capability.MANAGE_ROLES);
@@ -249,6 +321,47 @@ public final class RoleService implements Roles {
     return changes;
   }
 
+  @Override
+  public List<ResourceLevelChange> previewResourceLevelChanges(Principal actor, OrgId organization,
+      ResolutionRule next) {
+    checkNotNull(next, "next");
+    OrgState state = reads.org(actor, organization, Capability.MANAGE_ROLES);
+    return resourceChanges(engine.decider(), state, next);
+  }
+
+  /**
+   * What switching {@code state}'s organization to {@code next} changes on resources, decided by the
+   * decider on the snapshot as it is and as it would be: only a member's own rule on a resource that
+   * a role also has a rule on can change, so only those are visited.
+   */
+  static List<ResourceLevelChange> resourceChanges(Decider decider, OrgState state, ResolutionRule next) {
+    Organization org = state.organization();
+    if (next == org.settings().resolution()) {
+      return List.of();
+    }
+    OrgState other = state.replay(List.of(new Write.UpdateOrganization(
+        org.withSettings(org.settings().withResolution(next))))).build(state.revision());
+    List<ResourceLevelChange> changes = new ArrayList<>();
+    for (ResourceState r : state.resources().values()) {
+      if (r.roleRules().isEmpty() || r.memberRules().isEmpty()) {
+        continue;
+      }
+      ProjectState p = state.projects().get(r.resource().ref().project());
+      for (UserId user : r.memberRules().keySet()) {
+        Membership m = decider.activeMember(state, user, Trace.NONE);
+        AccessEntry before = m == null ? null : decider.entry(state, m, p, r);
+        AccessEntry after = m == null ? null : decider.entry(other, m, other.projects().get(p.project().id()),
+            other.resources().get(r.resource().ref()));
+        if (before != null && after != null && !before.accessLevel().equals(after.accessLevel())) {
+          RoleId via = before.via().or(after::via).orElseThrow();
+          changes.add(new ResourceLevelChange(user, r.resource().ref(), before.accessLevel().orElseThrow(),
+              after.accessLevel().orElseThrow(), via));
+        }
+      }
+    }
+    return changes;
+  }
+
   /** The highest live role grant of the member on the project if it is above their own grant, else null. */
   private static RoleGrant higherRoleGrant(OrgState state, Membership m, ProjectState p, ProjectGrant own,
       Instant now) {
@@ -276,7 +389,8 @@ public final class RoleService implements Roles {
         m.apply(new Write.UpdateOrganization(before.withSettings(before.settings().withResolution(next))));
         m.audit("organization.resolution_changed", null, organization,
             Change.of("resolution", before.settings().resolution(), next),
-            Change.of("effectiveRolesChanged", null, changes(m.decider(), m.state(), next).size()));
+            Change.of("effectiveRolesChanged", null, changes(m.decider(), m.state(), next).size()),
+            Change.of("resourceLevelsChanged", null, resourceChanges(m.decider(), m.state(), next).size()));
       }
       return null;
     });

@@ -20,6 +20,7 @@ import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.List;
@@ -345,6 +346,33 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     @Override
     public void snapshot(OrgState.Draft d) {
       d.deleteRoleGrant(role, project);
+    }
+  }
+
+  /** Sets a role's access level on a resource or on a kind of a project, or replaces it. */
+  record UpsertRoleRule(RoleRule rule) implements SnapshotWrite<Void> {
+    @Override
+    public Void store(Transaction tx) {
+      tx.roles().upsertRule(rule);
+      return null;
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.upsertRoleRule(rule);
+    }
+  }
+
+  /** Takes a role's rule on a resource or on a kind. */
+  record DeleteRoleRule(RoleRule rule) implements SnapshotWrite<Boolean> {
+    @Override
+    public Boolean store(Transaction tx) {
+      return tx.roles().deleteRule(rule);
+    }
+
+    @Override
+    public void snapshot(OrgState.Draft d) {
+      d.deleteRoleRule(rule);
     }
   }
 

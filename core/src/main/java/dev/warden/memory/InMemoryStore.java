@@ -37,6 +37,7 @@ import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
@@ -201,6 +202,15 @@ public final class InMemoryStore implements Store {
     final Table<RoleGrantKey, RoleGrant> roleGrants = new Table<>((key, old, now) -> {
       index(roleGrantsByRole, key.role(), key.project(), now != null);
       index(roleGrantsByProject, key.project(), key.role(), now != null);
+    });
+    final SetMultimap<RoleId, RoleRule> roleRulesByRole = HashMultimap.create();
+    final SetMultimap<ProjectId, RoleRule> roleRulesByProject = HashMultimap.create();
+    final SetMultimap<ResourceRef, RoleRule> roleRulesByResource = HashMultimap.create();
+    /** Role rules keyed by the rule at level NONE: one per role, project, kind and resource. */
+    final Table<RoleRule, RoleRule> roleRules = new Table<>((key, old, now) -> {
+      index(roleRulesByRole, key.role(), key, now != null);
+      index(roleRulesByProject, key.project(), key, now != null);
+      key.ref().ifPresent(ref -> index(roleRulesByResource, ref, key, now != null));
     });
     final Table<ProjectId, Project> projects = new Table<>();
     final Table<GrantKey, ProjectGrant> grants = new Table<>((key, old, now) -> {
@@ -654,6 +664,9 @@ public final class InMemoryStore implements Store {
           for (RoleId role : List.copyOf(data.roleGrantsByProject.get(id))) {
             write(data, data.roleGrants, new RoleGrantKey(role, id), null);
           }
+          for (RoleRule key : List.copyOf(data.roleRulesByProject.get(id))) {
+            write(data, data.roleRules, key, null);
+          }
         }
         remove(projectOrg, id);
         remove(projectByToken, old.token());
@@ -990,6 +1003,9 @@ public final class InMemoryStore implements Store {
           for (ProjectId project : List.copyOf(data.roleGrantsByRole.get(id))) {
             write(data, data.roleGrants, new RoleGrantKey(id, project), null);
           }
+          for (RoleRule key : List.copyOf(data.roleRulesByRole.get(id))) {
+            write(data, data.roleRules, key, null);
+          }
         }
         remove(roleOrg, id);
         return true;
@@ -1074,6 +1090,44 @@ public final class InMemoryStore implements Store {
         OrgData data = ofRole(role);
         return data != null && write(data, data.roleGrants, new RoleGrantKey(role, project), null) != null;
       }
+
+      @Override
+      public List<RoleRule> listRulesByOrganization(OrgId organization) {
+        OrgData data = data(organization);
+        if (data == null) {
+          return List.of();
+        }
+        Map<RoleId, Integer> roles = roleOrder(organization);
+        Map<ProjectId, Integer> projects = new HashMap<>();
+        for (Project p : projectRepo.listByOrganization(organization)) {
+          projects.put(p.id(), projects.size());
+        }
+        return data.roleRules.rows.values().stream()
+            .filter(r -> roles.containsKey(r.role()) && projects.containsKey(r.project()))
+            .sorted(Comparator.comparingInt((RoleRule r) -> roles.get(r.role()))
+                .thenComparingInt(r -> projects.get(r.project()))
+                .thenComparing(RoleRule::kind)
+                .thenComparing(r -> r.resourceId().orElse("")))
+            .toList();
+      }
+
+      @Override
+      public void upsertRule(RoleRule rule) {
+        OrgData data = ofRoleOrThrow(rule.role());
+        synchronized (data) {
+          checkArgument(data.projects.rows.containsKey(rule.project()),
+              "project %s does not exist in the role's organization", rule.project());
+          rule.ref().ifPresent(ref ->
+              checkArgument(data.resources.rows.containsKey(ref), "resource %s does not exist", ref));
+          write(data, data.roleRules, rule.withLevel(AccessLevel.NONE), rule);
+        }
+      }
+
+      @Override
+      public boolean deleteRule(RoleRule rule) {
+        OrgData data = ofRole(rule.role());
+        return data != null && write(data, data.roleRules, rule.withLevel(AccessLevel.NONE), null) != null;
+      }
     }
 
     private final class Resources implements ResourceRepository {
@@ -1122,6 +1176,9 @@ public final class InMemoryStore implements Store {
           }
           for (ResourceRule key : List.copyOf(data.rulesByResource.get(ref))) {
             write(data, data.rules, key, null);
+          }
+          for (RoleRule key : List.copyOf(data.roleRulesByResource.get(ref))) {
+            write(data, data.roleRules, key, null);
           }
           return true;
         }

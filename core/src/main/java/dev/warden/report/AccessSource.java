@@ -15,7 +15,7 @@ public enum AccessSource {
   PROJECT_ADMIN,
   /** The member's own rule on the object: their project grant, or their rule on the resource. */
   OWN_RULE,
-  /** A role's rule on the object: its project grant (the role is named). */
+  /** A role's rule: its grant on the project, or its level on the resource or the resource's kind (the role is named). */
   ROLE_RULE,
   /** The resource's rule for everyone. */
   EVERYONE_RULE,

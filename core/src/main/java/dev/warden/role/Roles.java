@@ -6,11 +6,14 @@ import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.ResourceRef;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Roles: named groups of an organization's members that carry access (issue 16). Obtain it from
+ * Roles: named groups of an organization's members that carry access (issue 16): organization
+ * capabilities, project roles, and access levels on resources and resource kinds. Obtain it from
  * {@code AccessPolicy.roles()}. Every change needs {@code MANAGE_ROLES} (Admins and Owners in the
  * presets) and is audited ({@code role.created}, {@code role.renamed}, {@code role.deleted},
  * {@code role.member_added}, {@code role.member_removed}, {@code role.access_changed}) with before and
@@ -72,11 +75,40 @@ public interface Roles {
   List<RoleGrant> grants(Principal actor, RoleId role);
 
   /**
+   * Gives the role's members {@code level} on one resource (again: replaces it). Combined with a
+   * member's own rule there by the resolution rule; needs {@code MANAGER} access to the resource.
+   */
+  RoleRule setResourceLevel(Principal actor, RoleId role, ResourceRef resource, AccessLevel level);
+
+  /** Takes the role's level on the resource. @throws dev.warden.NotFoundException {@code GRANT_NOT_FOUND} */
+  void clearResourceLevel(Principal actor, RoleId role, ResourceRef resource);
+
+  /**
+   * Gives the role's members {@code level} on every resource of {@code kind} in the project (again:
+   * replaces it); a rule on a resource beats it. Needs {@code MANAGE_PROJECT_ACCESS} on the project.
+   */
+  RoleRule setKindLevel(Principal actor, RoleId role, ProjectId project, String kind, AccessLevel level);
+
+  /** Takes the role's level on the kind. @throws dev.warden.NotFoundException {@code GRANT_NOT_FOUND} */
+  void clearKindLevel(Principal actor, RoleId role, ProjectId project, String kind);
+
+  /** The role's resource and kind rules, by project, kind and resource ({@code VIEW_ORGANIZATION}). */
+  List<RoleRule> rules(Principal actor, RoleId role);
+
+  /**
    * Every member whose effective role on a project would change if the organization switched to
    * {@code next} ({@code MANAGE_ROLES}); empty if {@code next} is the current rule. In user-id order,
    * then project creation order.
    */
   List<ResolutionChange> previewResolutionChange(Principal actor, OrgId organization, ResolutionRule next);
+
+  /**
+   * Every member whose access level on a resource would change if the organization switched to
+   * {@code next}: where their own rule on the resource and a rule of one of their roles there differ
+   * ({@code MANAGE_ROLES}); empty if {@code next} is the current rule. In resource creation order, then
+   * user id. Project roles that change are {@link #previewResolutionChange}'s.
+   */
+  List<ResourceLevelChange> previewResourceLevelChanges(Principal actor, OrgId organization, ResolutionRule next);
 
   /**
    * Switches the organization's resolution rule: a sensitive change ({@code MANAGE_ROLES} and

@@ -7,13 +7,14 @@ import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Stores roles (issue 16), their members and their project grants. Deleting a role deletes its members
- * and grants; deleting a project deletes the role grants on it; deleting an organization deletes its
- * roles. Deleting a membership does not touch role memberships: the engine deletes them first
+ * Stores roles (issue 16), their members, project grants and resource rules. Deleting a role deletes its
+ * members, grants and rules; deleting a project deletes the role grants and rules on it; deleting a
+ * resource deletes the role rules on it; deleting an organization deletes its roles. Deleting a membership does not touch role memberships: the engine deletes them first
  * ({@link #deleteMembersByUser}), as it does the member's project grants.
  */
 public interface RoleRepository {
@@ -69,4 +70,22 @@ public interface RoleRepository {
 
   /** Deletes one role grant; returns whether it existed. */
   boolean deleteGrant(RoleId role, ProjectId project);
+
+  /**
+   * Every role rule in the organization, by role ({@link StoreOrder#ROLES}), then project
+   * ({@link StoreOrder#PROJECTS}), kind, and resource id (kind rules first).
+   */
+  List<RoleRule> listRulesByOrganization(OrgId organization);
+
+  /**
+   * Inserts the role rule, or replaces the level of the existing one for its role, project, kind and
+   * resource.
+   *
+   * @throws IllegalArgumentException if the role is missing, the project is not in its organization, or
+   *     a rule on a resource names one that is not registered
+   */
+  void upsertRule(RoleRule rule);
+
+  /** Deletes the role rule with the same role, project, kind and resource (any level); returns whether it existed. */
+  boolean deleteRule(RoleRule rule);
 }

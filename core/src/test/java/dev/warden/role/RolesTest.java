@@ -350,6 +350,64 @@ class RolesTest {
 
   @ParameterizedTest
   @EnumSource(ResolutionRule.class)
+  void everyoneButTheContractorsEditsDashboards(ResolutionRule rule) {
+    setUp(rule);
+    Role contractors = policy.roles().create(bob, acme, "Contractors");
+    policy.roles().setKindLevel(bob, contractors.id(), web.id(), ResourceRef.DASHBOARD, AccessLevel.VIEWER);
+    policy.roles().addMember(bob, contractors.id(), frank.userId());
+    ResourceRef board = ResourceRef.dashboard(web.id(), "traffic");
+    policy.resources().register(bob, board);
+
+    // The kind's default (EDITOR) for everyone else; the role's kind rule beats it for its members.
+    assertThat(policy.resources().level(erin, board)).isEqualTo(AccessLevel.EDITOR);
+    assertThat(policy.resources().level(frank, board)).isEqualTo(AccessLevel.VIEWER);
+    assertThat(policy.check(frank, Capability.CREATE_CONTENT, board).reason()).isEqualTo(Reason.RESOURCE_LEVEL_TOO_LOW);
+    assertThat(policy.check(erin, Capability.CREATE_CONTENT, board).allowed()).isTrue();
+    assertThat(policy.whoHasAccess(bob, board, PageRequest.first(10)).items())
+        .filteredOn(e -> e.user().equals(frank.userId()))
+        .extracting(AccessEntry::source, AccessEntry::via)
+        .containsExactly(tuple(AccessSource.ROLE_RULE, Optional.of(contractors.id())));
+    // A rule on the dashboard beats the role's rule on its kind, under both rules.
+    policy.resources().setMemberRule(bob, board, frank.userId(), AccessLevel.EDITOR);
+    assertThat(policy.resources().level(frank, board)).isEqualTo(AccessLevel.EDITOR);
+    policy.resources().clearMemberRule(bob, board, frank.userId());
+    policy.roles().clearKindLevel(bob, contractors.id(), web.id(), ResourceRef.DASHBOARD);
+    assertThat(policy.resources().level(frank, board)).isEqualTo(AccessLevel.EDITOR);
+    assertThat(policy.roles().rules(bob, contractors.id())).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(ResolutionRule.class)
+  void ownRuleAndRoleRuleOnAResourceCombineByTheRule(ResolutionRule rule) {
+    setUp(rule);
+    Role editors = policy.roles().create(bob, acme, "Editors");
+    policy.roles().addMember(bob, editors.id(), erin.userId());
+    ResourceRef board = ResourceRef.dashboard(web.id(), "sales");
+    policy.resources().register(bob, board);
+    policy.resources().setMemberRule(bob, board, erin.userId(), AccessLevel.VIEWER);
+    policy.roles().setResourceLevel(bob, editors.id(), board, AccessLevel.EDITOR);
+
+    AccessLevel highest = AccessLevel.EDITOR;
+    AccessLevel own = AccessLevel.VIEWER;
+    ResolutionRule other = rule == ResolutionRule.HIGHEST_WINS ? ResolutionRule.MOST_SPECIFIC : ResolutionRule.HIGHEST_WINS;
+    assertThat(policy.resources().level(erin, board)).isEqualTo(rule == ResolutionRule.HIGHEST_WINS ? highest : own);
+    assertThat(policy.roles().previewResourceLevelChanges(alice, acme, rule)).isEmpty();
+    assertThat(policy.roles().previewResourceLevelChanges(alice, acme, other)).containsExactly(new ResourceLevelChange(
+        erin.userId(), board, rule == ResolutionRule.HIGHEST_WINS ? highest : own,
+        other == ResolutionRule.HIGHEST_WINS ? highest : own, editors.id()));
+    policy.roles().switchResolution(alice, acme, other);
+    assertThat(policy.resources().level(erin, board)).isEqualTo(other == ResolutionRule.HIGHEST_WINS ? highest : own);
+    assertThat(policy.roles().rules(bob, editors.id())).containsExactly(
+        RoleRule.forResource(editors.id(), board, AccessLevel.EDITOR));
+    // Deleting the dashboard takes the role's rule with it.
+    policy.resources().remove(bob, board);
+    assertThat(policy.roles().rules(bob, editors.id())).isEmpty();
+    assertRefused(() -> policy.roles().setResourceLevel(frank, editors.id(), board, AccessLevel.EDITOR),
+        PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ResolutionRule.class)
   void aRoleOfAnotherOrganizationLooksMissing(ResolutionRule rule) {
     setUp(rule);
     Role data = policy.roles().create(bob, acme, "Data");

@@ -39,6 +39,7 @@ import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -1460,6 +1461,292 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.roles().deleteMembersByUser(ORG, BOB))).isEqualTo(2);
     assertThat(tx((Transaction t) -> t.projects().delete(DEV))).isTrue();
     assertThat(roleGrants(ORG)).containsExactly("rol_engineers/prj_prod=VIEWER");
+  }
+
+  // ------------------------------------------------------------------------------- role rules (issue 16)
+
+  /** {@link #seedRoles()} plus BOARD, OTHER_BOARD, INSIGHT and DEV_BOARD, created by Bob. */
+  protected void seedRolesAndResources() {
+    seedRoles();
+    run(t -> {
+      t.resources().insert(resource(BOARD, BOB, T0.plusSeconds(10)));
+      t.resources().insert(resource(OTHER_BOARD, BOB, T0.plusSeconds(11)));
+      t.resources().insert(resource(INSIGHT, BOB, T0.plusSeconds(12)));
+      t.resources().insert(resource(DEV_BOARD, BOB, T0.plusSeconds(13)));
+    });
+  }
+
+  /**
+   * {@link #seedRolesAndResources()} plus SUPPORT's rules (Viewer on PROD's dashboards, Editor on BOARD,
+   * Manager on DEV_BOARD) and ENGINEERS' (Editor on PROD's dashboards, None on BOARD, Viewer on OTHER_BOARD,
+   * Editor on INSIGHT, Viewer on DEV's insights); listed as {@link #SEEDED_ROLE_RULES}.
+   */
+  protected void seedRoleRules() {
+    seedRolesAndResources();
+    run(t -> {
+      t.roles().upsertRule(RoleRule.forKind(SUPPORT, PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.roles().upsertRule(RoleRule.forResource(SUPPORT, BOARD, AccessLevel.EDITOR));
+      t.roles().upsertRule(RoleRule.forResource(SUPPORT, DEV_BOARD, AccessLevel.MANAGER));
+      t.roles().upsertRule(RoleRule.forKind(ENGINEERS, PROD, ResourceRef.DASHBOARD, AccessLevel.EDITOR));
+      t.roles().upsertRule(RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.NONE));
+      t.roles().upsertRule(RoleRule.forResource(ENGINEERS, OTHER_BOARD, AccessLevel.VIEWER));
+      t.roles().upsertRule(RoleRule.forResource(ENGINEERS, INSIGHT, AccessLevel.EDITOR));
+      t.roles().upsertRule(RoleRule.forKind(ENGINEERS, DEV, "insight", AccessLevel.VIEWER));
+    });
+  }
+
+  /** What {@link #roleRules} lists after {@link #seedRoleRules()}. */
+  private static final List<String> SEEDED_ROLE_RULES = List.of(
+      "rol_support/prj_prod/dashboard/*=VIEWER",
+      "rol_support/prj_prod/dashboard/dsh_1=EDITOR",
+      "rol_support/prj_dev/dashboard/dsh_1=MANAGER",
+      "rol_engineers/prj_prod/dashboard/*=EDITOR",
+      "rol_engineers/prj_prod/dashboard/dsh_1=NONE",
+      "rol_engineers/prj_prod/dashboard/dsh_2=VIEWER",
+      "rol_engineers/prj_prod/insight/ins_1=EDITOR",
+      "rol_engineers/prj_dev/insight/*=VIEWER");
+
+  /** The organization's role rules, written compactly: "role/project/kind/resource=LEVEL", '*' for a kind rule. */
+  private List<String> roleRules(OrgId org) {
+    return tx((Transaction t) -> t.roles().listRulesByOrganization(org)).stream()
+        .map(r -> r.role() + "/" + r.project() + "/" + r.kind() + "/" + r.resourceId().orElse("*") + "=" + r.level())
+        .toList();
+  }
+
+  @Test
+  void roleRules_upsertReplacesTheLevel_andListIsByRoleProjectKindThenResource() {
+    seedRolesAndResources();
+    RoleId alpha = RoleId.of("rol_alpha");
+    ResourceRef boardDash = ResourceRef.dashboard(PROD, "dsh_1-b");
+    ResourceRef board10 = ResourceRef.dashboard(PROD, "dsh_10");
+    ProjectId otherProject = ProjectId.of("prj_other");
+    run(t -> {
+      // Created with ENGINEERS: the id decides, and "rol_alpha" comes first.
+      t.roles().insert(role(alpha, ORG, "Alpha", T0.plusSeconds(1)));
+      t.resources().insert(resource(boardDash, BOB, T0));
+      t.resources().insert(resource(board10, BOB, T0));
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, otherProject, "phc_other", T0));
+      t.roles().insert(role(RoleId.of("rol_other"), OTHER, "Other", T0));
+      t.roles().upsertRule(RoleRule.forKind(RoleId.of("rol_other"), otherProject, "insight", AccessLevel.VIEWER));
+    });
+    // Roles and projects in creation order (SUPPORT before ENGINEERS, PROD before DEV), not by id.
+    List<RoleRule> expected = List.of(
+        RoleRule.forKind(SUPPORT, PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        RoleRule.forResource(SUPPORT, BOARD, AccessLevel.EDITOR),
+        RoleRule.forResource(SUPPORT, DEV_BOARD, AccessLevel.MANAGER),
+        RoleRule.forResource(alpha, INSIGHT, AccessLevel.NONE),
+        RoleRule.forKind(ENGINEERS, PROD, ResourceRef.DASHBOARD, AccessLevel.EDITOR),
+        RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.NONE),
+        RoleRule.forResource(ENGINEERS, boardDash, AccessLevel.VIEWER),
+        RoleRule.forResource(ENGINEERS, board10, AccessLevel.EDITOR),
+        RoleRule.forResource(ENGINEERS, OTHER_BOARD, AccessLevel.MANAGER),
+        RoleRule.forKind(ENGINEERS, PROD, "insight", AccessLevel.VIEWER),
+        RoleRule.forResource(ENGINEERS, INSIGHT, AccessLevel.EDITOR),
+        RoleRule.forKind(ENGINEERS, DEV, ResourceRef.DASHBOARD, AccessLevel.NONE));
+    List<RoleRule> scrambled = new ArrayList<>(expected);
+    java.util.Collections.shuffle(scrambled, new java.util.Random(13));
+    run(t -> scrambled.forEach(t.roles()::upsertRule));
+    assertThat(tx((Transaction t) -> t.roles().listRulesByOrganization(ORG))).containsExactlyElementsOf(expected);
+
+    // The same role, project, kind and resource: the level is replaced in place, nothing is added.
+    run(t -> {
+      t.roles().upsertRule(RoleRule.forKind(ENGINEERS, PROD, ResourceRef.DASHBOARD, AccessLevel.MANAGER));
+      t.roles().upsertRule(RoleRule.forResource(SUPPORT, BOARD, AccessLevel.NONE));
+    });
+    run(t -> t.roles().upsertRule(RoleRule.forResource(SUPPORT, BOARD, AccessLevel.VIEWER)));
+    List<RoleRule> replaced = new ArrayList<>(expected);
+    replaced.set(1, RoleRule.forResource(SUPPORT, BOARD, AccessLevel.VIEWER));
+    replaced.set(4, RoleRule.forKind(ENGINEERS, PROD, ResourceRef.DASHBOARD, AccessLevel.MANAGER));
+    assertThat(tx((Transaction t) -> t.roles().listRulesByOrganization(ORG))).containsExactlyElementsOf(replaced);
+
+    assertThat(roleRules(OTHER)).containsExactly("rol_other/prj_other/insight/*=VIEWER");
+    assertThat(tx((Transaction t) -> t.roles().listRulesByOrganization(OrgId.of("org_none")))).isEmpty();
+  }
+
+  @Test
+  void roleRules_deleteRule_matchesWhateverTheLevel_andSaysWhetherItExisted() {
+    seedRoleRules();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.MANAGER))))
+        .isTrue();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.NONE))))
+        .isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(
+        RoleRule.forKind(ENGINEERS, PROD, ResourceRef.DASHBOARD, AccessLevel.NONE)))).isTrue();
+    // The kind rule and a rule on one resource are different rules, as are the same rule of another role,
+    // kind or project.
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(RoleRule.forKind(SUPPORT, DEV, ResourceRef.DASHBOARD,
+        AccessLevel.MANAGER)))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(RoleRule.forResource(ENGINEERS, DEV_BOARD, AccessLevel.MANAGER))))
+        .isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(
+        RoleRule.forKind(ENGINEERS, PROD, "insight", AccessLevel.VIEWER)))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(
+        RoleRule.forKind(ENGINEERS, PROD, ResourceRef.DASHBOARD, AccessLevel.EDITOR)))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(
+        RoleRule.forKind(RoleId.of("rol_none"), PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER)))).isFalse();
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(
+        RoleRule.forKind(SUPPORT, ProjectId.of("prj_none"), ResourceRef.DASHBOARD, AccessLevel.VIEWER)))).isFalse();
+
+    assertThat(roleRules(ORG)).containsExactly(
+        "rol_support/prj_prod/dashboard/*=VIEWER",
+        "rol_support/prj_prod/dashboard/dsh_1=EDITOR",
+        "rol_support/prj_dev/dashboard/dsh_1=MANAGER",
+        "rol_engineers/prj_prod/dashboard/dsh_2=VIEWER",
+        "rol_engineers/prj_prod/insight/ins_1=EDITOR",
+        "rol_engineers/prj_dev/insight/*=VIEWER");
+    // Deleting a rule leaves the role, its members and grants, and the resource.
+    assertThat(tx((Transaction t) -> t.roles().find(ENGINEERS))).isPresent();
+    assertThat(roleMembers(ORG)).hasSize(3);
+    assertThat(roleGrants(ORG)).hasSize(3);
+    assertThat(tx((Transaction t) -> t.resources().find(BOARD))).isPresent();
+  }
+
+  @Test
+  void roleRules_upsertOfAMissingRoleAProjectElsewhereOrAnUnregisteredResource_isRefused() {
+    seedRolesAndResources();
+    ProjectId elsewhere = ProjectId.of("prj_other");
+    ResourceRef elsewhereBoard = ResourceRef.dashboard(elsewhere, "dsh_1");
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, elsewhere, "phc_other", T0));
+      t.resources().insert(resource(elsewhereBoard, BOB, T0));
+    });
+    RoleId missing = RoleId.of("rol_none");
+    for (RoleRule rule : List.of(
+        RoleRule.forKind(missing, PROD, ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        RoleRule.forResource(missing, BOARD, AccessLevel.VIEWER),
+        RoleRule.forKind(ENGINEERS, elsewhere, ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        RoleRule.forResource(ENGINEERS, elsewhereBoard, AccessLevel.VIEWER),
+        RoleRule.forKind(ENGINEERS, ProjectId.of("prj_none"), ResourceRef.DASHBOARD, AccessLevel.VIEWER),
+        RoleRule.forResource(ENGINEERS, ResourceRef.dashboard(ProjectId.of("prj_none"), "dsh_1"), AccessLevel.VIEWER),
+        RoleRule.forResource(ENGINEERS, ResourceRef.dashboard(PROD, "dsh_none"), AccessLevel.VIEWER),
+        // BOARD's id under another kind, and DEV_BOARD's under another project of the organization.
+        RoleRule.forResource(ENGINEERS, ResourceRef.of(PROD, "insight", BOARD.id()), AccessLevel.VIEWER),
+        RoleRule.forResource(ENGINEERS, ResourceRef.dashboard(DEV, OTHER_BOARD.id()), AccessLevel.VIEWER))) {
+      assertThatThrownBy(() -> run(t -> t.roles().upsertRule(rule))).as("%s", rule)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(roleRules(ORG)).isEmpty();
+    assertThat(roleRules(OTHER)).isEmpty();
+
+    // A kind rule needs no resource of the kind.
+    run(t -> t.roles().upsertRule(RoleRule.forKind(ENGINEERS, DEV, "report", AccessLevel.VIEWER)));
+    assertThat(roleRules(ORG)).containsExactly("rol_engineers/prj_dev/report/*=VIEWER");
+  }
+
+  @Test
+  void roles_delete_removesItsRules() {
+    seedRoleRules();
+    assertThat(tx((Transaction t) -> t.roles().delete(ENGINEERS))).isTrue();
+
+    assertThat(roleRules(ORG)).containsExactlyElementsOf(SEEDED_ROLE_RULES.subList(0, 3));
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.NONE))))
+        .isFalse();
+    // The same id again starts without rules.
+    run(t -> t.roles().insert(role(ENGINEERS, ORG, "Engineers", T0.plusSeconds(9))));
+    assertThat(roleRules(ORG)).containsExactlyElementsOf(SEEDED_ROLE_RULES.subList(0, 3));
+  }
+
+  @Test
+  void projects_delete_removesTheRoleRulesOnIt() {
+    seedRoleRules();
+    assertThat(tx((Transaction t) -> t.projects().delete(DEV))).isTrue();
+
+    assertThat(roleRules(ORG)).containsExactly(
+        "rol_support/prj_prod/dashboard/*=VIEWER",
+        "rol_support/prj_prod/dashboard/dsh_1=EDITOR",
+        "rol_engineers/prj_prod/dashboard/*=EDITOR",
+        "rol_engineers/prj_prod/dashboard/dsh_1=NONE",
+        "rol_engineers/prj_prod/dashboard/dsh_2=VIEWER",
+        "rol_engineers/prj_prod/insight/ins_1=EDITOR");
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(
+        RoleRule.forKind(ENGINEERS, DEV, "insight", AccessLevel.VIEWER)))).isFalse();
+    // A project of the same id, with a resource of the same id, starts without role rules.
+    run(t -> {
+      t.projects().insert(project(ORG, DEV, "phc_dev_again", T0.plusSeconds(30)));
+      t.resources().insert(resource(DEV_BOARD, BOB, T0.plusSeconds(30)));
+    });
+    assertThat(roleRules(ORG)).hasSize(6);
+  }
+
+  @Test
+  void resources_delete_removesTheRoleRulesOnIt() {
+    seedRoleRules();
+    assertThat(tx((Transaction t) -> t.resources().delete(BOARD))).isTrue();
+
+    // The kind rules stay, and so do the rules on a resource of the same id in another project.
+    assertThat(roleRules(ORG)).containsExactly(
+        "rol_support/prj_prod/dashboard/*=VIEWER",
+        "rol_support/prj_dev/dashboard/dsh_1=MANAGER",
+        "rol_engineers/prj_prod/dashboard/*=EDITOR",
+        "rol_engineers/prj_prod/dashboard/dsh_2=VIEWER",
+        "rol_engineers/prj_prod/insight/ins_1=EDITOR",
+        "rol_engineers/prj_dev/insight/*=VIEWER");
+    assertThat(tx((Transaction t) -> t.roles().deleteRule(RoleRule.forResource(SUPPORT, BOARD, AccessLevel.EDITOR))))
+        .isFalse();
+    // Registered again, the resource starts without role rules, and takes new ones.
+    run(t -> t.resources().insert(resource(BOARD, ALICE, T0.plusSeconds(20))));
+    assertThat(roleRules(ORG)).hasSize(6);
+    run(t -> t.roles().upsertRule(RoleRule.forResource(SUPPORT, BOARD, AccessLevel.VIEWER)));
+    assertThat(roleRules(ORG)).contains("rol_support/prj_prod/dashboard/dsh_1=VIEWER").hasSize(7);
+  }
+
+  @Test
+  void organizations_delete_removesItsRoleRules() {
+    seedRoleRules();
+    ProjectId elsewhere = ProjectId.of("prj_other");
+    RoleId otherRole = RoleId.of("rol_other");
+    run(t -> {
+      t.organizations().insert(org(OTHER, "Other", T0));
+      t.projects().insert(project(OTHER, elsewhere, "phc_other", T0));
+      t.resources().insert(resource(ResourceRef.dashboard(elsewhere, "dsh_1"), BOB, T0));
+      t.roles().insert(role(otherRole, OTHER, "Engineers", T0));
+      t.roles().upsertRule(RoleRule.forResource(otherRole, ResourceRef.dashboard(elsewhere, "dsh_1"), AccessLevel.EDITOR));
+    });
+    assertThat(tx((Transaction t) -> t.organizations().delete(ORG))).isTrue();
+
+    assertThat(roleRules(ORG)).isEmpty();
+    assertThat(roleRules(OTHER)).containsExactly("rol_other/prj_other/dashboard/dsh_1=EDITOR");
+    // The same ids again start empty.
+    seedRolesAndResources();
+    assertThat(roleRules(ORG)).isEmpty();
+  }
+
+  @Test
+  void inTransaction_failure_leavesNoTraceOfRoleRuleChanges() {
+    seedRoleRules();
+    List<RoleRule> rulesBefore = tx((Transaction t) -> t.roles().listRulesByOrganization(ORG));
+    RoleId added = RoleId.of("rol_added");
+    ResourceRef addedBoard = ResourceRef.dashboard(PROD, "dsh_new");
+    assertThatThrownBy(() -> run(t -> {
+      t.organizations().lock(ORG);
+      t.roles().insert(role(added, ORG, "Added", T0.plusSeconds(40)));
+      t.resources().insert(resource(addedBoard, CAROL, T0.plusSeconds(40)));
+      t.roles().upsertRule(RoleRule.forResource(added, addedBoard, AccessLevel.MANAGER));
+      t.roles().upsertRule(RoleRule.forKind(added, DEV, ResourceRef.DASHBOARD, AccessLevel.VIEWER));
+      t.roles().upsertRule(RoleRule.forResource(SUPPORT, addedBoard, AccessLevel.EDITOR));
+      t.roles().upsertRule(RoleRule.forKind(SUPPORT, PROD, ResourceRef.DASHBOARD, AccessLevel.MANAGER));
+      t.roles().upsertRule(RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.EDITOR));
+      t.roles().deleteRule(RoleRule.forResource(ENGINEERS, OTHER_BOARD, AccessLevel.NONE));
+      t.roles().delete(ENGINEERS);
+      t.resources().delete(BOARD);
+      t.projects().delete(DEV);
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+
+    assertThat(tx((Transaction t) -> t.roles().listRulesByOrganization(ORG))).containsExactlyElementsOf(rulesBefore);
+    assertThat(roleRules(ORG)).containsExactlyElementsOf(SEEDED_ROLE_RULES);
+    assertThat(tx((Transaction t) -> t.roles().find(added))).isEmpty();
+    assertThat(tx((Transaction t) -> t.resources().find(addedBoard))).isEmpty();
+
+    // A refused rule fails its transaction, taking the writes before it along.
+    assertThatThrownBy(() -> run(t -> {
+      t.roles().upsertRule(RoleRule.forKind(SUPPORT, DEV, "insight", AccessLevel.EDITOR));
+      t.roles().deleteRule(RoleRule.forResource(SUPPORT, BOARD, AccessLevel.EDITOR));
+      t.roles().upsertRule(RoleRule.forResource(SUPPORT, ResourceRef.dashboard(PROD, "dsh_none"), AccessLevel.EDITOR));
+    })).isInstanceOf(IllegalArgumentException.class);
+    assertThat(roleRules(ORG)).containsExactlyElementsOf(SEEDED_ROLE_RULES);
   }
 
   // ------------------------------------------------------------------------------- indexes (issue 14)

@@ -56,7 +56,7 @@ class MigrationTest {
       "warden_api_key", "warden_audit_entry", "warden_resource", "warden_resource_rule",
       "warden_organization_sso_domain", "warden_api_key_scope", "warden_api_key_org_limit",
       "warden_api_key_project_limit", "warden_audit_change", "warden_role", "warden_role_capability",
-      "warden_role_member", "warden_role_grant");
+      "warden_role_member", "warden_role_grant", "warden_role_rule");
 
   /** The history of a fresh database: every migration, in order. */
   private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true",
@@ -240,6 +240,11 @@ class MigrationTest {
     assertIndex(ds, "warden_role_member", false, "org_id", "user_id");
     assertIndex(ds, "warden_role_grant", true, "role_id", "project_id");
     assertIndex(ds, "warden_role_grant", false, "org_id", "project_id");
+    // Role rules: one per role, project, kind and resource (a kind rule's as ''); an organization's, and the
+    // rules on a project and on a resource, which their deletion deletes by foreign key.
+    assertIndex(ds, "warden_role_rule", true, "role_id", "project_id", "kind", "resource_key");
+    assertIndex(ds, "warden_role_rule", false, "org_id", "project_id");
+    assertIndex(ds, "warden_role_rule", false, "project_id", "kind", "resource_id");
   }
 
   @ParameterizedTest
@@ -442,6 +447,73 @@ class MigrationTest {
     assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_member")).containsExactly("0");
   }
 
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void schema_allowsOneRoleRulePerRoleProjectKindAndResource_keepsItInsideTheOrganization_andCascades(
+      Dialect dialect) throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+    execute(ds, ORGANIZATION, PROJECT, resource("dsh_1"), resource("dsh_2"),
+        "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
+            + " VALUES ('org_2', 'Other', " + AT + ", TRUE, 0)",
+        "INSERT INTO warden_project (id, org_id, name, visibility, default_role, token, created_at)"
+            + " VALUES ('prj_2', 'org_2', 'Elsewhere', 'OPEN', 'MEMBER', 'phc_2', " + AT + ")",
+        role("rol_1", "org_1", "Engineers"), role("rol_2", "org_1", "Support"), role("rol_3", "org_2", "Engineers"));
+    // The key must follow resource_id, '' stands only for NULL, and the level is a known name.
+    for (String[] bad : new String[][] {{"'rol_1'", "NULL", "'dsh_1'", "'VIEWER'"},
+        {"'rol_1'", "'dsh_1'", "''", "'VIEWER'"}, {"'rol_1'", "'dsh_1'", "'dsh_2'", "'VIEWER'"},
+        {"'rol_1'", "NULL", "''", "'OWNER'"}, {"'rol_1'", "'dsh_1'", "'dsh_1'", "'viewer'"}}) {
+      assertThatThrownBy(() -> execute(ds, roleRule(bad[0], "prj_1", "org_1", bad[1], bad[2], bad[3])))
+          .as("rule %s", List.of(bad))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    }
+    // A rule on resource '' would read as a kind rule; no resource has that id, and the check says so too.
+    List<String> checkOrForeignKey = new ArrayList<>(CHECK_VIOLATION);
+    checkOrForeignKey.addAll(FOREIGN_KEY_VIOLATION);
+    assertThatThrownBy(() -> execute(ds, roleRule("'rol_1'", "prj_1", "org_1", "''", "''", "'VIEWER'")))
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(checkOrForeignKey));
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_rule")).containsExactly("0");
+
+    for (String level : new String[] {"'NONE'", "'VIEWER'", "'EDITOR'", "'MANAGER'"}) {
+      execute(ds, "DELETE FROM warden_role_rule", roleRule("'rol_1'", "prj_1", "org_1", "NULL", "''", level));
+    }
+    execute(ds, roleRule("'rol_1'", "prj_1", "org_1", "'dsh_1'", "'dsh_1'", "'EDITOR'"),
+        roleRule("'rol_1'", "prj_1", "org_1", "'dsh_2'", "'dsh_2'", "'VIEWER'"),
+        roleRule("'rol_2'", "prj_1", "org_1", "NULL", "''", "'VIEWER'"),
+        roleRule("'rol_2'", "prj_1", "org_1", "'dsh_1'", "'dsh_1'", "'NONE'"));
+    // A second kind rule or rule on a resource for the same role: the NULL does not make it a new one.
+    for (String[] again : new String[][] {{"NULL", "''"}, {"'dsh_1'", "'dsh_1'"}}) {
+      assertThatThrownBy(() -> execute(ds, roleRule("'rol_1'", "prj_1", "org_1", again[0], again[1], "'NONE'")))
+          .as("rule %s", List.of(again))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+    }
+    // The resource must be registered; the role and the project must be in the row's organization.
+    for (String[] bad : new String[][] {{"'rol_1'", "prj_1", "org_1", "'dsh_9'"}, {"'rol_9'", "prj_1", "org_1", "NULL"},
+        {"'rol_3'", "prj_1", "org_1", "NULL"}, {"'rol_1'", "prj_2", "org_1", "NULL"},
+        {"'rol_3'", "prj_1", "org_2", "NULL"}, {"'rol_1'", "prj_2", "org_2", "NULL"}}) {
+      String key = bad[3].equals("NULL") ? "''" : bad[3];
+      assertThatThrownBy(() -> execute(ds, roleRule(bad[0], bad[1], bad[2], bad[3], key, "'VIEWER'")))
+          .as("rule %s", List.of(bad))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(FOREIGN_KEY_VIOLATION));
+    }
+
+    // Deleting a resource deletes the role rules on it; a role its rules; a project the rest.
+    execute(ds, "DELETE FROM warden_resource WHERE id = 'dsh_1'");
+    assertThat(query(ds, "SELECT role_id, resource_key FROM warden_role_rule ORDER BY role_id, resource_key"))
+        .containsExactly("rol_1 ", "rol_1 dsh_2", "rol_2 ");
+    execute(ds, "DELETE FROM warden_role WHERE id = 'rol_2'");
+    assertThat(query(ds, "SELECT role_id, resource_key FROM warden_role_rule ORDER BY role_id, resource_key"))
+        .containsExactly("rol_1 ", "rol_1 dsh_2");
+    execute(ds, "DELETE FROM warden_project WHERE id = 'prj_1'");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_rule")).containsExactly("0");
+    execute(ds, "INSERT INTO warden_project (id, org_id, name, visibility, default_role, token, created_at)"
+            + " VALUES ('prj_1', 'org_1', 'Production', 'OPEN', 'MEMBER', 'phc_1', " + AT + ")",
+        roleRule("'rol_1'", "prj_1", "org_1", "NULL", "''", "'VIEWER'"));
+    execute(ds, "DELETE FROM warden_organization WHERE id = 'org_1'");
+    assertThat(query(ds, "SELECT COUNT(*) FROM warden_role_rule")).containsExactly("0");
+    assertThat(query(ds, "SELECT id FROM warden_role")).containsExactly("rol_3");
+  }
+
   @Test
   void wrongDialect_isRefused() {
     DataSource pg = newDatabase(Dialect.POSTGRES);
@@ -488,6 +560,13 @@ class MigrationTest {
   private static String roleGrant(String role, String project, String org, String projectRole) {
     return "INSERT INTO warden_role_grant (role_id, project_id, org_id, project_role, granted_by, granted_at)"
         + " VALUES ('" + role + "', '" + project + "', '" + org + "', " + projectRole + ", 'alice', " + AT + ")";
+  }
+
+  private static String roleRule(String role, String project, String org, String resourceId, String resourceKey,
+      String level) {
+    return "INSERT INTO warden_role_rule (role_id, project_id, kind, resource_id, resource_key, org_id, level)"
+        + " VALUES (" + role + ", '" + project + "', 'dashboard', " + resourceId + ", " + resourceKey + ", '" + org
+        + "', " + level + ")";
   }
 
   private static String resource(String id) {

@@ -10,10 +10,12 @@ import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.resource.AccessLevel;
 import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
+import dev.warden.role.RoleRule;
 import dev.warden.spi.RoleRepository;
 import dev.warden.spi.StoreOrder;
 import java.sql.ResultSet;
@@ -29,15 +31,22 @@ import java.util.function.IntSupplier;
 
 /**
  * {@code warden_role}, with its capabilities in {@code warden_role_capability} (by name, in the role's
- * order), its members in {@code warden_role_member} and its project grants in {@code warden_role_grant}.
- * Members and grants carry their role's organization, kept true by composite foreign keys (as for project
- * grants), so an organization's members and grants are one index range each, and a grant's project must be
- * in its role's organization. Deleting an organization, a role or a project deletes what hangs off it by
- * foreign key.
+ * order), its members in {@code warden_role_member}, its project grants in {@code warden_role_grant} and its
+ * resource rules in {@code warden_role_rule}. Members, grants and rules carry their role's organization, kept
+ * true by composite foreign keys (as for project grants), so an organization's members, grants and rules are
+ * one index range each, and a grant's or rule's project must be in its role's organization. Deleting an
+ * organization, a role, a project or a resource deletes what hangs off it by foreign key.
+ *
+ * <p>A rule's {@code resource_key} holds {@code ''} for a kind rule, so the primary key allows one rule per
+ * (role, project, kind, resource) on every engine; see {@code V6__roles.sql}.
  */
 final class JdbcRoleRepository implements RoleRepository {
   private static final String MEMBER_COLUMNS = "role_id, user_id, expires_at, added_by, added_at";
   private static final String GRANT_COLUMNS = "role_id, project_id, project_role, granted_by, granted_at";
+  private static final String RULE_COLUMNS = "role_id, project_id, kind, resource_id, resource_key, level";
+
+  /** The {@code resource_key} of a kind rule. */
+  private static final String NO_RESOURCE = "";
 
   /**
    * Roles with their capabilities, in one statement so the capabilities are those of the rows read, even
@@ -84,6 +93,25 @@ final class JdbcRoleRepository implements RoleRepository {
 
   private static final String UPSERT_GRANT_H2 = "MERGE INTO warden_role_grant (org_id, " + GRANT_COLUMNS + ")"
       + " KEY (role_id, project_id)" + GRANT_SOURCE;
+
+  /**
+   * The source row of a kind rule: the role joined with the project in its organization, so a missing role
+   * or a project elsewhere writes no row. Parameters: kind, level, role, project.
+   */
+  private static final String KIND_RULE_SOURCE = " SELECT r.org_id, r.id, p.id, ?, CAST(NULL AS VARCHAR(128)), '', ?"
+      + " FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?";
+
+  /**
+   * The source row of a rule on a resource: the role joined with the resource in its organization (a
+   * resource's organization is its project's), so a missing role, a project elsewhere or an unregistered
+   * resource writes no row. Parameters: level, role, project, kind, resource id.
+   */
+  private static final String RESOURCE_RULE_SOURCE = " SELECT r.org_id, r.id, s.project_id, s.kind, s.id, s.id, ?"
+      + " FROM warden_role r JOIN warden_resource s ON s.org_id = r.org_id"
+      + " WHERE r.id = ? AND s.project_id = ? AND s.kind = ? AND s.id = ?";
+
+  private static final String UPSERT_RULE_POSTGRES_SUFFIX =
+      " ON CONFLICT (role_id, project_id, kind, resource_key) DO UPDATE SET level = EXCLUDED.level";
 
   /** SQLState of a unique violation, the same on PostgreSQL and H2. */
   private static final String UNIQUE_VIOLATION = "23505";
@@ -171,7 +199,7 @@ final class JdbcRoleRepository implements RoleRepository {
   @Override
   public boolean delete(RoleId id) {
     checkNotNull(id, "role");
-    // Its capabilities, members and grants go with it (ON DELETE CASCADE).
+    // Its capabilities, members, grants and rules go with it (ON DELETE CASCADE).
     return tx.jdbc().update("deleting role " + id, "DELETE FROM warden_role WHERE id = ?", id.value()) > 0;
   }
 
@@ -315,6 +343,81 @@ final class JdbcRoleRepository implements RoleRepository {
         ProjectRole.valueOf(rs.getString("project_role")),
         UserId.of(rs.getString("granted_by")),
         Jdbc.instant(rs, "granted_at"));
+  }
+
+  // ------------------------------------------------------------------------------- rules
+
+  @Override
+  public List<RoleRule> listRulesByOrganization(OrgId organization) {
+    checkNotNull(organization, "organization");
+    record Row(RoleRule rule, Instant roleCreatedAt, Instant projectCreatedAt) {}
+    return tx.jdbc().list("listing the role rules of " + organization,
+            "SELECT u.role_id, u.project_id, u.kind, u.resource_id, u.level,"
+                + " r.created_at AS role_created_at, p.created_at AS project_created_at"
+                + " FROM warden_role_rule u JOIN warden_role r ON r.id = u.role_id"
+                + " JOIN warden_project p ON p.id = u.project_id WHERE u.org_id = ?",
+            rs -> new Row(rule(rs), Jdbc.instant(rs, "role_created_at"), Jdbc.instant(rs, "project_created_at")),
+            organization.value())
+        .stream()
+        // Roles in creation order (StoreOrder.ROLES), then projects (StoreOrder.PROJECTS), kind, and resource
+        // with the kind rule ('') first; sorted here to match Java's string order.
+        .sorted(Comparator.comparing(Row::roleCreatedAt)
+            .thenComparing(r -> r.rule().role().value())
+            .thenComparing(Row::projectCreatedAt)
+            .thenComparing(r -> r.rule().project().value())
+            .thenComparing(r -> r.rule().kind())
+            .thenComparing(r -> resourceKey(r.rule())))
+        .map(Row::rule)
+        .toList();
+  }
+
+  @Override
+  public void upsertRule(RoleRule rule) {
+    checkNotNull(rule, "rule");
+    boolean kindRule = rule.resourceId().isEmpty();
+    String source = kindRule ? KIND_RULE_SOURCE : RESOURCE_RULE_SOURCE;
+    String sql = switch (tx.jdbc().dialect()) {
+      case POSTGRES -> "INSERT INTO warden_role_rule (org_id, " + RULE_COLUMNS + ")" + source
+          + UPSERT_RULE_POSTGRES_SUFFIX;
+      // H2 has no ON CONFLICT … DO UPDATE; its MERGE … KEY does the same.
+      case H2 -> "MERGE INTO warden_role_rule (org_id, " + RULE_COLUMNS + ") KEY (role_id, project_id, kind, resource_key)"
+          + source;
+    };
+    Object[] params = kindRule
+        ? new Object[] {rule.kind(), rule.level().name(), rule.role().value(), rule.project().value()}
+        : new Object[] {rule.level().name(), rule.role().value(), rule.project().value(), rule.kind(),
+            rule.resourceId().get()};
+    int rows = tx.jdbc().update("writing a rule of role " + rule.role(), sql, params);
+    if (rows == 0) {
+      checkRoleExists(rule.role());
+      checkArgument(tx.jdbc().first("looking up project " + rule.project() + " for role " + rule.role(),
+              "SELECT p.id FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?",
+              rs -> Boolean.TRUE, rule.role().value(), rule.project().value()).isPresent(),
+          "project %s does not exist in the role's organization", rule.project());
+      throw new IllegalArgumentException(String.format("resource %s does not exist", rule.ref().orElseThrow()));
+    }
+  }
+
+  @Override
+  public boolean deleteRule(RoleRule rule) {
+    checkNotNull(rule, "rule");
+    return tx.jdbc().update("deleting a rule of role " + rule.role(),
+        "DELETE FROM warden_role_rule WHERE role_id = ? AND project_id = ? AND kind = ? AND resource_key = ?",
+        rule.role().value(), rule.project().value(), rule.kind(), resourceKey(rule)) > 0;
+  }
+
+  /** The rule's resource id, or {@code ''} for a kind rule. */
+  private static String resourceKey(RoleRule rule) {
+    return rule.resourceId().orElse(NO_RESOURCE);
+  }
+
+  private static RoleRule rule(ResultSet rs) throws SQLException {
+    return new RoleRule(
+        RoleId.of(rs.getString("role_id")),
+        ProjectId.of(rs.getString("project_id")),
+        rs.getString("kind"),
+        Jdbc.optionalText(rs, "resource_id"),
+        AccessLevel.valueOf(rs.getString("level")));
   }
 
   /** Says which of an upsert's conditions failed, once it wrote nothing. */

@@ -1,13 +1,13 @@
 -- Warden schema, version 6: roles (issue 16), named groups of an organization's members that carry
--- organization capabilities and project roles, and the rule by which an organization combines a member's own
--- project grant with their roles' grants.
+-- organization capabilities, project roles and access levels on resources, and the rule by which an
+-- organization combines a member's own project grant with their roles' grants.
 --
 -- Same rules as V1: one script for PostgreSQL, H2 2.x and the PostgreSQL-compatible distributed engines;
 -- instants are TIMESTAMP WITH TIME ZONE kept to the microsecond; enum values by name.
 --
--- Deleting an organization deletes its roles; deleting a role deletes its capabilities, members and grants;
--- deleting a project deletes the role grants on it. Every cascade is a foreign key, so SQL that bypasses the
--- store keeps them too. Role members have no foreign key to the membership, like project grants: whoever
+-- Deleting an organization deletes its roles; deleting a role deletes its capabilities, members, grants and
+-- resource rules; deleting a project deletes the role grants and rules on it; deleting a resource deletes the
+-- role rules on it. Every cascade is a foreign key, so SQL that bypasses the store keeps them too. Role members have no foreign key to the membership, like project grants: whoever
 -- removes a member from the organization removes their role memberships too (the engine does).
 
 -- Existing organizations get the default, under which an organization without roles decides as before.
@@ -80,6 +80,42 @@ CREATE TABLE warden_role_grant (
 -- An organization's role grants (snapshot loading), and the grants on one project, which deleting the project
 -- deletes through the foreign key on (org_id, project_id) (PostgreSQL gives foreign keys no index of their own).
 CREATE INDEX warden_role_grant_org_project_ix ON warden_role_grant (org_id, project_id);
+
+-- The access level a role gives its members on every resource of a kind in a project (resource_id NULL) or on
+-- one resource (set). As in warden_resource_rule (V3), at most one rule exists per (role, project, kind,
+-- resource), the kind rule included: the key is over resource_key, resource_id with '' for NULL (ids are never
+-- blank, and the checks keep the copy in step), while resource_id stays nullable so the foreign key to the
+-- resource skips kind rules (MATCH SIMPLE). The role, the project and the resource share org_id, so the
+-- schema itself keeps a role's rules inside its organization.
+CREATE TABLE warden_role_rule (
+  role_id      VARCHAR(128) NOT NULL,
+  project_id   VARCHAR(128) NOT NULL,
+  kind         VARCHAR(64)  NOT NULL,
+  resource_id  VARCHAR(128),
+  resource_key VARCHAR(128) NOT NULL,
+  org_id       VARCHAR(128) NOT NULL,
+  level        VARCHAR(8)   NOT NULL,
+  -- One rule per role, project, kind and resource; also the rules of a role.
+  CONSTRAINT warden_role_rule_pk PRIMARY KEY (role_id, project_id, kind, resource_key),
+  CONSTRAINT warden_role_rule_role_fk FOREIGN KEY (org_id, role_id)
+      REFERENCES warden_role (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT warden_role_rule_project_fk FOREIGN KEY (org_id, project_id)
+      REFERENCES warden_project (org_id, id) ON DELETE CASCADE,
+  CONSTRAINT warden_role_rule_resource_fk FOREIGN KEY (project_id, kind, resource_id)
+      REFERENCES warden_resource (project_id, kind, id) ON DELETE CASCADE,
+  CONSTRAINT warden_role_rule_key_ck CHECK (resource_key = COALESCE(resource_id, '')),
+  -- '' is only ever the stand-in for NULL (true when resource_id is NULL: the comparison is unknown).
+  CONSTRAINT warden_role_rule_resource_id_ck CHECK (resource_id <> ''),
+  CONSTRAINT warden_role_rule_level_ck CHECK (level IN ('NONE', 'VIEWER', 'EDITOR', 'MANAGER'))
+);
+
+-- An organization's role rules (snapshot loading), and the rules on one project, which deleting the project
+-- deletes through the foreign key on (org_id, project_id).
+CREATE INDEX warden_role_rule_org_project_ix ON warden_role_rule (org_id, project_id);
+
+-- The role rules on one resource, which deleting the resource deletes through the foreign key on
+-- (project_id, kind, resource_id); the primary key holds resource_key and starts with role_id (see V5).
+CREATE INDEX warden_role_rule_resource_ix ON warden_role_rule (project_id, kind, resource_id);
 
 -- The roles an invite makes its recipient join on accepting, in the order they were added. No foreign key
 -- to the role, like the invite's project grants: a role deleted before the invite is used is skipped then,

@@ -331,8 +331,9 @@ public final class RoleService implements Roles {
 
   /**
    * What switching {@code state}'s organization to {@code next} changes on resources, decided by the
-   * decider on the snapshot as it is and as it would be: only a member's own rule on a resource that
-   * a role also has a rule on can change, so only those are visited.
+   * decider on the snapshot as it is and as it would be (a level may go to or from {@code NONE}): only
+   * a member's own rule on a resource that a role also has a rule on can change, so only those are
+   * visited.
    */
   static List<ResourceLevelChange> resourceChanges(Decider decider, OrgState state, ResolutionRule next) {
     Organization org = state.organization();
@@ -347,19 +348,38 @@ public final class RoleService implements Roles {
         continue;
       }
       ProjectState p = state.projects().get(r.resource().ref().project());
+      ProjectState po = other.projects().get(p.project().id());
+      ResourceState ro = other.resources().get(r.resource().ref());
       for (UserId user : r.memberRules().keySet()) {
         Membership m = decider.activeMember(state, user, Trace.NONE);
-        AccessEntry before = m == null ? null : decider.entry(state, m, p, r);
-        AccessEntry after = m == null ? null : decider.entry(other, m, other.projects().get(p.project().id()),
-            other.resources().get(r.resource().ref()));
-        if (before != null && after != null && !before.accessLevel().equals(after.accessLevel())) {
-          RoleId via = before.via().or(after::via).orElseThrow();
-          changes.add(new ResourceLevelChange(user, r.resource().ref(), before.accessLevel().orElseThrow(),
-              after.accessLevel().orElseThrow(), via));
+        if (m == null || decider.effectiveRole(state, m, p) == null) {
+          continue; // the rule cannot matter to someone who does not see the project, under either rule
+        }
+        AccessEntry before = decider.entry(state, m, p, r);
+        AccessEntry after = decider.entry(other, m, po, ro);
+        AccessLevel from = before == null ? AccessLevel.NONE : before.accessLevel().orElseThrow();
+        AccessLevel to = after == null ? AccessLevel.NONE : after.accessLevel().orElseThrow();
+        if (from != to) {
+          changes.add(new ResourceLevelChange(user, r.resource().ref(), from, to,
+              via(before, after, decider.entry(state, m, p), decider.entry(other, m, po))));
         }
       }
     }
     return changes;
+  }
+
+  /**
+   * The role a resource level changes through: the one a rule on the resource or its kind names, else
+   * (the level changes with the member's project role, say under a Viewer's cap) the one whose project
+   * grant decides their role on either side. One of them is a role: the two rules differ only there.
+   */
+  private static RoleId via(AccessEntry... entries) {
+    for (AccessEntry e : entries) {
+      if (e != null && e.via().isPresent()) {
+        return e.via().get();
+      }
+    }
+    throw new IllegalStateException("a resolution change that no role decides");
   }
 
   /** The highest live role grant of the member on the project if it is above their own grant, else null. */
@@ -483,7 +503,11 @@ public final class RoleService implements Roles {
     requireHoldsAll(m, r);
   }
 
-  /** Adding someone to a role hands out everything it carries: the actor must hold all of it. */
+  /**
+   * Adding someone to a role hands out everything it carries: the actor must hold all of it (its
+   * capabilities, at least its project roles, at least its levels on resources, and project Admin
+   * where it has a rule on a kind, as setting that rule takes).
+   */
   private static void requireHoldsAll(Mutation m, RoleState r) {
     for (Capability c : r.role().capabilities()) {
       requireDelegable(m, c);
@@ -495,6 +519,17 @@ public final class RoleService implements Roles {
       if (mine == null || !mine.atLeast(g.projectRole())) {
         throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot add members to role " + r.role().name()
             + ": it gives " + g.projectRole() + " on a project where your role is " + (mine == null ? "none" : mine));
+      }
+    });
+    r.rules().forEach((key, rule) -> {
+      ProjectState p = m.state().projects().get(rule.project());
+      ResourceState res = rule.ref().map(ref -> m.state().resources().get(ref)).orElse(null);
+      boolean holds = p != null && (rule.ref().isEmpty()
+          ? m.decider().effectiveRole(m.state(), me, p) == ProjectRole.ADMIN
+          : res != null && m.decider().level(m.state(), me, p, res, Trace.NONE).atLeast(rule.level()));
+      if (!holds) {
+        throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot add members to role " + r.role().name()
+            + ": it gives " + rule.level() + " access beyond your own");
       }
     });
   }

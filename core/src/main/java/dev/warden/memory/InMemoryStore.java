@@ -343,6 +343,15 @@ public final class InMemoryStore implements Store {
       return count;
     }
 
+    /** Each project of the organization's place in creation order ({@link StoreOrder#PROJECTS}), for sorting lists. */
+    private Map<ProjectId, Integer> projectOrder(OrgId organization) {
+      Map<ProjectId, Integer> order = new HashMap<>();
+      for (Project p : projectRepo.listByOrganization(organization)) {
+        order.put(p.id(), order.size());
+      }
+      return order;
+    }
+
     private OrgData data(OrgId id) {
       checkOpen();
       return orgs.get(checkNotNull(id, "organization"));
@@ -689,10 +698,7 @@ public final class InMemoryStore implements Store {
         if (data == null) {
           return List.of();
         }
-        Map<ProjectId, Integer> order = new HashMap<>();
-        for (Project p : projectRepo.listByOrganization(organization)) {
-          order.put(p.id(), order.size());
-        }
+        Map<ProjectId, Integer> order = projectOrder(organization);
         return data.grants.rows.values().stream()
             .filter(g -> order.containsKey(g.project())) // not a grant of a project deleted meanwhile
             .sorted(Comparator.comparingInt((ProjectGrant g) -> order.get(g.project())).thenComparing(StoreOrder.GRANTS))
@@ -1063,10 +1069,7 @@ public final class InMemoryStore implements Store {
           return List.of();
         }
         Map<RoleId, Integer> roles = roleOrder(organization);
-        Map<ProjectId, Integer> projects = new HashMap<>();
-        for (Project p : projectRepo.listByOrganization(organization)) {
-          projects.put(p.id(), projects.size());
-        }
+        Map<ProjectId, Integer> projects = projectOrder(organization);
         return data.roleGrants.rows.values().stream()
             .filter(g -> roles.containsKey(g.role()) && projects.containsKey(g.project()))
             .sorted(Comparator.comparingInt((RoleGrant g) -> roles.get(g.role()))
@@ -1098,10 +1101,7 @@ public final class InMemoryStore implements Store {
           return List.of();
         }
         Map<RoleId, Integer> roles = roleOrder(organization);
-        Map<ProjectId, Integer> projects = new HashMap<>();
-        for (Project p : projectRepo.listByOrganization(organization)) {
-          projects.put(p.id(), projects.size());
-        }
+        Map<ProjectId, Integer> projects = projectOrder(organization);
         return data.roleRules.rows.values().stream()
             .filter(r -> roles.containsKey(r.role()) && projects.containsKey(r.project()))
             .sorted(Comparator.comparingInt((RoleRule r) -> roles.get(r.role()))

@@ -21,8 +21,9 @@ import java.util.List;
  *
  * <p>Nobody hands out through a role more than they hold themselves: a capability given to a role must
  * be held by the actor ({@code LEVEL_ABOVE_OWN}), a project role given to a role must be at most the
- * actor's own on that project ({@code ROLE_ABOVE_OWN}), and adding a member to a role needs the actor
- * to hold everything the role carries. The capabilities of ownership ({@code TRANSFER_OWNERSHIP},
+ * actor's own on that project ({@code ROLE_ABOVE_OWN}), a level on a resource needs the actor to manage
+ * it, a level on a kind needs {@code MANAGE_PROJECT_ACCESS} on the project, and adding a member to a
+ * role needs the actor to hold everything the role carries ({@code ROLE_ABOVE_OWN} for levels). The capabilities of ownership ({@code TRANSFER_OWNERSHIP},
  * {@code DELETE_ORGANIZATION}) cannot be given to a role ({@code CAPABILITY_NOT_DELEGABLE}).
  * Removing a member from the organization ends their role memberships. Thread-safe.
  */

@@ -5,6 +5,7 @@ import static dev.warden.testing.WardenArbitraries.principal;
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
+import dev.warden.NotFoundException;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.WardenException;
@@ -19,6 +20,8 @@ import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import dev.warden.report.Explanation;
+import dev.warden.resource.AccessLevel;
+import dev.warden.resource.ResourceRef;
 import dev.warden.spi.Store;
 import dev.warden.testing.FakeClock;
 import dev.warden.testing.OrgFixtures;
@@ -34,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -82,6 +86,9 @@ public abstract class RolesPropertiesContract {
   private static final int MAX_PROJECTS = 4;
   private static final int MAX_ROLES = 3;
   private static final int MAX_HOURS = 6;
+  private static final int MAX_RESOURCES = 4;
+  /** Kinds of the PostHog preset besides dashboards (which never fall below {@code VIEWER}). */
+  private static final List<String> OTHER_KINDS = List.of("insight", "feature_flag", "notebook");
   private static final List<Capability> PROJECT_CAPABILITIES =
       List.of(Capability.VIEW_DATA, Capability.CREATE_CONTENT, Capability.MANAGE_PROJECT_SETTINGS);
   private static final List<Capability> ORG_CAPABILITIES = WardenArbitraries.capabilitiesOf(Scope.ORGANIZATION);
@@ -191,16 +198,16 @@ public abstract class RolesPropertiesContract {
    * user {@code u1..u4}; {@code grants} and the roles' {@code grants} by project.
    */
   record World(List<OrgLevel> levels, List<ProjectSpec> projects, List<List<Optional<Grant>>> grants,
-      List<RoleSpec> roles, ResolutionRule rule, int advanceHours) {
+      List<RoleSpec> roles, ResolutionRule rule, int advanceHours, Content content) {
 
-    /** Keeps only the generated per-project entries of the projects that exist. */
+    /** Keeps only the generated per-project and per-role entries of the projects and roles that exist. */
     static World of(List<OrgLevel> levels, List<ProjectSpec> projects, List<List<Optional<Grant>>> grants,
-        List<RoleSpec> roles, ResolutionRule rule, int advanceHours) {
+        List<RoleSpec> roles, ResolutionRule rule, int advanceHours, Content content) {
       int n = projects.size();
       List<List<Optional<Grant>>> own = grants.stream().map(row -> List.copyOf(row.subList(0, n))).toList();
       List<RoleSpec> rs = roles.stream()
           .map(r -> new RoleSpec(r.capabilities(), List.copyOf(r.grants().subList(0, n)), r.members())).toList();
-      return new World(levels, projects, own, rs, rule, advanceHours);
+      return new World(levels, projects, own, rs, rule, advanceHours, content.fit(n, rs.size()));
     }
 
     OrgLevel level(int u) {
@@ -216,14 +223,19 @@ public abstract class RolesPropertiesContract {
       return u > 0 && roles.get(r).members().get(u - 1).filter(l -> l.liveAfter(advanceHours)).isPresent();
     }
 
+    /** The same organization as it was built, before the clock moved. */
+    World atStart() {
+      return new World(levels, projects, grants, roles, rule, 0, content);
+    }
+
     World withRule(ResolutionRule next) {
-      return new World(levels, projects, grants, roles, next, advanceHours);
+      return new World(levels, projects, grants, roles, next, advanceHours, content);
     }
 
     World withRole(int r, RoleSpec spec) {
       List<RoleSpec> rs = new ArrayList<>(roles);
       rs.set(r, spec);
-      return new World(levels, projects, grants, List.copyOf(rs), rule, advanceHours);
+      return new World(levels, projects, grants, List.copyOf(rs), rule, advanceHours, content);
     }
 
     /** {@code u} removed and invited again as a Member: no grants, in no role. */
@@ -237,7 +249,7 @@ public abstract class RolesPropertiesContract {
         ms.set(u - 1, Optional.empty());
         return new RoleSpec(r.capabilities(), r.grants(), List.copyOf(ms));
       }).toList();
-      return new World(List.copyOf(ls), projects, List.copyOf(gs), rs, rule, advanceHours);
+      return new World(List.copyOf(ls), projects, List.copyOf(gs), rs, rule, advanceHours, content);
     }
 
     @Override
@@ -273,7 +285,72 @@ public abstract class RolesPropertiesContract {
         }
         s.append('}');
       }
+      s.append(content.describe(projects.size(), roles.size()));
       return s.append("\n]").toString();
+    }
+  }
+
+  /**
+   * A registered resource: its project, whether a dashboard or of the world's other kind, who registers
+   * it (the Owner instead, if they may not create content in the project), its rule for everyone, and
+   * the rules on it of each of {@code u1..u4} (set only if they see the project) and of each role.
+   */
+  record ResourceSpec(int project, boolean dashboard, int creator, Optional<AccessLevel> everyone,
+      List<Optional<AccessLevel>> members, List<Optional<AccessLevel>> roles) {
+    int kind() {
+      return dashboard ? 0 : 1;
+    }
+  }
+
+  /**
+   * The resources of a world and the rules on kinds: dashboards and one {@code otherKind} of the PostHog
+   * preset; {@code kindRules} by project and kind ({@code 2p + kind}), {@code roleKindRules} by role,
+   * then likewise. The Owner sets every rule.
+   */
+  record Content(String otherKind, List<ResourceSpec> resources, List<Optional<AccessLevel>> kindRules,
+      List<List<Optional<AccessLevel>>> roleKindRules) {
+
+    /** Keeps the entries of the {@code projects} projects and {@code roles} roles that exist. */
+    Content fit(int projects, int roles) {
+      List<ResourceSpec> rs = resources.stream().map(r -> new ResourceSpec(r.project() % projects, r.dashboard(),
+          r.creator(), r.everyone(), r.members(), List.copyOf(r.roles().subList(0, roles)))).toList();
+      return new Content(otherKind, rs, List.copyOf(kindRules.subList(0, 2 * projects)),
+          roleKindRules.subList(0, roles).stream().map(k -> List.copyOf(k.subList(0, 2 * projects))).toList());
+    }
+
+    String kind(int k) {
+      return k == 0 ? ResourceRef.DASHBOARD : otherKind;
+    }
+
+    String describe(int projects, int roles) {
+      StringBuilder s = new StringBuilder();
+      for (int i = 0; i < resources.size(); i++) {
+        ResourceSpec r = resources.get(i);
+        s.append("\n  res").append(i).append(" p").append(r.project()).append(' ').append(kind(r.kind()))
+            .append(" by u").append(r.creator());
+        r.everyone().ifPresent(l -> s.append(", everyone ").append(l));
+        for (int u = 1; u <= MEMBERS; u++) {
+          int uu = u;
+          r.members().get(u - 1).ifPresent(l -> s.append(", u").append(uu).append(' ').append(l));
+        }
+        for (int k = 0; k < roles; k++) {
+          int kk = k;
+          r.roles().get(k).ifPresent(l -> s.append(", r").append(kk).append(' ').append(l));
+        }
+      }
+      for (int p = 0; p < projects; p++) {
+        for (int k = 0; k < 2; k++) {
+          int i = 2 * p + k;
+          String at = "p" + p + "/" + kind(k);
+          kindRules.get(i).ifPresent(l -> s.append("\n  kind rule ").append(at).append(' ').append(l));
+          for (int r = 0; r < roles; r++) {
+            int rr = r;
+            roleKindRules.get(r).get(i)
+                .ifPresent(l -> s.append("\n  r").append(rr).append(" kind rule ").append(at).append(' ').append(l));
+          }
+        }
+      }
+      return s.toString();
     }
   }
 
@@ -290,9 +367,20 @@ public abstract class RolesPropertiesContract {
     Arbitrary<OrgLevel> level = Arbitraries.frequency(Tuple.of(4, OrgLevel.MEMBER), Tuple.of(1, OrgLevel.ADMIN));
     Arbitrary<Integer> advance = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0)),
         Tuple.of(3, Arbitraries.integers().between(1, MAX_HOURS)));
+    Arbitrary<AccessLevel> accessLevel = Arbitraries.frequency(Tuple.of(1, AccessLevel.NONE),
+        Tuple.of(2, AccessLevel.VIEWER), Tuple.of(2, AccessLevel.EDITOR), Tuple.of(1, AccessLevel.MANAGER));
+    Arbitrary<ResourceSpec> resource = Combinators.combine(Arbitraries.integers().between(0, MAX_PROJECTS - 1),
+        Arbitraries.of(true, false), Arbitraries.integers().between(0, MEMBERS), accessLevel.optional(0.25),
+        accessLevel.optional(0.5).list().ofSize(MEMBERS), accessLevel.optional(0.5).list().ofSize(MAX_ROLES))
+        .as(ResourceSpec::new);
+    Arbitrary<Content> content = Combinators.combine(Arbitraries.of(OTHER_KINDS),
+        resource.list().ofMinSize(1).ofMaxSize(MAX_RESOURCES),
+        accessLevel.optional(0.25).list().ofSize(2 * MAX_PROJECTS),
+        accessLevel.optional(0.35).list().ofSize(2 * MAX_PROJECTS).list().ofSize(MAX_ROLES)).as(Content::new);
     return Combinators.combine(level.list().ofSize(MEMBERS), project.list().ofMinSize(2).ofMaxSize(MAX_PROJECTS),
         grant.optional(0.45).list().ofSize(MAX_PROJECTS).list().ofSize(MEMBERS),
-        role.list().ofMinSize(1).ofMaxSize(MAX_ROLES), Arbitraries.of(ResolutionRule.class), advance).as(World::of);
+        role.list().ofMinSize(1).ofMaxSize(MAX_ROLES), Arbitraries.of(ResolutionRule.class), advance, content)
+        .as(World::of);
   }
 
   @Provide
@@ -309,6 +397,17 @@ public abstract class RolesPropertiesContract {
     @Override
     public String toString() {
       return role.map(r -> r + " by " + reason).orElse("hidden");
+    }
+  }
+
+  /** Which rule sets a member's level on a resource (for statistics and messages). */
+  enum LevelScope { HIDDEN, MANAGER, OWN, ROLE_ON_RESOURCE, EVERYONE, ROLE_ON_KIND, KIND, DEFAULT }
+
+  /** A member's level on a resource ({@code NONE}: hidden), the rule that sets it, and their project access. */
+  record Level(AccessLevel level, LevelScope scope, Access project) {
+    @Override
+    public String toString() {
+      return level + " by " + scope + " (" + project + ")";
     }
   }
 
@@ -369,6 +468,126 @@ public abstract class RolesPropertiesContract {
       return Decision.deny(Reason.LEVEL_TOO_LOW);
     }
 
+    /** Who registers resource {@code i}: its generated creator if they may create content in its project, else the Owner. */
+    static int creator(World w, int i) {
+      ResourceSpec r = w.content().resources().get(i);
+      Access a = access(w.atStart(), r.creator(), r.project(), w.rule());
+      return project(a, Capability.CREATE_CONTENT).allowed() ? r.creator() : 0;
+    }
+
+    /** {@code u}'s own rule on resource {@code i}: set only if they saw its project when it was set. */
+    static Optional<AccessLevel> memberRule(World w, int u, int i) {
+      ResourceSpec r = w.content().resources().get(i);
+      if (u == 0 || access(w.atStart(), u, r.project(), w.rule()).role().isEmpty()) {
+        return Optional.empty();
+      }
+      return r.members().get(u - 1);
+    }
+
+    /** The highest of the rules {@code ruleOf} gives the roles {@code u} actively belongs to. */
+    static Optional<AccessLevel> roleBest(World w, int u, IntFunction<Optional<AccessLevel>> ruleOf) {
+      Optional<AccessLevel> best = Optional.empty();
+      for (int r = 0; r < w.roles().size(); r++) {
+        Optional<AccessLevel> l = ruleOf.apply(r);
+        if (w.activeIn(r, u) && l.isPresent() && (best.isEmpty() || l.get().compareTo(best.get()) > 0)) {
+          best = l;
+        }
+      }
+      return best;
+    }
+
+    /**
+     * {@code u}'s level on resource {@code i} under {@code rule} (SPEC §8, issue 16): hidden with the
+     * project; {@code MANAGER} for its creator and project Admins; else the first rule that applies (own
+     * and the best role's on the resource combined by the rule, everyone's, the best role's on the kind,
+     * the project's on the kind), else the kind's default {@code EDITOR}; capped at {@code VIEWER} for
+     * project Viewers, never below the kind's floor ({@code VIEWER} for dashboards). {@code w.rule()} is
+     * the rule the world was built under.
+     */
+    static Level level(World w, int u, int i, ResolutionRule rule) {
+      ResourceSpec r = w.content().resources().get(i);
+      Access a = access(w, u, r.project(), rule);
+      if (a.role().isEmpty()) {
+        return new Level(AccessLevel.NONE, LevelScope.HIDDEN, a);
+      }
+      if (creator(w, i) == u || a.role().get() == ProjectRole.ADMIN) {
+        return new Level(AccessLevel.MANAGER, LevelScope.MANAGER, a);
+      }
+      int k = 2 * r.project() + r.kind();
+      Optional<AccessLevel> own = memberRule(w, u, i);
+      Optional<AccessLevel> onResource = roleBest(w, u, x -> r.roles().get(x));
+      Optional<AccessLevel> onKind = roleBest(w, u, x -> w.content().roleKindRules().get(x).get(k));
+      Optional<AccessLevel> kindRule = w.content().kindRules().get(k);
+      LevelScope scope;
+      AccessLevel level;
+      if (own.isPresent() && (onResource.isEmpty() || rule == ResolutionRule.MOST_SPECIFIC
+          || own.get().atLeast(onResource.get()))) {
+        scope = LevelScope.OWN;
+        level = own.get();
+      } else if (onResource.isPresent()) {
+        scope = LevelScope.ROLE_ON_RESOURCE;
+        level = onResource.get();
+      } else if (r.everyone().isPresent()) {
+        scope = LevelScope.EVERYONE;
+        level = r.everyone().get();
+      } else if (onKind.isPresent()) {
+        scope = LevelScope.ROLE_ON_KIND;
+        level = onKind.get();
+      } else if (kindRule.isPresent()) {
+        scope = LevelScope.KIND;
+        level = kindRule.get();
+      } else {
+        scope = LevelScope.DEFAULT;
+        level = AccessLevel.EDITOR;
+      }
+      if (a.role().get() == ProjectRole.VIEWER) {
+        level = level.cappedAt(AccessLevel.VIEWER);
+      }
+      AccessLevel floor = r.dashboard() ? AccessLevel.VIEWER : AccessLevel.NONE;
+      return new Level(level.atLeast(floor) ? level : floor, scope, a);
+    }
+
+    /** A project capability on a resource: the project decision, then the level it needs there. */
+    static Decision resource(Level l, Capability c) {
+      if (l.level() == AccessLevel.NONE) {
+        return Decision.notFound();
+      }
+      Decision d = project(l.project(), c);
+      if (!d.allowed()) {
+        return d;
+      }
+      AccessLevel required = c == Capability.VIEW_DATA ? AccessLevel.VIEWER : AccessLevel.EDITOR;
+      if (!l.level().atLeast(required)) {
+        return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
+      }
+      return Decision.allow(l.scope() == LevelScope.MANAGER ? Reason.RESOURCE_MANAGER
+          : l.scope() == LevelScope.DEFAULT ? Reason.RESOURCE_DEFAULT : Reason.RESOURCE_RULE);
+    }
+
+    /**
+     * What switching from {@code from} to {@code to} changes on resources, as "uN resI BEFORE -> AFTER":
+     * the members with an own rule on a resource that some role has a rule on, whose level differs.
+     */
+    static Set<String> resourceChanges(World w, ResolutionRule from, ResolutionRule to) {
+      Set<String> changes = new TreeSet<>();
+      for (int i = 0; i < w.content().resources().size(); i++) {
+        if (w.content().resources().get(i).roles().stream().noneMatch(Optional::isPresent)) {
+          continue;
+        }
+        for (int u = 1; u <= MEMBERS; u++) {
+          if (memberRule(w, u, i).isEmpty()) {
+            continue;
+          }
+          AccessLevel before = level(w, u, i, from).level();
+          AccessLevel after = level(w, u, i, to).level();
+          if (before != after) { // to or from NONE included: the switch may hide or show the resource
+            changes.add(levelChange(USERS.get(u), "res" + i, before, after));
+          }
+        }
+      }
+      return changes;
+    }
+
     /** What switching from {@code w.rule()} to {@code next} changes, as "uN pN BEFORE -> AFTER". */
     static Set<String> changes(World w, ResolutionRule next) {
       Set<String> changes = new TreeSet<>();
@@ -385,6 +604,10 @@ public abstract class RolesPropertiesContract {
     }
   }
 
+  private static String levelChange(UserId u, String resource, AccessLevel before, AccessLevel after) {
+    return u + " " + resource + " " + before + " -> " + after;
+  }
+
   private static String change(UserId u, String project, Optional<ProjectRole> before, Optional<ProjectRole> after) {
     return u + " " + project + " " + before.map(Enum::name).orElse("hidden") + " -> "
         + after.map(Enum::name).orElse("hidden");
@@ -393,15 +616,28 @@ public abstract class RolesPropertiesContract {
   // ====================================================================== the built organization
 
   /** The organization built from a world, with its projects and roles in generation order. */
-  record Built(FakeClock clock, AccessPolicy policy, OrgId org, List<ProjectId> projects, List<RoleId> roles) {
+  record Built(FakeClock clock, AccessPolicy policy, OrgId org, List<ProjectId> projects, List<RoleId> roles,
+      List<ResourceRef> resources) {
     String name(ProjectId id) {
       int p = projects.indexOf(id);
       return p >= 0 ? "p" + p : id.value();
     }
+
+    String name(ResourceRef ref) {
+      int i = resources.indexOf(ref);
+      return i >= 0 ? "res" + i : ref.toString();
+    }
   }
 
-  /** Builds the world through the public API in a new store, the Owner acting, then moves the clock. */
   private Built build(World w) {
+    return build(w, false);
+  }
+
+  /**
+   * Builds the world through the public API in a new store, the Owner acting (but for registering
+   * resources), with its resources and their rules if {@code withContent}, then moves the clock.
+   */
+  private Built build(World w, boolean withContent) {
     FakeClock clock = FakeClock.create();
     store = newStore();
     AccessPolicy policy = AccessPolicy.builder().store(store).matrix(MATRIX).clock(clock).build();
@@ -463,8 +699,39 @@ public abstract class RolesPropertiesContract {
       }
       roles.add(id);
     }
+    List<ResourceRef> resources = new ArrayList<>();
+    if (withContent) {
+      Content c = w.content();
+      for (int p = 0; p < projects.size(); p++) {
+        for (int k = 0; k < 2; k++) {
+          ProjectId project = projects.get(p);
+          String kind = c.kind(k);
+          int i = 2 * p + k;
+          c.kindRules().get(i).ifPresent(l -> policy.resources().setKindRule(OWNER, project, kind, l));
+          for (int r = 0; r < roles.size(); r++) {
+            RoleId role = roles.get(r);
+            c.roleKindRules().get(r).get(i).ifPresent(l -> policy.roles().setKindLevel(OWNER, role, project, kind, l));
+          }
+        }
+      }
+      for (int i = 0; i < c.resources().size(); i++) {
+        ResourceSpec spec = c.resources().get(i);
+        ResourceRef ref = ResourceRef.of(projects.get(spec.project()), c.kind(spec.kind()), "res" + i);
+        policy.resources().register(principal(Oracle.creator(w, i)), ref);
+        spec.everyone().ifPresent(l -> policy.resources().setEveryoneRule(OWNER, ref, l));
+        for (int u = 1; u <= MEMBERS; u++) {
+          UserId user = USERS.get(u);
+          Oracle.memberRule(w, u, i).ifPresent(l -> policy.resources().setMemberRule(OWNER, ref, user, l));
+        }
+        for (int r = 0; r < roles.size(); r++) {
+          RoleId role = roles.get(r);
+          spec.roles().get(r).ifPresent(l -> policy.roles().setResourceLevel(OWNER, role, ref, l));
+        }
+        resources.add(ref);
+      }
+    }
     clock.advance(Duration.ofHours(w.advanceHours()));
-    return new Built(clock, policy, org, List.copyOf(projects), List.copyOf(roles));
+    return new Built(clock, policy, org, List.copyOf(projects), List.copyOf(roles), List.copyOf(resources));
   }
 
   // ====================================================================================== checks
@@ -509,6 +776,45 @@ public abstract class RolesPropertiesContract {
       require(visible.equals(expectedVisible),
           () -> stage + ": visibleProjects(u" + uu + ") = " + visible + ", expected " + expectedVisible, w);
     }
+  }
+
+  /**
+   * Every user's level on every resource and their decisions there on {@code VIEW_DATA} and
+   * {@code CREATE_CONTENT} equal the oracle under {@code rule} (hidden: {@code NOT_FOUND}).
+   */
+  private static void checkResources(World w, Built b, ResolutionRule rule, String stage) {
+    for (int u = 0; u < USERS.size(); u++) {
+      Principal who = principal(u);
+      for (int i = 0; i < b.resources().size(); i++) {
+        Level expected = Oracle.level(w, u, i, rule);
+        ResourceRef ref = b.resources().get(i);
+        String actual;
+        try {
+          actual = b.policy().resources().level(who, ref).name();
+        } catch (NotFoundException e) {
+          actual = "hidden";
+        }
+        String level = actual;
+        String expectedLevel = expected.level() == AccessLevel.NONE ? "hidden" : expected.level().name();
+        String at = stage + " (" + rule + "): ";
+        int uu = u;
+        int ii = i;
+        require(level.equals(expectedLevel),
+            () -> at + "level(u" + uu + ", res" + ii + ") = " + level + ", expected " + expected, w);
+        for (Capability c : List.of(Capability.VIEW_DATA, Capability.CREATE_CONTENT)) {
+          Decision d = b.policy().check(who, c, ref);
+          Decision e = Oracle.resource(expected, c);
+          require(same(d, e), () -> at + "check(u" + uu + ", " + c + ", res" + ii + ") = " + d + ", expected " + e
+              + " (level " + expected + ")", w);
+        }
+      }
+    }
+  }
+
+  /** {@code previewResourceLevelChanges(to)} in the organization now under {@code from}. */
+  private static List<ResourceLevelChange> resourcePreview(World w, Built b, ResolutionRule from,
+      ResolutionRule to) {
+    return b.policy().roles().previewResourceLevelChanges(OWNER, b.org(), to);
   }
 
   /** Every user's decision (and explanation) on every organization capability equals the oracle. */
@@ -629,6 +935,65 @@ public abstract class RolesPropertiesContract {
     Set<String> expectedBack = Oracle.changes(switched, w.rule());
     require(back.equals(expectedBack), () -> "after the switch, previewResolutionChange(" + w.rule() + ") = " + back
         + ", expected " + expectedBack, w);
+  }
+
+  /**
+   * Property 3b: every user's level on every resource, and their {@code VIEW_DATA} and
+   * {@code CREATE_CONTENT} decisions there, follow the rules on resources and kinds (own and role rules on
+   * a resource combined by the resolution rule); the preview of a switch to the other rule lists exactly
+   * the members with an own rule on a resource that a role has a rule on whose level differs, naming a
+   * role of theirs with a rule there; the preview for the current rule is empty; after the switch every
+   * level follows the other rule, and previewing the way back lists the reverse.
+   */
+  @Property(tries = 150)
+  void resourceLevels_followTheRulesAndTheResolutionRule(@ForAll("worlds") World w) {
+    Built b = build(w, true);
+    ResolutionRule next = other(w.rule());
+    checkResources(w, b, w.rule(), "after set-up");
+    for (int u = 1; u <= MEMBERS; u++) {
+      for (int i = 0; i < b.resources().size(); i++) {
+        Statistics.label("level set by").collect(Oracle.level(w, u, i, w.rule()).scope());
+      }
+    }
+    require(b.policy().roles().previewResourceLevelChanges(OWNER, b.org(), w.rule()).isEmpty(),
+        () -> "previewResourceLevelChanges of the current rule " + w.rule() + " is not empty", w);
+
+    List<ResourceLevelChange> preview = resourcePreview(w, b, w.rule(), next);
+    Set<String> actual = new TreeSet<>();
+    for (ResourceLevelChange c : preview) {
+      actual.add(levelChange(c.member(), b.name(c.resource()), c.before(), c.after()));
+      int u = USERS.indexOf(c.member());
+      int i = b.resources().indexOf(c.resource());
+      int r = b.roles().indexOf(c.via());
+      // Where the switch changes the project role (say from a role's ADMIN grant to an own VIEWER grant),
+      // the preview names the role whose project grant is involved.
+      require(u > 0 && i >= 0 && r >= 0 && w.activeIn(r, u)
+              && (w.content().resources().get(i).roles().get(r).isPresent()
+                  || w.roles().get(r).grants().get(w.content().resources().get(i).project()).isPresent()),
+          () -> "resource preview names via " + c.via() + " (r" + r + ") for " + c + ", which is not a role of "
+              + c.member() + " with a rule on " + b.name(c.resource()) + " or a grant on its project", w);
+    }
+    Set<String> expected = Oracle.resourceChanges(w, w.rule(), next);
+    require(actual.equals(expected),
+        () -> "previewResourceLevelChanges(" + next + ") = " + actual + ", expected " + expected, w);
+    require(preview.size() == actual.size(), () -> "resource preview lists a pair twice: " + preview, w);
+    Statistics.label("level changes previewed").collect(expected.isEmpty() ? "none" : "some");
+    Statistics.label("level set by").coverage(c -> {
+      for (LevelScope scope : LevelScope.values()) {
+        c.check(scope).count(n -> n > 0);
+      }
+    });
+    Statistics.label("level changes previewed").coverage(c -> c.check("some").count(n -> n > 0));
+
+    b.policy().roles().switchResolution(OWNER, b.org(), next);
+
+    checkResources(w, b, next, "after switching to " + next);
+    Set<String> back = new TreeSet<>();
+    resourcePreview(w, b, next, w.rule())
+        .forEach(c -> back.add(levelChange(c.member(), b.name(c.resource()), c.before(), c.after())));
+    Set<String> expectedBack = Oracle.resourceChanges(w, next, w.rule());
+    require(back.equals(expectedBack), () -> "after the switch, previewResourceLevelChanges(" + w.rule() + ") = "
+        + back + ", expected " + expectedBack, w);
   }
 
   /**

@@ -208,6 +208,17 @@ class RolesTest {
     assertRefused(() -> policy.roles().rename(alice, admins.id(), "Leads"), RuleViolationException.class,
         ErrorCode.ALREADY_EXISTS);
     assertThat(policy.roles().members(frank, admins.id())).isEmpty();
+    // A level on a resource is handed out only by someone who has it there.
+    Role boards = policy.roles().create(erin, acme, "Boards");
+    ResourceRef board = ResourceRef.dashboard(web.id(), "ops");
+    policy.resources().register(bob, board);
+    policy.roles().setResourceLevel(bob, boards.id(), board, AccessLevel.MANAGER);
+    assertRefused(() -> policy.roles().addMember(erin, boards.id(), frank.userId()), RuleViolationException.class,
+        ErrorCode.ROLE_ABOVE_OWN);
+    assertRefused(() -> policy.roles().setResourceLevel(erin, boards.id(), board, AccessLevel.VIEWER),
+        PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
+    policy.roles().addMember(bob, boards.id(), frank.userId());
+    assertThat(policy.resources().level(frank, board)).isEqualTo(AccessLevel.MANAGER);
   }
 
   @ParameterizedTest

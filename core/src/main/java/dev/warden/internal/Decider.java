@@ -482,7 +482,7 @@ public final class Decider {
       trace.step("%s is not a member of an organization with this id", user);
       return null;
     }
-    if (m.expiresAt().isPresent() && Expiry.endedAt(m.expiresAt().get(), now())) {
+    if (!live(m.expiresAt())) {
       trace.step("membership expired at %s", m.expiresAt().get());
       return null;
     }

@@ -187,13 +187,7 @@ public final class Listings {
       int limit) {
     Decider decider = engine.decider();
     OrgState state = engine.cache().forProject(project);
-    ProjectState p = state == null ? null : state.projects().get(project);
-    if (actor != null) {
-      refuseUnless(p == null ? Decision.notFound()
-          : decider.project(actor, Capability.MANAGE_PROJECT_ACCESS, state, p, Trace.NONE), "project");
-    } else if (p == null) {
-      throw Hidden.notFound("project");
-    }
+    ProjectState p = accessManagedProject(actor, state, project);
     return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
       Decision d = decider.role(state, m, capability, p, Trace.NONE);
       return d.allowed() ? holder(state, m, p, d) : null;
@@ -212,14 +206,8 @@ public final class Listings {
       int limit) {
     Decider decider = engine.decider();
     OrgState state = engine.cache().forProject(resource.project());
-    ProjectState p = state == null ? null : state.projects().get(resource.project());
-    ResourceState r = p == null ? null : state.resources().get(resource);
-    if (actor != null) {
-      refuseUnless(p == null ? Decision.notFound()
-          : decider.resource(actor, Capability.MANAGE_PROJECT_ACCESS, state, resource, Trace.NONE), "resource");
-    } else if (r == null) {
-      throw Hidden.notFound("resource");
-    }
+    ResourceState r = accessManagedResource(actor, state, resource);
+    ProjectState p = state.projects().get(resource.project());
     return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
       Decision project = decider.role(state, m, capability, p, Trace.NONE);
       if (project.outcome() == Decision.Outcome.NOT_FOUND) {
@@ -237,7 +225,7 @@ public final class Listings {
    */
   public Page<AccessEntry> whoHasAccess(Principal actor, ProjectId project, String cursor, int limit) {
     OrgState state = engine.cache().forProject(project);
-    ProjectState p = authorizedProject(actor, state, project, Capability.MANAGE_PROJECT_ACCESS);
+    ProjectState p = accessManagedProject(actor, state, project);
     return entries(candidates(state, p, Capability.VIEW_DATA, userCursor(cursor)), limit,
         m -> engine.decider().entry(state, m, p));
   }
@@ -249,19 +237,39 @@ public final class Listings {
   public Page<AccessEntry> whoHasAccess(Principal actor, ResourceRef resource, String cursor, int limit) {
     Decider decider = engine.decider();
     OrgState state = engine.cache().forProject(resource.project());
-    ProjectState p = state == null ? null : state.projects().get(resource.project());
-    ResourceState r = p == null ? null : state.resources().get(resource);
-    refuseUnless(p == null ? Decision.notFound()
-        : decider.resource(actor, Capability.MANAGE_PROJECT_ACCESS, state, resource, Trace.NONE), "resource");
+    ResourceState r = accessManagedResource(actor, state, resource);
+    ProjectState p = state.projects().get(resource.project());
     return entries(candidates(state, p, Capability.VIEW_DATA, userCursor(cursor)), limit,
         m -> decider.entry(state, m, p, r));
   }
 
-  private ProjectState authorizedProject(Principal actor, OrgState state, ProjectId project, Capability capability) {
+  /**
+   * The project, on which {@code actor} must hold {@code MANAGE_PROJECT_ACCESS} (what listing who has
+   * access takes); a null actor is the host's unauthorized call, for which it need only exist.
+   */
+  private ProjectState accessManagedProject(Principal actor, OrgState state, ProjectId project) {
     ProjectState p = state == null ? null : state.projects().get(project);
-    refuseUnless(p == null ? Decision.notFound() : engine.decider().project(actor, capability, state, p, Trace.NONE),
-        "project");
+    if (actor != null) {
+      refuseUnless(p == null ? Decision.notFound()
+          : engine.decider().project(actor, Capability.MANAGE_PROJECT_ACCESS, state, p, Trace.NONE), "project");
+    } else if (p == null) {
+      throw Hidden.notFound("project");
+    }
     return p;
+  }
+
+  /** Like {@link #accessManagedProject}, for a resource (a project Admin who can see it). */
+  private ResourceState accessManagedResource(Principal actor, OrgState state, ResourceRef resource) {
+    ProjectState p = state == null ? null : state.projects().get(resource.project());
+    ResourceState r = p == null ? null : state.resources().get(resource);
+    if (actor != null) {
+      refuseUnless(p == null ? Decision.notFound()
+          : engine.decider().resource(actor, Capability.MANAGE_PROJECT_ACCESS, state, resource, Trace.NONE),
+          "resource");
+    } else if (r == null) {
+      throw Hidden.notFound("resource");
+    }
+    return r;
   }
 
   /** The page of entries among active {@code candidates}, its cursor the last entry's user id. */

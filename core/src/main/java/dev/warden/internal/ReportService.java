@@ -3,6 +3,7 @@ package dev.warden.internal;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.warden.Expiry;
 import dev.warden.Limits;
 import dev.warden.Principal;
 import dev.warden.apikey.ApiKey;
@@ -106,39 +107,27 @@ public final class ReportService implements Reports {
     Instant now = engine.clock().instant();
     Instant soon = Limits.plus(now, expiringWithin);
     HighestRoles roles = new HighestRoles(state, engine.decider(), now);
-    List<Membership> expired = new ArrayList<>();
-    List<Membership> expiring = new ArrayList<>();
+    ByExpiry<Membership> memberships = new ByExpiry<>(now, soon);
     List<Membership> withoutProjects = new ArrayList<>();
     List<Membership> active = new ArrayList<>();
     int owners = 0;
     int admins = 0;
     for (Membership m : state.members().values()) {
-      if (!m.activeAt(now)) {
-        expired.add(m);
+      if (!memberships.file(m, m.expiresAt())) {
         continue;
       }
       active.add(m);
       owners += m.level() == OrgLevel.OWNER ? 1 : 0;
       admins += m.level() == OrgLevel.ADMIN ? 1 : 0;
-      if (m.expiresAt().isPresent() && m.expiresAt().get().isBefore(soon)) {
-        expiring.add(m);
-      }
       if (roles.cappedAt(m, ProjectRole.VIEWER) == null) {
         withoutProjects.add(m);
       }
     }
-    List<ProjectGrant> expiredGrants = new ArrayList<>();
-    List<ProjectGrant> expiringGrants = new ArrayList<>();
-    state.forEachTimedGrant(g -> {
-      if (!g.activeAt(now)) {
-        expiredGrants.add(g);
-      } else if (g.expiresAt().get().isBefore(soon)) {
-        expiringGrants.add(g);
-      }
-    });
+    ByExpiry<ProjectGrant> grants = new ByExpiry<>(now, soon);
+    state.forEachTimedGrant(g -> grants.file(g, g.expiresAt()));
     Comparator<ProjectGrant> byUserThenProject = userThenProject(state);
-    expiredGrants.sort(byUserThenProject);
-    expiringGrants.sort(byUserThenProject);
+    grants.expired.sort(byUserThenProject);
+    grants.expiring.sort(byUserThenProject);
     Instant unusedSince = Limits.minus(now, keysUnusedFor);
     List<ApiKey> unusedKeys = engine.store().inTransaction(tx -> {
       List<ApiKey> keys = new ArrayList<>();
@@ -154,20 +143,38 @@ public final class ReportService implements Reports {
     });
     List<AuditEntry> last = engine.store().inTransaction(tx -> tx.audit().query(
         AuditQuery.organization(organization).action("access_review.recorded"), Optional.empty(), 1));
-    List<RoleMember> expiredPlaces = new ArrayList<>();
-    List<RoleMember> expiringPlaces = new ArrayList<>();
+    ByExpiry<RoleMember> places = new ByExpiry<>(now, soon);
     for (OrgState.RoleState r : state.roles().values()) {
-      for (RoleMember rm : r.members().values()) {
-        if (!rm.activeAt(now)) {
-          expiredPlaces.add(rm);
-        } else if (rm.expiresAt().isPresent() && rm.expiresAt().get().isBefore(soon)) {
-          expiringPlaces.add(rm);
-        }
-      }
+      r.members().values().forEach(rm -> places.file(rm, rm.expiresAt()));
     }
-    return new AccessReview(organization, now, expired, expiredGrants, expiring, expiringGrants, withoutProjects,
-        unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at), expiredPlaces, expiringPlaces,
-        roles(state, now));
+    return new AccessReview(organization, now, memberships.expired, grants.expired, memberships.expiring,
+        grants.expiring, withoutProjects, unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at),
+        places.expired, places.expiring, roles(state, now));
+  }
+
+  /** Files what carries an expiry as expired or as expiring soon: the review's two lists of each kind. */
+  private static final class ByExpiry<T> {
+    final List<T> expired = new ArrayList<>();
+    final List<T> expiring = new ArrayList<>();
+    private final Instant now;
+    private final Instant soon;
+
+    ByExpiry(Instant now, Instant soon) {
+      this.now = now;
+      this.soon = soon;
+    }
+
+    /** Files {@code item} by its expiry; returns whether it is still active. */
+    boolean file(T item, Optional<Instant> expiresAt) {
+      if (!Expiry.activeAt(expiresAt, now)) {
+        expired.add(item);
+        return false;
+      }
+      if (expiresAt.isPresent() && expiresAt.get().isBefore(soon)) {
+        expiring.add(item);
+      }
+      return true;
+    }
   }
 
   /**

@@ -16,10 +16,8 @@ import dev.warden.internal.OrgState.RoleState;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.OrgLevel;
 import dev.warden.organization.Organization;
 import dev.warden.organization.UserId;
-import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.resource.AccessLevel;
@@ -290,35 +288,52 @@ public final class RoleService implements Roles {
   }
 
   /**
-   * What switching {@code state}'s organization to {@code next} changes. The two rules differ only for
-   * a member with a live own grant and a live role grant above it on the same project, so only those
-   * are visited: the members in roles, their own grants, their roles' grants on those projects.
+   * What switching {@code state}'s organization to {@code next} changes on projects, decided by the
+   * decider on the snapshot as it is and as it would be ({@link #switchedTo}). The two rules differ only
+   * for a member with a live own grant on a project some role of theirs reaches, so only those are
+   * visited: the members in roles, their own grants.
    */
   static List<ResolutionChange> changes(Decider decider, OrgState state, ResolutionRule next) {
-    ResolutionRule current = state.organization().settings().resolution();
-    if (next == current) {
+    OrgState other = switchedTo(state, next);
+    if (other == state) {
       return List.of();
     }
     Instant now = decider.now();
     List<ResolutionChange> changes = new ArrayList<>();
     for (Membership m : state.members().values()) {
-      if (state.rolesOf(m.user()).isEmpty() || !m.activeAt(now) || m.level().atLeast(OrgLevel.ADMIN)) {
+      if (state.rolesOf(m.user()).isEmpty() || !m.activeAt(now)) {
         continue;
       }
       List<ResolutionChange> mine = new ArrayList<>();
       state.grantsOf(m.user()).forEach((project, own) -> {
         ProjectState p = state.projects().get(project);
-        RoleGrant higher = p == null || !own.activeAt(now) ? null : higherRoleGrant(state, m, p, own, now);
-        if (higher != null) {
-          ProjectRole before = current == ResolutionRule.MOST_SPECIFIC ? own.role() : higher.projectRole();
-          ProjectRole after = next == ResolutionRule.MOST_SPECIFIC ? own.role() : higher.projectRole();
-          mine.add(new ResolutionChange(m.user(), project, Optional.of(before), Optional.of(after), higher.role()));
+        if (p == null || !own.activeAt(now) || !p.roleAccess().containsKey(m.user())) {
+          return;
+        }
+        AccessEntry before = decider.entry(state, m, p);
+        AccessEntry after = decider.entry(other, m, other.projects().get(project));
+        if (before.projectRole() != after.projectRole()) {
+          mine.add(new ResolutionChange(m.user(), project, Optional.of(before.projectRole()),
+              Optional.of(after.projectRole()), via(before, after)));
         }
       });
       mine.sort(Comparator.comparing(c -> state.projects().get(c.project()).project(), StoreOrder.PROJECTS));
       changes.addAll(mine);
     }
     return changes;
+  }
+
+  /**
+   * {@code state} as it would be under {@code next}: the same snapshot with only the organization's
+   * resolution rule changed (sharing everything else); {@code state} itself if {@code next} is its rule.
+   */
+  private static OrgState switchedTo(OrgState state, ResolutionRule next) {
+    Organization org = state.organization();
+    if (next == org.settings().resolution()) {
+      return state;
+    }
+    return state.replay(List.of(new Write.UpdateOrganization(org.withSettings(org.settings().withResolution(next)))))
+        .build(state.revision());
   }
 
   @Override
@@ -331,17 +346,16 @@ public final class RoleService implements Roles {
 
   /**
    * What switching {@code state}'s organization to {@code next} changes on resources, decided by the
-   * decider on the snapshot as it is and as it would be (a level may go to or from {@code NONE}): only
+   * decider on the snapshot as it is and as it would be ({@link #switchedTo}; a level may go to or from
+   * {@code NONE}): only
    * a member's own rule on a resource that a role also has a rule on can change, so only those are
    * visited.
    */
   static List<ResourceLevelChange> resourceChanges(Decider decider, OrgState state, ResolutionRule next) {
-    Organization org = state.organization();
-    if (next == org.settings().resolution()) {
+    OrgState other = switchedTo(state, next);
+    if (other == state) {
       return List.of();
     }
-    OrgState other = state.replay(List.of(new Write.UpdateOrganization(
-        org.withSettings(org.settings().withResolution(next))))).build(state.revision());
     List<ResourceLevelChange> changes = new ArrayList<>();
     for (ResourceState r : state.resources().values()) {
       if (r.roleRules().isEmpty() || r.memberRules().isEmpty()) {
@@ -369,9 +383,10 @@ public final class RoleService implements Roles {
   }
 
   /**
-   * The role a resource level changes through: the one a rule on the resource or its kind names, else
-   * (the level changes with the member's project role, say under a Viewer's cap) the one whose project
-   * grant decides their role on either side. One of them is a role: the two rules differ only there.
+   * The role a change goes through: the first of {@code entries} (before, then after) that names one. For
+   * a project, the role whose grant decides on one side; for a resource, the one a rule on the resource
+   * or its kind names, else (the level changes with the member's project role, say under a Viewer's
+   * cap) the one whose project grant decides. One of them is a role: the two rules differ only there.
    */
   private static RoleId via(AccessEntry... entries) {
     for (AccessEntry e : entries) {
@@ -380,20 +395,6 @@ public final class RoleService implements Roles {
       }
     }
     throw new IllegalStateException("a resolution change that no role decides");
-  }
-
-  /** The highest live role grant of the member on the project if it is above their own grant, else null. */
-  private static RoleGrant higherRoleGrant(OrgState state, Membership m, ProjectState p, ProjectGrant own,
-      Instant now) {
-    RoleGrant best = null;
-    for (RoleMember rm : state.rolesOf(m.user())) {
-      RoleGrant g = p.roleGrants().get(rm.role());
-      if (g != null && rm.activeAt(now) && g.projectRole().compareTo(own.role()) > 0
-          && (best == null || g.projectRole().compareTo(best.projectRole()) > 0)) {
-        best = g;
-      }
-    }
-    return best;
   }
 
   @Override
@@ -505,8 +506,8 @@ public final class RoleService implements Roles {
 
   /**
    * Adding someone to a role hands out everything it carries: the actor must hold all of it (its
-   * capabilities, at least its project roles, at least its levels on resources, and project Admin
-   * where it has a rule on a kind, as setting that rule takes).
+   * capabilities, at least its project roles, at least its levels on resources, and
+   * {@code MANAGE_PROJECT_ACCESS} where it has a rule on a kind, as setting that rule takes).
    */
   private static void requireHoldsAll(Mutation m, RoleState r) {
     for (Capability c : r.role().capabilities()) {
@@ -525,7 +526,7 @@ public final class RoleService implements Roles {
       ProjectState p = m.state().projects().get(rule.project());
       ResourceState res = rule.ref().map(ref -> m.state().resources().get(ref)).orElse(null);
       boolean holds = p != null && (rule.ref().isEmpty()
-          ? m.decider().effectiveRole(m.state(), me, p) == ProjectRole.ADMIN
+          ? m.decider().project(m.actor(), Capability.MANAGE_PROJECT_ACCESS, m.state(), p, Trace.NONE).allowed()
           : res != null && m.decider().level(m.state(), me, p, res, Trace.NONE).atLeast(rule.level()));
       if (!holds) {
         throw Errors.rule(ErrorCode.ROLE_ABOVE_OWN, "cannot add members to role " + r.role().name()

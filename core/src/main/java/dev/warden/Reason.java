@@ -24,6 +24,11 @@ public enum Reason {
   RESOURCE_RULE,
   /** Allowed: the kind's default access (project Members and Admins edit, Viewers view) is enough. */
   RESOURCE_DEFAULT,
+  /**
+   * Allowed: the resource is shared with the member, whose project stays hidden from them; the share's
+   * level acts as a project Viewer ({@code VIEWER}) or Member ({@code EDITOR}) on that resource alone.
+   */
+  RESOURCE_SHARE,
 
   /** Denied: the member's organization level lacks the capability. */
   LEVEL_TOO_LOW,

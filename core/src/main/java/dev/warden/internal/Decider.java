@@ -106,7 +106,7 @@ public final class Decider {
     ProjectState project = state == null ? null : state.projects().get(ref.project());
     Decision d = project(principal, capability, state, project, trace);
     if (d.outcome() == Decision.Outcome.NOT_FOUND) {
-      return d;
+      return project == null ? d : shared(principal, capability, state, project, state.resources().get(ref), trace);
     }
     ResourceState resource = state.resources().get(ref);
     if (resource == null) {
@@ -114,6 +114,62 @@ public final class Decider {
       return Decision.notFound();
     }
     return resourceDecision(state, state.members().get(principal.userId()), capability, project, resource, d, trace);
+  }
+
+  /**
+   * The decision on a resource whose project is hidden from the principal (or that a gate hides): only
+   * a live share opens it ({@link #shareDecision}); gates and key scopes apply as everywhere. Without
+   * one: {@code NOT_FOUND}.
+   */
+  private Decision shared(Principal principal, Capability capability, OrgState state, ProjectState project,
+      ResourceState resource, Trace trace) {
+    Membership m = activeMember(state, principal.userId(), Trace.NONE);
+    Decision d = m == null ? Decision.notFound() : shareDecision(m, capability, resource, trace);
+    if (d.outcome() == Decision.Outcome.NOT_FOUND) {
+      return d;
+    }
+    Decision gate = gates(principal, m, state, project, trace);
+    return gate != null ? gate : narrow(principal, capability, d, trace);
+  }
+
+  /**
+   * What an active member's share allows on a resource whose project is hidden from them, before gates
+   * and key scopes: the share's level, acting as the project role it stands for ({@link #sharedRole});
+   * {@code NOT_FOUND} without a share (or {@code resource} null).
+   */
+  public Decision shareDecision(Membership m, Capability capability, ResourceState resource, Trace trace) {
+    AccessLevel share = resource == null ? null : resource.shares().get(m.user());
+    ResourceKind kind = share == null ? null : kindOf(resource);
+    if (kind == null) {
+      return Decision.notFound();
+    }
+    trace.step("%s is shared with them at %s; its project stays hidden", resource.resource().ref(), share);
+    ProjectRole role = sharedRole(share);
+    if (!matrix.allows(role, capability)) {
+      trace.step("the share acts as project role %s, which lacks %s", role, capability);
+      return Decision.deny(Reason.ROLE_TOO_LOW);
+    }
+    AccessLevel required = kind.required(capability);
+    if (!share.atLeast(required)) {
+      trace.step("access level %s is below %s", share, required);
+      return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
+    }
+    return Decision.allow(Reason.RESOURCE_SHARE);
+  }
+
+  /**
+   * The project role a member acts as on a resource: their effective role on its project, else the one
+   * their share of it stands for; null if it is hidden from them.
+   */
+  public ProjectRole roleOn(OrgState state, Membership m, ProjectState project, ResourceState resource) {
+    ProjectRole role = effectiveRole(state, m, project);
+    AccessLevel share = role == null ? resource.shares().get(m.user()) : null;
+    return share == null ? role : sharedRole(share);
+  }
+
+  /** The project role a share stands for on its resource: Member for {@code EDITOR}, else Viewer. */
+  private static ProjectRole sharedRole(AccessLevel share) {
+    return share.atLeast(AccessLevel.EDITOR) ? ProjectRole.MEMBER : ProjectRole.VIEWER;
   }
 
   /** The resource part of {@link #resource}, given the project decision {@code d}. */
@@ -160,6 +216,12 @@ public final class Decider {
       return AccessLevel.NONE;
     }
     ProjectRole role = effectiveRole(state, m, project);
+    if (role == null) {
+      AccessLevel share = resource.shares().get(m.user());
+      trace.step(share == null ? "%s is hidden with its project" : "%s is shared at %s; its project stays hidden",
+          resource.resource().ref(), share);
+      return share == null ? AccessLevel.NONE : share;
+    }
     Reason source = levelSource(state, m, project, resource);
     if (source == Reason.RESOURCE_MANAGER) {
       trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
@@ -212,9 +274,13 @@ public final class Decider {
    */
   public AccessEntry entry(OrgState state, Membership m, ProjectState project, ResourceState resource) {
     Access access = resolve(state, m, project, Trace.NONE);
-    AccessLevel level = access == Access.NONE ? AccessLevel.NONE : level(state, m, project, resource, Trace.NONE);
+    AccessLevel level = level(state, m, project, resource, Trace.NONE);
     if (level == AccessLevel.NONE) {
       return null;
+    }
+    if (access == Access.NONE) {
+      return new AccessEntry(m.user(), m.level(), sharedRole(level), Optional.of(level), AccessSource.SHARE,
+          Optional.empty());
     }
     AccessSource source;
     Optional<RoleId> via = Optional.empty();

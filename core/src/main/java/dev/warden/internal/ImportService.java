@@ -254,7 +254,7 @@ public final class ImportService {
       resourceList.add(new Resource(ref, creator.user(), now));
     }
 
-    /** As {@code resources().setKindRule}, {@code setEveryoneRule} or {@code setMemberRule}, by a project Admin. */
+    /** As {@code resources().setKindRule}, {@code setEveryoneRule}, {@code setMemberRule} or {@code share}, by a project Admin. */
     private void rule(ImportItem.Rule item) {
       ResourceRule rule = item.rule();
       decider.matrix().resourceKind(rule.kind());
@@ -263,13 +263,15 @@ public final class ImportService {
       if (ref.isPresent() && !resources.contains(ref.get()) && !state.resources().containsKey(ref.get())) {
         throw Errors.notFound("resource");
       }
-      if (rule.user().isPresent()) {
+      if (rule.shared()) {
+        requireMember(rule.user().get()); // a share, like resources().share, needs no access to the project
+      } else if (rule.user().isPresent()) {
         UserId user = rule.user().get();
         Membership member = joining.containsKey(user) ? joining.get(user) : state.members().get(user);
         ResourceService.requireSeesProject(decider, state, member, now, user, view(p, user));
       }
-      if (!ruleKeys.add(rule.withLevel(AccessLevel.NONE))) {
-        throw Errors.rule(ErrorCode.ALREADY_EXISTS, "the rule " + rule.withLevel(AccessLevel.NONE)
+      if (!ruleKeys.add(rule.key())) {
+        throw Errors.rule(ErrorCode.ALREADY_EXISTS, "the rule " + rule.key()
             + " (any level) is listed twice in this import");
       }
     }

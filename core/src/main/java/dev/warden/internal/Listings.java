@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -208,13 +209,14 @@ public final class Listings {
     OrgState state = engine.cache().forProject(resource.project());
     ResourceState r = accessManagedResource(actor, state, resource);
     ProjectState p = state.projects().get(resource.project());
-    return holders(candidates(state, p, capability, userCursor(cursor)), limit, m -> {
+    return holders(candidates(state, p, r, capability, userCursor(cursor)), limit, m -> {
       Decision project = decider.role(state, m, capability, p, Trace.NONE);
-      if (project.outcome() == Decision.Outcome.NOT_FOUND) {
-        return null;
-      }
-      Decision d = decider.resourceDecision(state, m, capability, p, r, project, Trace.NONE);
-      return d.allowed() ? holder(state, m, p, d) : null;
+      Decision d = project.outcome() == Decision.Outcome.NOT_FOUND
+          ? decider.shareDecision(m, capability, r, Trace.NONE)
+          : decider.resourceDecision(state, m, capability, p, r, project, Trace.NONE);
+      return d.allowed()
+          ? new AccessHolder(m.user(), m.level(), ROLES.get(decider.roleOn(state, m, p, r).ordinal()), d.reason())
+          : null;
     });
   }
 
@@ -239,7 +241,7 @@ public final class Listings {
     OrgState state = engine.cache().forProject(resource.project());
     ResourceState r = accessManagedResource(actor, state, resource);
     ProjectState p = state.projects().get(resource.project());
-    return entries(candidates(state, p, Capability.VIEW_DATA, userCursor(cursor)), limit,
+    return entries(candidates(state, p, r, Capability.VIEW_DATA, userCursor(cursor)), limit,
         m -> decider.entry(state, m, p, r));
   }
 
@@ -305,12 +307,27 @@ public final class Listings {
         && engine.decider().matrix().allows(p.project().defaultRole(), capability))) {
       return state.membersAfter(after);
     }
-    Iterator<Membership> grantees = Iterators.filter(
+    return new Merged(state.adminsAfter(after), membersAmong(state, p.grants().keySet().iterator(), after, u -> true));
+  }
+
+  /** The members among {@code users} (in user-id order) after {@code after} whom {@code keep} accepts. */
+  private static Iterator<Membership> membersAmong(OrgState state, Iterator<UserId> users, UserId after,
+      Predicate<UserId> keep) {
+    return Iterators.filter(
         Iterators.transform(
-            Iterators.filter(p.grants().keySet().iterator(), u -> after == null || StoreOrder.USERS.compare(u, after) > 0),
+            Iterators.filter(users, u -> (after == null || StoreOrder.USERS.compare(u, after) > 0) && keep.test(u)),
             u -> state.members().get(u)),
         m -> m != null);
-    return new Merged(state.adminsAfter(after), grantees);
+  }
+
+  /**
+   * Who may hold {@code capability} on the resource, in user-id order after {@code after}: the
+   * project's {@link #candidates} and the members the resource is shared with.
+   */
+  private Iterator<Membership> candidates(OrgState state, ProjectState p, ResourceState r, Capability capability,
+      UserId after) {
+    return new Merged(candidates(state, p, capability, after),
+        membersAmong(state, r.memberRules().keySet().iterator(), after, r.shares()::containsKey));
   }
 
   /** Two iterators of members in user-id order merged into one, a member in both given once. */

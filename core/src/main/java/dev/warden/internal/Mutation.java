@@ -185,13 +185,16 @@ public final class Mutation {
   }
 
   /**
-   * The resource, which the actor must see (else {@code NOT_FOUND}) at {@code atLeast} (else
-   * {@code PERMISSION_DENIED}), through the actor's principal gates.
+   * The resource, which the actor must see (else {@code NOT_FOUND}), through its project or a share of
+   * it, at {@code atLeast} (else {@code PERMISSION_DENIED}), through the actor's principal gates.
    */
   public OrgState.ResourceState requireResource(dev.warden.resource.ResourceRef ref, dev.warden.resource.AccessLevel atLeast) {
-    ProjectState p = visibleProject(ref.project());
-    OrgState.ResourceState r = state.resources().get(ref);
-    Membership me = actorMember();
+    ProjectState p = state.projects().get(ref.project());
+    OrgState.ResourceState r = p == null ? null : state.resources().get(ref);
+    Membership me = decider.activeMember(state, actor.userId(), Trace.NONE);
+    if (me == null || r == null || !r.shares().containsKey(me.user())) {
+      Hidden.requireRole(decider, state, me, p); // visible through its project, unless shared on its own
+    }
     Decision gate = decider.gates(actor, me, state, p, Trace.NONE);
     if (gate != null) {
       throw Errors.refused(gate, "resource");

@@ -306,7 +306,7 @@ public final class OrgState {
     for (ResourceState r : resources.values()) {
       ResourceState o = other.resources.get(r.resource().ref());
       if (!r.resource().equals(o.resource()) || !sameEntries(r.memberRules(), o.memberRules())
-          || r.everyoneRule() != o.everyoneRule()
+          || r.everyoneRule() != o.everyoneRule() || !Map.copyOf(view(r.shares())).equals(Map.copyOf(view(o.shares())))
           || !Map.copyOf(view(r.roleRules())).equals(Map.copyOf(view(o.roleRules())))) {
         return Optional.of("resource " + r.resource().ref());
       }
@@ -421,20 +421,33 @@ public final class OrgState {
     }
   }
 
-  /** A resource and its rules: per member (user-id order), for everyone (null: none) and per role. */
+  /**
+   * A resource and its rules: per member (user-id order), for everyone (null: none) and per role; and
+   * which member rules are shares ({@code shares}, a subset of {@code memberRules} at the same levels).
+   */
   public record ResourceState(Resource resource, OrderedMap<UserId, AccessLevel> memberRules,
-      AccessLevel everyoneRule, HashTrie<RoleId, AccessLevel> roleRules) {
+      AccessLevel everyoneRule, HashTrie<RoleId, AccessLevel> roleRules, HashTrie<UserId, AccessLevel> shares) {
 
-    ResourceState withMemberRules(OrderedMap<UserId, AccessLevel> next) {
-      return new ResourceState(resource, next, everyoneRule, roleRules);
+    /** A new resource: no rules. */
+    static ResourceState of(Resource resource) {
+      return new ResourceState(resource, OrderedMap.byKey(StoreOrder.USERS), null, HashTrie.empty(), HashTrie.empty());
+    }
+
+    ResourceState withResource(Resource next) {
+      return new ResourceState(next, memberRules, everyoneRule, roleRules, shares);
+    }
+
+    ResourceState withMemberRule(UserId user, AccessLevel level, boolean shared) {
+      return new ResourceState(resource, level == null ? memberRules.minus(user) : memberRules.plus(user, level),
+          everyoneRule, roleRules, level != null && shared ? shares.plus(user, level) : shares.minus(user));
     }
 
     ResourceState withEveryoneRule(AccessLevel next) {
-      return new ResourceState(resource, memberRules, next, roleRules);
+      return new ResourceState(resource, memberRules, next, roleRules, shares);
     }
 
     ResourceState withRoleRules(HashTrie<RoleId, AccessLevel> next) {
-      return new ResourceState(resource, memberRules, everyoneRule, next);
+      return new ResourceState(resource, memberRules, everyoneRule, next, shares);
     }
   }
 
@@ -638,9 +651,7 @@ public final class OrgState {
         return;
       }
       ResourceState old = resources.get(r.ref());
-      resources = resources.plus(r.ref(), old == null
-          ? new ResourceState(r, OrderedMap.byKey(StoreOrder.USERS), null, HashTrie.empty())
-          : new ResourceState(r, old.memberRules(), old.everyoneRule(), old.roleRules()));
+      resources = resources.plus(r.ref(), old == null ? ResourceState.of(r) : old.withResource(r));
       resourcesByProject = with(resourcesByProject, project, r.ref(), r.ref());
     }
 
@@ -669,7 +680,7 @@ public final class OrgState {
     void deleteRulesOf(OrgId org, UserId user) {
       HashTrie<ResourceRef, AccessLevel> rules = rulesByUser.get(user);
       if (ours(org) && rules != null) {
-        rules.forEach((ref, level) -> setMemberRule(ref, user, null));
+        rules.forEach((ref, level) -> setMemberRule(ref, user, null, false));
       }
     }
 
@@ -690,7 +701,7 @@ public final class OrgState {
       }
       ResourceRef ref = rule.ref().get();
       if (rule.user().isPresent()) {
-        setMemberRule(ref, rule.user().get(), level);
+        setMemberRule(ref, rule.user().get(), level, rule.shared());
         return;
       }
       ResourceState r = resources.get(ref);
@@ -699,20 +710,14 @@ public final class OrgState {
       }
     }
 
-    private void setMemberRule(ResourceRef ref, UserId user, AccessLevel level) {
+    /** Sets ({@code level} non-null, a share or not) or removes a member's rule on a resource. */
+    private void setMemberRule(ResourceRef ref, UserId user, AccessLevel level, boolean shared) {
       ResourceState r = resources.get(ref);
-      if (r == null) {
+      if (r == null || (level == null && !r.memberRules().containsKey(user))) {
         return;
       }
-      if (level == null) {
-        if (r.memberRules().containsKey(user)) {
-          resources = resources.plus(ref, r.withMemberRules(r.memberRules().minus(user)));
-          rulesByUser = without(rulesByUser, user, ref);
-        }
-      } else {
-        resources = resources.plus(ref, r.withMemberRules(r.memberRules().plus(user, level)));
-        rulesByUser = with(rulesByUser, user, ref, level);
-      }
+      resources = resources.plus(ref, r.withMemberRule(user, level, shared));
+      rulesByUser = level == null ? without(rulesByUser, user, ref) : with(rulesByUser, user, ref, level);
     }
 
     /** An inserted or updated role; an update keeps its members and grants. */

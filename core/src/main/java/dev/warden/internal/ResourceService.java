@@ -177,6 +177,53 @@ public final class ResourceService implements Resources {
   }
 
   @Override
+  public void share(Principal actor, ResourceRef ref, UserId user, AccessLevel level) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
+    checkNotNull(user, "user");
+    ResourceRule share = ResourceRule.share(ref, user, checkNotNull(level, "level"));
+    mutate(ref.project(), actor, "resource.shared", ref, m -> {
+      ResourceState r = m.requireResource(ref, AccessLevel.MANAGER);
+      m.activeMember(user);
+      ResourceRule before = ruleOf(r, user);
+      if (!share.equals(before)) {
+        m.apply(new Write.UpsertRule(share));
+        m.audit("resource.shared", ref.project(), ruleTarget(share),
+            Change.of("level", before == null ? null : before.level(), level),
+            Change.of("shared", before != null && before.shared(), true));
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void unshare(Principal actor, ResourceRef ref, UserId user) {
+    checkNotNull(actor, "actor");
+    checkNotNull(ref, "ref");
+    checkNotNull(user, "user");
+    mutate(ref.project(), actor, "resource.unshared", ref, m -> {
+      ResourceRule before = ruleOf(m.requireResource(ref, AccessLevel.MANAGER), user);
+      if (before == null || !before.shared()) {
+        throw new NotFoundException(ErrorCode.NOT_FOUND, "resource share not found");
+      }
+      m.apply(new Write.DeleteRule(before));
+      m.audit("resource.unshared", ref.project(), ruleTarget(before), Change.of("level", before.level(), null),
+          Change.of("shared", true, null));
+      return null;
+    });
+  }
+
+  /** The member rule of {@code user} on the resource, a share or not, or null. */
+  private static ResourceRule ruleOf(ResourceState r, UserId user) {
+    AccessLevel level = r.memberRules().get(user);
+    if (level == null) {
+      return null;
+    }
+    ResourceRef ref = r.resource().ref();
+    return r.shares().containsKey(user) ? ResourceRule.share(ref, user, level) : ResourceRule.forMember(ref, user, level);
+  }
+
+  @Override
   public List<ResourceRule> rules(Principal actor, ResourceRef ref) {
     checkNotNull(actor, "actor");
     checkNotNull(ref, "ref");
@@ -196,7 +243,7 @@ public final class ResourceService implements Resources {
     if (r.everyoneRule() != null) {
       rules.add(ResourceRule.forEveryone(ref, r.everyoneRule()));
     }
-    r.memberRules().forEach((user, level) -> rules.add(ResourceRule.forMember(ref, user, level)));
+    r.memberRules().forEach((user, level) -> rules.add(ruleOf(r, user)));
     return rules;
   }
 

@@ -1191,13 +1191,13 @@ public final class InMemoryStore implements Store {
           checkArgument(data.projects.rows.containsKey(rule.project()), "project %s does not exist", rule.project());
           rule.ref().ifPresent(ref ->
               checkArgument(data.resources.rows.containsKey(ref), "resource %s does not exist", ref));
-          write(data, data.rules, rule.withLevel(AccessLevel.NONE), rule);
+          write(data, data.rules, rule.key(), rule);
         }
       }
 
       @Override
       public boolean deleteRule(ResourceRule rule) {
-        ResourceRule key = rule.withLevel(AccessLevel.NONE);
+        ResourceRule key = rule.key();
         return ofProject(rule.project()).map(d -> write(d, d.rules, key, null) != null).orElse(false);
       }
 

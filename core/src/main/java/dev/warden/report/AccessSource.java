@@ -24,5 +24,7 @@ public enum AccessSource {
   /** The kind's default access level, for a member who sees the project. */
   KIND_DEFAULT,
   /** The open project's default role, which every member of the organization holds. */
-  PROJECT_DEFAULT
+  PROJECT_DEFAULT,
+  /** A share of the resource with a member who does not see its project (their project role is the one it acts as). */
+  SHARE
 }

@@ -55,7 +55,25 @@ public interface Resources {
   /** Removes one member's rule on one resource ({@code MANAGER}). */
   void clearMemberRule(Principal actor, ResourceRef ref, UserId user);
 
-  /** The rules on one resource and its kind rule, for its managers ({@code MANAGER}). */
+  /**
+   * Shares one resource with one active member at {@code VIEWER} or {@code EDITOR} ({@code MANAGER}
+   * needed), replacing any rule of theirs on it: a {@linkplain ResourceRule#shared shared} member rule,
+   * which opens the resource to them even while its project stays hidden from them (issue 16's
+   * contractor). While they see the project it counts as their own rule. Removal from the organization
+   * ends it, like every member rule.
+   *
+   * @throws IllegalArgumentException if {@code level} is {@code NONE} or {@code MANAGER}
+   * @throws dev.warden.RuleViolationException {@code NOT_A_MEMBER}
+   */
+  void share(Principal actor, ResourceRef ref, UserId user, AccessLevel level);
+
+  /**
+   * Ends a share ({@code MANAGER}). @throws dev.warden.NotFoundException {@code NOT_FOUND} if the member
+   * has no share on the resource (a rule that is not a share is cleared by {@link #clearMemberRule})
+   */
+  void unshare(Principal actor, ResourceRef ref, UserId user);
+
+  /** The rules on one resource (shares included) and its kind rule, for its managers ({@code MANAGER}). */
   List<ResourceRule> rules(Principal actor, ResourceRef ref);
 
   /**

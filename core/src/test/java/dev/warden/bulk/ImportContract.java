@@ -10,6 +10,7 @@ import dev.warden.ErrorCode;
 import dev.warden.NotFoundException;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
+import dev.warden.Reason;
 import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.audit.Change;
@@ -461,6 +462,30 @@ public abstract class ImportContract {
         tuple("rules", 1, ErrorCode.NO_PROJECT_ACCESS),
         tuple("rules", 3, ErrorCode.ALREADY_EXISTS),
         tuple("rules", 4, ErrorCode.NOT_FOUND));
+  }
+
+  /** A share, like {@code resources().share}, needs an active member but no access to the project (issue 16). */
+  @Test
+  void rules_aShareOpensOneResourceOfAHiddenProject_toAnActiveMemberOnly() {
+    ResourceRef board = ResourceRef.dashboard(secret, "board");
+    ImportReport refused = importAs(alice, OrganizationImport.builder()
+        .resource(board, bob.userId())
+        .rule(ResourceRule.share(board, carol.userId(), AccessLevel.EDITOR))                  // 0 fine
+        .rule(ResourceRule.share(board, id("stranger"), AccessLevel.VIEWER))                  // 1 not a member
+        .rule(ResourceRule.share(board, carol.userId(), AccessLevel.VIEWER)));                // 2 same key as 0
+    assertThat(refusals(refused)).containsExactly(
+        tuple("rules", 1, ErrorCode.NOT_A_MEMBER),
+        tuple("rules", 2, ErrorCode.ALREADY_EXISTS));
+
+    ImportReport report = importAs(alice, OrganizationImport.builder()
+        .resource(board, bob.userId())
+        .rule(ResourceRule.share(board, carol.userId(), AccessLevel.EDITOR)));
+
+    assertThat(report.accepted()).isTrue();
+    for (AccessPolicy p : List.of(policy, reopened())) {
+      assertThat(p.check(carol, Capability.CREATE_CONTENT, board)).isSameAs(Decision.allow(Reason.RESOURCE_SHARE));
+      assertThat(p.check(carol, Capability.VIEW_DATA, secret)).isSameAs(Decision.notFound());
+    }
   }
 
   @Test

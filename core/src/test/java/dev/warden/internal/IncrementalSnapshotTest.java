@@ -130,6 +130,30 @@ class IncrementalSnapshotTest {
   }
 
   @Test
+  void shares_replayed_likeAFullLoad_andRemovalTakesThem() {
+    OrgId org = warden.acme();
+    Project web = warden.projects.create(alice, org, "Web");
+    ResourceRef board = ResourceRef.dashboard(web.id(), "board");
+    warden.resources.register(alice, board);
+    warden.resources.setMemberRule(alice, board, dave.userId(), AccessLevel.VIEWER);
+
+    warden.resources.share(alice, board, carol.userId(), AccessLevel.EDITOR);
+    warden.resources.share(alice, board, dave.userId(), AccessLevel.VIEWER);
+    OrgState shared = warden.published(org);
+    assertThat(shared.resources().get(board).shares().size()).isEqualTo(2);
+    assertThat(shared.resources().get(board).memberRules().get(carol.userId())).isEqualTo(AccessLevel.EDITOR);
+
+    // A plain rule replaces a share; unsharing and removal end the others.
+    warden.resources.setMemberRule(alice, board, dave.userId(), AccessLevel.MANAGER);
+    warden.resources.unshare(alice, board, carol.userId());
+    warden.resources.share(alice, board, bob.userId(), AccessLevel.VIEWER);
+    warden.members.remove(alice, org, bob.userId());
+    OrgState after = warden.published(org);
+    assertThat(after.resources().get(board).shares().isEmpty()).isTrue();
+    assertThat(after.resources().get(board).memberRules().keySet()).containsExactly(dave.userId());
+  }
+
+  @Test
   void accept_overExpiredMembership_dropsOldGrantsAndRulesThenUpsertsNewGrants() {
     OrgId org = warden.acme();
     Project web = warden.projects.create(alice, org, "Web");

@@ -293,10 +293,11 @@ public abstract class RolesPropertiesContract {
   /**
    * A registered resource: its project, whether a dashboard or of the world's other kind, who registers
    * it (the Owner instead, if they may not create content in the project), its rule for everyone, and
-   * the rules on it of each of {@code u1..u4} (set only if they see the project) and of each role.
+   * the rules on it of each of {@code u1..u4} (set only if they see the project) and of each role, and
+   * the shares of it with {@code u1..u4} (whether they see the project or not; a share replaces the rule).
    */
   record ResourceSpec(int project, boolean dashboard, int creator, Optional<AccessLevel> everyone,
-      List<Optional<AccessLevel>> members, List<Optional<AccessLevel>> roles) {
+      List<Optional<AccessLevel>> members, List<Optional<AccessLevel>> roles, List<Optional<AccessLevel>> shares) {
     int kind() {
       return dashboard ? 0 : 1;
     }
@@ -313,7 +314,7 @@ public abstract class RolesPropertiesContract {
     /** Keeps the entries of the {@code projects} projects and {@code roles} roles that exist. */
     Content fit(int projects, int roles) {
       List<ResourceSpec> rs = resources.stream().map(r -> new ResourceSpec(r.project() % projects, r.dashboard(),
-          r.creator(), r.everyone(), r.members(), List.copyOf(r.roles().subList(0, roles)))).toList();
+          r.creator(), r.everyone(), r.members(), List.copyOf(r.roles().subList(0, roles)), r.shares())).toList();
       return new Content(otherKind, rs, List.copyOf(kindRules.subList(0, 2 * projects)),
           roleKindRules.subList(0, roles).stream().map(k -> List.copyOf(k.subList(0, 2 * projects))).toList());
     }
@@ -332,6 +333,7 @@ public abstract class RolesPropertiesContract {
         for (int u = 1; u <= MEMBERS; u++) {
           int uu = u;
           r.members().get(u - 1).ifPresent(l -> s.append(", u").append(uu).append(' ').append(l));
+          r.shares().get(u - 1).ifPresent(l -> s.append(", shared with u").append(uu).append(' ').append(l));
         }
         for (int k = 0; k < roles; k++) {
           int kk = k;
@@ -371,7 +373,8 @@ public abstract class RolesPropertiesContract {
         Tuple.of(2, AccessLevel.VIEWER), Tuple.of(2, AccessLevel.EDITOR), Tuple.of(1, AccessLevel.MANAGER));
     Arbitrary<ResourceSpec> resource = Combinators.combine(Arbitraries.integers().between(0, MAX_PROJECTS - 1),
         Arbitraries.of(true, false), Arbitraries.integers().between(0, MEMBERS), accessLevel.optional(0.25),
-        accessLevel.optional(0.5).list().ofSize(MEMBERS), accessLevel.optional(0.5).list().ofSize(MAX_ROLES))
+        accessLevel.optional(0.5).list().ofSize(MEMBERS), accessLevel.optional(0.5).list().ofSize(MAX_ROLES),
+        Arbitraries.of(AccessLevel.VIEWER, AccessLevel.EDITOR).optional(0.2).list().ofSize(MEMBERS))
         .as(ResourceSpec::new);
     Arbitrary<Content> content = Combinators.combine(Arbitraries.of(OTHER_KINDS),
         resource.list().ofMinSize(1).ofMaxSize(MAX_RESOURCES),
@@ -401,7 +404,7 @@ public abstract class RolesPropertiesContract {
   }
 
   /** Which rule sets a member's level on a resource (for statistics and messages). */
-  enum LevelScope { HIDDEN, MANAGER, OWN, ROLE_ON_RESOURCE, EVERYONE, ROLE_ON_KIND, KIND, DEFAULT }
+  enum LevelScope { HIDDEN, SHARE, MANAGER, OWN, ROLE_ON_RESOURCE, EVERYONE, ROLE_ON_KIND, KIND, DEFAULT }
 
   /** A member's level on a resource ({@code NONE}: hidden), the rule that sets it, and their project access. */
   record Level(AccessLevel level, LevelScope scope, Access project) {
@@ -475,9 +478,20 @@ public abstract class RolesPropertiesContract {
       return project(a, Capability.CREATE_CONTENT).allowed() ? r.creator() : 0;
     }
 
-    /** {@code u}'s own rule on resource {@code i}: set only if they saw its project when it was set. */
+    /** {@code u}'s share of resource {@code i}, set whether they see its project or not. */
+    static Optional<AccessLevel> share(World w, int u, int i) {
+      return u == 0 ? Optional.empty() : w.content().resources().get(i).shares().get(u - 1);
+    }
+
+    /**
+     * {@code u}'s own rule on resource {@code i}: their share, else their rule, set only if they saw its
+     * project when it was set.
+     */
     static Optional<AccessLevel> memberRule(World w, int u, int i) {
       ResourceSpec r = w.content().resources().get(i);
+      if (share(w, u, i).isPresent()) {
+        return share(w, u, i);
+      }
       if (u == 0 || access(w.atStart(), u, r.project(), w.rule()).role().isEmpty()) {
         return Optional.empty();
       }
@@ -508,7 +522,9 @@ public abstract class RolesPropertiesContract {
       ResourceSpec r = w.content().resources().get(i);
       Access a = access(w, u, r.project(), rule);
       if (a.role().isEmpty()) {
-        return new Level(AccessLevel.NONE, LevelScope.HIDDEN, a);
+        // Hidden with its project, unless shared: then at the share's level, the project still hidden.
+        Optional<AccessLevel> share = share(w, u, i);
+        return share.isPresent() ? new Level(share.get(), LevelScope.SHARE, a) : new Level(AccessLevel.NONE, LevelScope.HIDDEN, a);
       }
       if (creator(w, i) == u || a.role().get() == ProjectRole.ADMIN) {
         return new Level(AccessLevel.MANAGER, LevelScope.MANAGER, a);
@@ -552,7 +568,9 @@ public abstract class RolesPropertiesContract {
       if (l.level() == AccessLevel.NONE) {
         return Decision.notFound();
       }
-      Decision d = project(l.project(), c);
+      // A share acts as a project Member (EDITOR) or Viewer (VIEWER) on its resource alone.
+      Decision d = l.scope() != LevelScope.SHARE ? project(l.project(), c) : project(new Access(
+          Optional.of(l.level() == AccessLevel.EDITOR ? ProjectRole.MEMBER : ProjectRole.VIEWER), Reason.RESOURCE_SHARE), c);
       if (!d.allowed()) {
         return d;
       }
@@ -561,7 +579,8 @@ public abstract class RolesPropertiesContract {
         return Decision.deny(Reason.RESOURCE_LEVEL_TOO_LOW);
       }
       return Decision.allow(l.scope() == LevelScope.MANAGER ? Reason.RESOURCE_MANAGER
-          : l.scope() == LevelScope.DEFAULT ? Reason.RESOURCE_DEFAULT : Reason.RESOURCE_RULE);
+          : l.scope() == LevelScope.DEFAULT ? Reason.RESOURCE_DEFAULT
+          : l.scope() == LevelScope.SHARE ? Reason.RESOURCE_SHARE : Reason.RESOURCE_RULE);
     }
 
     /**
@@ -716,12 +735,15 @@ public abstract class RolesPropertiesContract {
       }
       for (int i = 0; i < c.resources().size(); i++) {
         ResourceSpec spec = c.resources().get(i);
+        int ii = i;
         ResourceRef ref = ResourceRef.of(projects.get(spec.project()), c.kind(spec.kind()), "res" + i);
         policy.resources().register(principal(Oracle.creator(w, i)), ref);
         spec.everyone().ifPresent(l -> policy.resources().setEveryoneRule(OWNER, ref, l));
         for (int u = 1; u <= MEMBERS; u++) {
           UserId user = USERS.get(u);
-          Oracle.memberRule(w, u, i).ifPresent(l -> policy.resources().setMemberRule(OWNER, ref, user, l));
+          int uu = u;
+          Oracle.share(w, u, i).ifPresentOrElse(l -> policy.resources().share(OWNER, ref, user, l),
+              () -> Oracle.memberRule(w, uu, ii).ifPresent(l -> policy.resources().setMemberRule(OWNER, ref, user, l)));
         }
         for (int r = 0; r < roles.size(); r++) {
           RoleId role = roles.get(r);
@@ -950,6 +972,7 @@ public abstract class RolesPropertiesContract {
     Built b = build(w, true);
     ResolutionRule next = other(w.rule());
     checkResources(w, b, w.rule(), "after set-up");
+    checkProjects(w, b, "after set-up with resources"); // a share opens its resource, never its project
     for (int u = 1; u <= MEMBERS; u++) {
       for (int i = 0; i < b.resources().size(); i++) {
         Statistics.label("level set by").collect(Oracle.level(w, u, i, w.rule()).scope());

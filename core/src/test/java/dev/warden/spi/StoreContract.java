@@ -868,6 +868,30 @@ public abstract class StoreContract {
   }
 
   @Test
+  void resourceRules_aShareKeepsItsFlag_andSharesItsKeyWithTheMembersRule() {
+    seedResources();
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.share(BOARD, CAROL, AccessLevel.EDITOR));
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.VIEWER));
+    });
+    assertThat(tx((Transaction t) -> t.resources().listRulesByOrganization(ORG))).containsExactly(
+        ResourceRule.forMember(BOARD, BOB, AccessLevel.VIEWER), ResourceRule.share(BOARD, CAROL, AccessLevel.EDITOR));
+    // One rule per member and resource: a plain rule replaces the share and a share the plain rule.
+    run(t -> {
+      t.resources().upsertRule(ResourceRule.forMember(BOARD, CAROL, AccessLevel.MANAGER));
+      t.resources().upsertRule(ResourceRule.share(BOARD, BOB, AccessLevel.VIEWER));
+    });
+    assertThat(tx((Transaction t) -> t.resources().listRulesByOrganization(ORG))).containsExactly(
+        ResourceRule.share(BOARD, BOB, AccessLevel.VIEWER), ResourceRule.forMember(BOARD, CAROL, AccessLevel.MANAGER));
+    // Deleting by key takes a share as well; removing the member takes their shares with their rules.
+    assertThat(tx((Transaction t) -> t.resources().deleteRule(ResourceRule.forMember(BOARD, BOB, AccessLevel.NONE))))
+        .isTrue();
+    run(t -> t.resources().upsertRule(ResourceRule.share(INSIGHT, CAROL, AccessLevel.VIEWER)));
+    assertThat(tx((Transaction t) -> t.resources().deleteRulesByMember(ORG, CAROL))).isEqualTo(2);
+    assertThat(rules(ORG)).isEmpty();
+  }
+
+  @Test
   void resourceRules_upsertOnAMissingProjectOrResource_fails() {
     seedResources();
     ResourceRef missing = ResourceRef.dashboard(PROD, "dsh_none");

@@ -61,7 +61,7 @@ class MigrationTest {
   /** The history of a fresh database: every migration, in order. */
   private static final String[] CURRENT = {"1 baseline true", "2 api keys and audit true", "3 resources true",
       "4 list tables true", "4.1 Lists from json true", "4.2 drop json columns true", "5 mutation indexes true",
-      "6 roles true"};
+      "6 roles true", "7 resource shares true"};
 
   /** PostgreSQL's and H2's SQLState for a violated CHECK constraint. */
   private static final List<String> CHECK_VIOLATION = List.of("23514", "23513");
@@ -401,6 +401,35 @@ class MigrationTest {
     assertThat(store.inTransaction((Transaction t) -> t.roles().listGrantsByOrganization(org))).containsExactly(grant);
     assertThat(store.inTransaction((Transaction t) -> t.organizations().find(org)).orElseThrow().settings().resolution())
         .isEqualTo(ResolutionRule.MOST_SPECIFIC);
+  }
+
+  /** A database of schema version 6 takes shares (issue 16): its member rules read as rules that are not shared. */
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void version6Database_upgradesKeepingItsRules_andOnlyAMemberRuleAtViewerOrEditorIsShared(Dialect dialect)
+      throws SQLException {
+    DataSource ds = newDatabase(dialect);
+    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
+        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("6").load().migrate();
+    execute(ds, ORGANIZATION, PROJECT, MEMBERSHIP, resource("dsh_1"), rule("'dsh_1'", "'bob'", "'dsh_1'", "'bob'"));
+
+    JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
+
+    assertThat(history(ds)).containsExactly(CURRENT);
+    ResourceRef board = ResourceRef.dashboard(ProjectId.of("prj_1"), "dsh_1");
+    assertThat(store.inTransaction((Transaction t) -> t.resources().listRulesByOrganization(OrgId.of("org_1"))))
+        .containsExactly(ResourceRule.forMember(board, UserId.of("bob"), AccessLevel.VIEWER));
+    // The constraint holds against SQL that bypasses the store: a share names one member, at VIEWER or EDITOR.
+    for (String bad : List.of(
+        "UPDATE warden_resource_rule SET shared = TRUE, level = 'MANAGER' WHERE user_key = 'bob'",
+        "INSERT INTO warden_resource_rule (project_id, kind, resource_id, user_id, resource_key, user_key, org_id,"
+            + " level, shared) VALUES ('prj_1', 'dashboard', 'dsh_1', NULL, 'dsh_1', '', 'org_1', 'VIEWER', TRUE)")) {
+      assertThatThrownBy(() -> execute(ds, bad)).as(bad)
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn(CHECK_VIOLATION));
+    }
+    execute(ds, "UPDATE warden_resource_rule SET shared = TRUE WHERE user_key = 'bob'");
+    assertThat(store.inTransaction((Transaction t) -> t.resources().listRulesByOrganization(OrgId.of("org_1"))))
+        .containsExactly(ResourceRule.share(board, UserId.of("bob"), AccessLevel.VIEWER));
   }
 
   @ParameterizedTest

@@ -275,6 +275,26 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void shares_openOneResource_whileItsProjectStaysClosed() {
+    afterQuickStart();
+    Principal carol = Principal.user(UserId.of("carol"), "carol@contractor.io");
+    IssuedInvite invite = policy.invites().create(alice, acme.id(), InviteRequest.to("carol@contractor.io"));
+    policy.invites().accept(invite.token(), carol, "carol@contractor.io");
+    // tag::shares[]
+    Project finance = policy.projects().create(alice, acme.id(), "Finance");
+    policy.projects().setVisibility(alice, finance.id(), Visibility.PRIVATE);
+    ResourceRef revenue = ResourceRef.dashboard(finance.id(), "revenue");
+    policy.resources().register(alice, revenue);
+    policy.resources().share(alice, revenue, carol.userId(), AccessLevel.VIEWER);   // the contractor
+    policy.check(carol, Capability.VIEW_DATA, revenue);       // ALLOW (RESOURCE_SHARE)
+    policy.check(carol, Capability.VIEW_DATA, finance.id());  // NOT_FOUND: the project stays closed
+    // end::shares[]
+    assertThat(policy.check(carol, Capability.VIEW_DATA, revenue)).isEqualTo(Decision.allow(Reason.RESOURCE_SHARE));
+    assertThat(policy.check(carol, Capability.VIEW_DATA, finance.id())).isSameAs(Decision.notFound());
+    assertThat(policy.check(carol, Capability.CREATE_CONTENT, revenue)).isEqualTo(Decision.deny(Reason.ROLE_TOO_LOW));
+  }
+
+  @Test
   void resources_unrestrictedDashboard_isViewableByDefault() {
     afterQuickStart();
     policy.grants().grant(alice, prod.id(), bob.userId(), ProjectRole.MEMBER);

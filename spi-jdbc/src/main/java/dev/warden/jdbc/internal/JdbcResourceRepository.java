@@ -31,7 +31,7 @@ import java.util.Set;
  */
 final class JdbcResourceRepository implements ResourceRepository {
   private static final String COLUMNS = "project_id, kind, id, creator, created_at";
-  private static final String RULE_COLUMNS = "project_id, kind, resource_id, user_id, level";
+  private static final String RULE_COLUMNS = "project_id, kind, resource_id, user_id, level, shared";
   private static final String NO_KEY = "";
 
   /** The SPI's order: creation time, then project, kind and id; sorted here to match Java's string order. */
@@ -55,21 +55,21 @@ final class JdbcResourceRepository implements ResourceRepository {
       "INSERT INTO warden_resource (org_id, " + COLUMNS + ") SELECT org_id, id, ?, ?, ?, ? FROM warden_project WHERE id = ?";
 
   private static final String RULE_INSERT_COLUMNS =
-      "(org_id, project_id, kind, resource_id, user_id, resource_key, user_key, level)";
+      "(org_id, project_id, kind, resource_id, user_id, resource_key, user_key, level, shared)";
 
   /**
    * The source row of a rule: its project for a kind rule, its resource otherwise, so a missing project or
    * resource writes no row. Parameters: kind, resource id and user id (typed NULLs when absent), resource
-   * key, user key, level, then the {@code WHERE} clause's.
+   * key, user key, level, shared, then the {@code WHERE} clause's.
    */
   private static final String KIND_RULE_SOURCE =
-      " SELECT org_id, id, ?, ?, ?, ?, ?, ? FROM warden_project WHERE id = ?";
+      " SELECT org_id, id, ?, ?, ?, ?, ?, ?, ? FROM warden_project WHERE id = ?";
 
   private static final String OBJECT_RULE_SOURCE =
-      " SELECT org_id, project_id, ?, ?, ?, ?, ?, ? FROM warden_resource WHERE project_id = ? AND kind = ? AND id = ?";
+      " SELECT org_id, project_id, ?, ?, ?, ?, ?, ?, ? FROM warden_resource WHERE project_id = ? AND kind = ? AND id = ?";
 
   private static final String UPSERT_POSTGRES_SUFFIX =
-      " ON CONFLICT (project_id, kind, resource_key, user_key) DO UPDATE SET level = EXCLUDED.level";
+      " ON CONFLICT (project_id, kind, resource_key, user_key) DO UPDATE SET level = EXCLUDED.level, shared = EXCLUDED.shared";
 
   private final JdbcTransaction tx;
 
@@ -184,7 +184,7 @@ final class JdbcResourceRepository implements ResourceRepository {
   private static Object[] ruleRow(ResourceRule rule) {
     List<Object> params = new ArrayList<>(List.of(rule.kind(), Jdbc.text(rule.resourceId()),
         Jdbc.text(rule.user().map(UserId::value)), resourceKey(rule), userKey(rule), rule.level().name(),
-        rule.project().value()));
+        rule.shared(), rule.project().value()));
     rule.ref().ifPresent(r -> {
       params.add(r.kind());
       params.add(r.id());
@@ -254,6 +254,7 @@ final class JdbcResourceRepository implements ResourceRepository {
         rs.getString("kind"),
         Jdbc.optionalText(rs, "resource_id"),
         Jdbc.optionalText(rs, "user_id").map(UserId::of),
-        AccessLevel.valueOf(rs.getString("level")));
+        AccessLevel.valueOf(rs.getString("level")),
+        rs.getBoolean("shared"));
   }
 }

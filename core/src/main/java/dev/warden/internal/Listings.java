@@ -20,6 +20,8 @@ import dev.warden.project.Visibility;
 import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessEntry;
 import dev.warden.report.AccessHolder;
+import dev.warden.role.RoleGrant;
+import dev.warden.role.RoleId;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
@@ -297,17 +299,23 @@ public final class Listings {
 
   /**
    * Who may hold {@code capability} on the project, in user-id order after {@code after}: every member
-   * when a role has a grant on the project, or the project is open and its default role holds the
-   * capability (a page walks members from the cursor); otherwise only org Admins and Owners (implicit
-   * project Admins) and the project's grantees can, so a page merges those two lists from the cursor
-   * and never walks the other members.
+   * when the project is open and its default role holds the capability (a page walks members from the
+   * cursor); otherwise only org Admins and Owners (implicit project Admins), the project's grantees and
+   * the members of the roles with a grant on it can, so a page merges those lists from the cursor and
+   * never walks the other members.
    */
   private Iterator<Membership> candidates(OrgState state, ProjectState p, Capability capability, UserId after) {
-    if (!p.roleGrants().isEmpty() || (p.project().visibility() == Visibility.OPEN
-        && engine.decider().matrix().allows(p.project().defaultRole(), capability))) {
+    if (p.project().visibility() == Visibility.OPEN
+        && engine.decider().matrix().allows(p.project().defaultRole(), capability)) {
       return state.membersAfter(after);
     }
-    return new Merged(state.adminsAfter(after), membersAmong(state, p.grants().keySet().iterator(), after, u -> true));
+    Iterator<Membership> candidates =
+        new Merged(state.adminsAfter(after), membersAmong(state, p.grants().keySet().iterator(), after, u -> true));
+    for (Map.Entry<RoleId, RoleGrant> grant : p.roleGrants()) {
+      candidates = new Merged(candidates,
+          membersAmong(state, state.roles().get(grant.getKey()).members().keySet().iterator(), after, u -> true));
+    }
+    return candidates;
   }
 
   /** The members among {@code users} (in user-id order) after {@code after} whom {@code keep} accepts. */

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks, when a policy is built, that the store holds nothing its permission model cannot describe:
- * every resource kind in resources and rules is a kind of the model, and every object a stored API key's
- * scopes name is a scope object of the model. Data written under another model is refused here, with
+ * every resource kind in resources, rules and role rules is a kind of the model, every capability a
+ * role carries is a capability of the model, and every object a stored API key's scopes name is a scope
+ * object of the model. Data written under another model is refused here, with
  * what is missing, instead of being ignored or failing a check later. Not API.
  */
 public final class ModelCheck {
@@ -29,7 +30,9 @@ public final class ModelCheck {
   public static void verify(Store store, PermissionMatrix matrix) {
     InUse inUse;
     try {
-      inUse = store.inTransaction(tx -> new InUse(tx.resources().kindsInUse(), tx.apiKeys().scopeObjectsInUse()));
+      inUse = store.inTransaction(tx -> new InUse(
+          com.google.common.collect.Sets.union(tx.resources().kindsInUse(), tx.roles().kindsInUse()),
+          tx.roles().capabilitiesInUse(), tx.apiKeys().scopeObjectsInUse()));
     } catch (RuntimeException e) {
       LOG.warn("could not check the store against the permission model ({}); continuing",
           e.getClass().getSimpleName());
@@ -41,6 +44,11 @@ public final class ModelCheck {
     if (!missingKinds.isEmpty()) {
       problems.add("resource kinds " + missingKinds + " (the model's kinds are " + matrix.resourceKinds().keySet()
           + ")");
+    }
+    Set<String> missingCapabilities = new TreeSet<>(inUse.roleCapabilities());
+    matrix.capabilities().forEach(c -> missingCapabilities.remove(c.name()));
+    if (!missingCapabilities.isEmpty()) {
+      problems.add("role capabilities " + missingCapabilities);
     }
     Set<String> missingObjects = new TreeSet<>(inUse.scopeObjects());
     missingObjects.removeAll(matrix.scopeObjects());
@@ -55,5 +63,5 @@ public final class ModelCheck {
   }
 
   /** What the store names, read in one transaction. */
-  private record InUse(Set<String> kinds, Set<String> scopeObjects) {}
+  private record InUse(Set<String> kinds, Set<String> roleCapabilities, Set<String> scopeObjects) {}
 }

@@ -15,6 +15,7 @@ import dev.warden.audit.AuditEntry;
 import dev.warden.audit.AuditQuery;
 import dev.warden.invite.Invite;
 import dev.warden.invite.InviteId;
+import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -945,6 +946,17 @@ public final class InMemoryStore implements Store {
       }
     }
 
+    /** Every distinct name {@code names} finds in any organization's data, each read under its lock. */
+    private Set<String> namesInUse(java.util.function.Function<OrgData, java.util.stream.Stream<String>> names) {
+      Set<String> found = new TreeSet<>();
+      for (OrgData data : orgs.values()) {
+        synchronized (data) {
+          names.apply(data).forEach(found::add);
+        }
+      }
+      return ImmutableSet.copyOf(found);
+    }
+
     private final class Roles implements RoleRepository {
 
       private OrgData ofRole(RoleId id) {
@@ -1128,6 +1140,15 @@ public final class InMemoryStore implements Store {
         OrgData data = ofRole(rule.role());
         return data != null && write(data, data.roleRules, rule.withLevel(AccessLevel.NONE), null) != null;
       }
+          @Override
+      public Set<String> capabilitiesInUse() {
+        return namesInUse(d -> d.roles.rows.values().stream().flatMap(r -> r.capabilities().stream()).map(Capability::name));
+      }
+
+      @Override
+      public Set<String> kindsInUse() {
+        return namesInUse(d -> d.roleRules.rows.keySet().stream().map(RoleRule::kind));
+      }
     }
 
     private final class Resources implements ResourceRepository {
@@ -1209,14 +1230,8 @@ public final class InMemoryStore implements Store {
 
       @Override
       public Set<String> kindsInUse() {
-        Set<String> kinds = new TreeSet<>();
-        for (OrgData data : orgs.values()) {
-          synchronized (data) {
-            data.resources.rows.keySet().forEach(ref -> kinds.add(ref.kind()));
-            data.rules.rows.keySet().forEach(rule -> kinds.add(rule.kind()));
-          }
-        }
-        return ImmutableSet.copyOf(kinds);
+        return namesInUse(d -> java.util.stream.Stream.concat(d.resources.rows.keySet().stream().map(ResourceRef::kind),
+            d.rules.rows.keySet().stream().map(ResourceRule::kind)));
       }
 
       @Override

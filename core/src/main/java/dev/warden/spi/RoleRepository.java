@@ -9,6 +9,7 @@ import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
 import dev.warden.role.RoleRule;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -88,4 +89,13 @@ public interface RoleRepository {
 
   /** Deletes the role rule with the same role, project, kind and resource (any level); returns whether it existed. */
   boolean deleteRule(RoleRule rule);
+
+  /**
+   * Every distinct capability name roles hold, across organizations: a policy checks them against its
+   * permission model when it is built.
+   */
+  Set<String> capabilitiesInUse();
+
+  /** Every distinct resource kind role rules name, across organizations (checked like {@link #capabilitiesInUse}). */
+  Set<String> kindsInUse();
 }

@@ -234,6 +234,22 @@ class OwnModelTest {
         ResourceRef.of(workspace.id(), "invoice", "inv-1"))).isEqualTo(Decision.allow(Reason.RESOURCE_DEFAULT));
   }
 
+  /** Roles (issue 16) hold capabilities and name kinds in their rules: both are checked like the rest. */
+  @Test
+  void build_refusesAStoreWhoseRolesHoldCapabilitiesOrKindsTheModelLacks() {
+    dev.warden.role.Role payouts = policy.roles().create(owner, org, "Payouts");
+    policy.roles().grantCapability(owner, payouts.id(), MANAGE_PAYOUTS);
+    policy.roles().setKindLevel(owner, payouts.id(), workspace.id(), "invoice", AccessLevel.EDITOR);
+
+    assertThatThrownBy(() -> AccessPolicy.builder().store(store).matrix(PermissionMatrix.lifecycle()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("resource kinds [invoice]")
+        .hasMessageContaining("role capabilities [payouts.manage]");
+    policy.roles().revokeCapability(owner, payouts.id(), MANAGE_PAYOUTS);
+    policy.roles().clearKindLevel(owner, payouts.id(), workspace.id(), "invoice");
+    assertThat(AccessPolicy.builder().store(store).matrix(PermissionMatrix.lifecycle()).build()).isNotNull();
+  }
+
   private Principal join(String name, ProjectRole role) {
     Principal p = Principal.user(UserId.of(name), name + "@books.io");
     policy.invites().accept(policy.invites().create(owner, org, InviteRequest.to(name + "@books.io")

@@ -1487,6 +1487,22 @@ public abstract class StoreContract {
     assertThat(roleGrants(ORG)).containsExactly("rol_engineers/prj_prod=VIEWER");
   }
 
+  @Test
+  void roles_capabilitiesAndKindsInUse_acrossOrganizations() {
+    assertThat(tx((Transaction t) -> t.roles().capabilitiesInUse())).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().kindsInUse())).isEmpty();
+    seedRolesAndResources();
+    run(t -> {
+      t.roles().update(t.roles().find(ENGINEERS).orElseThrow()
+          .withCapabilities(java.util.Set.of(Capability.INVITE_MEMBERS, Capability.organization("payouts.manage"))));
+      t.roles().upsertRule(RoleRule.forKind(ENGINEERS, PROD, "invoice", AccessLevel.VIEWER));
+      t.roles().upsertRule(RoleRule.forResource(ENGINEERS, BOARD, AccessLevel.EDITOR));
+    });
+    assertThat(tx((Transaction t) -> t.roles().capabilitiesInUse()))
+        .containsExactlyInAnyOrder("INVITE_MEMBERS", "payouts.manage");
+    assertThat(tx((Transaction t) -> t.roles().kindsInUse())).containsExactlyInAnyOrder("invoice", "dashboard");
+  }
+
   // ------------------------------------------------------------------------------- role rules (issue 16)
 
   /** {@link #seedRoles()} plus BOARD, OTHER_BOARD, INSIGHT and DEV_BOARD, created by Bob. */

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -404,6 +405,18 @@ final class JdbcRoleRepository implements RoleRepository {
     return tx.jdbc().update("deleting a rule of role " + rule.role(),
         "DELETE FROM warden_role_rule WHERE role_id = ? AND project_id = ? AND kind = ? AND resource_key = ?",
         rule.role().value(), rule.project().value(), rule.kind(), resourceKey(rule)) > 0;
+  }
+
+  @Override
+  public Set<String> capabilitiesInUse() {
+    return ImmutableSet.copyOf(tx.jdbc().list("listing the role capabilities in use",
+        "SELECT DISTINCT capability FROM warden_role_capability", rs -> rs.getString(1)));
+  }
+
+  @Override
+  public Set<String> kindsInUse() {
+    return ImmutableSet.copyOf(tx.jdbc().list("listing the resource kinds of role rules",
+        "SELECT DISTINCT kind FROM warden_role_rule", rs -> rs.getString(1)));
   }
 
   /** The rule's resource id, or {@code ''} for a kind rule. */

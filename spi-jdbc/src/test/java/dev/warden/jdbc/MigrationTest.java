@@ -104,8 +104,7 @@ class MigrationTest {
   void version1Database_upgradesKeepingItsData_andOrganizationsGetDefaultSettings(Dialect dialect)
       throws SQLException {
     DataSource ds = newDatabase(dialect);
-    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
-        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("1").load().migrate();
+    migrateTo(ds, "1");
     assertThat(history(ds)).containsExactly("1 baseline true");
     execute(ds, "INSERT INTO warden_organization (id, name, created_at, member_joined_notifications, revision)"
         + " VALUES ('org_1', 'Acme', TIMESTAMP WITH TIME ZONE '2026-01-05 09:00:00+00:00', FALSE, 7)");
@@ -160,8 +159,7 @@ class MigrationTest {
   @EnumSource(Dialect.class)
   void validateMode_olderSchema_refuses(Dialect dialect) {
     DataSource ds = newDatabase(dialect);
-    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
-        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("1").load().migrate();
+    migrateTo(ds, "1");
 
     assertThatThrownBy(() -> JdbcStore.create(ds, dialect, ChangeFeed.POLLING, SchemaMode.VALIDATE))
         .isInstanceOf(StorageException.class).hasMessageContaining("not current");
@@ -292,8 +290,7 @@ class MigrationTest {
   @EnumSource(Dialect.class)
   void version2Database_upgradesKeepingItsData_andItsProjectsTakeResources(Dialect dialect) throws SQLException {
     DataSource ds = newDatabase(dialect);
-    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
-        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("2").load().migrate();
+    migrateTo(ds, "2");
     assertThat(history(ds)).containsExactly(CURRENT[0], CURRENT[1]);
     execute(ds, ORGANIZATION, PROJECT,
         "INSERT INTO warden_grant (project_id, user_id, org_id, role, expires_at, granted_by, granted_at)"
@@ -371,8 +368,7 @@ class MigrationTest {
   void version3Database_upgradesKeepingItsData_andItsOrganizationsResolveHighestWins(Dialect dialect)
       throws SQLException {
     DataSource ds = newDatabase(dialect);
-    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
-        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("3").load().migrate();
+    migrateTo(ds, "3");
     assertThat(history(ds)).containsExactly(CURRENT[0], CURRENT[1], CURRENT[2]);
     execute(ds, ORGANIZATION, PROJECT, MEMBERSHIP);
 
@@ -409,8 +405,7 @@ class MigrationTest {
   void version6Database_upgradesKeepingItsRules_andOnlyAMemberRuleAtViewerOrEditorIsShared(Dialect dialect)
       throws SQLException {
     DataSource ds = newDatabase(dialect);
-    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
-        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target("6").load().migrate();
+    migrateTo(ds, "6");
     execute(ds, ORGANIZATION, PROJECT, MEMBERSHIP, resource("dsh_1"), rule("'dsh_1'", "'bob'", "'dsh_1'", "'bob'"));
 
     JdbcStore store = JdbcStore.create(ds, dialect, ChangeFeed.POLLING);
@@ -642,6 +637,12 @@ class MigrationTest {
       }
     }
     return rows;
+  }
+
+  /** Migrates {@code ds} as an older release of Warden did: up to schema {@code version} and no further. */
+  private static void migrateTo(DataSource ds, String version) {
+    Flyway.configure(SchemaMigration.class.getClassLoader()).dataSource(ds).locations(SchemaMigration.LOCATION)
+        .table(SchemaMigration.HISTORY_TABLE).placeholderReplacement(false).target(version).load().migrate();
   }
 
   /** The history table's migrations as "version description success", in order. */

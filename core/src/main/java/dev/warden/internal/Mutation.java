@@ -185,15 +185,19 @@ public final class Mutation {
   }
 
   /**
-   * The resource, which the actor must see (else {@code NOT_FOUND}), through its project or a share of
-   * it, at {@code atLeast} (else {@code PERMISSION_DENIED}), through the actor's principal gates.
+   * The resource, which the actor must see (else {@code NOT_FOUND}) at {@code atLeast} (else
+   * {@code PERMISSION_DENIED}), through the actor's principal gates. Every caller changes who may do
+   * what with the resource, which a member who sees it only through a share never does
+   * ({@code PERMISSION_DENIED}: they do see it).
    */
   public OrgState.ResourceState requireResource(dev.warden.resource.ResourceRef ref, dev.warden.resource.AccessLevel atLeast) {
     ProjectState p = state.projects().get(ref.project());
     OrgState.ResourceState r = p == null ? null : state.resources().get(ref);
     Membership me = decider.activeMember(state, actor.userId(), Trace.NONE);
-    if (me == null || r == null || !r.shares().containsKey(me.user())) {
-      Hidden.requireRole(decider, state, me, p); // visible through its project, unless shared on its own
+    boolean guest = me != null && r != null && r.shares().containsKey(me.user())
+        && decider.effectiveRole(state, me, p) == null;
+    if (!guest) {
+      Hidden.requireRole(decider, state, me, p);
     }
     Decision gate = decider.gates(actor, me, state, p, Trace.NONE);
     if (gate != null) {
@@ -203,13 +207,13 @@ public final class Mutation {
     if (level == dev.warden.resource.AccessLevel.NONE) {
       throw Errors.notFound("resource");
     }
-    if (!level.atLeast(atLeast)) {
-      throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED,
-          "this needs " + atLeast + " access to the resource, but you have " + level);
+    if (guest || !level.atLeast(atLeast)) {
+      throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED, guest
+          ? "a share opens the resource to its member but not its access rules"
+          : "this needs " + atLeast + " access to the resource, but you have " + level);
     }
     return r;
   }
-
 
   /** The user's active membership. @throws dev.warden.RuleViolationException {@code NOT_A_MEMBER} */
   public Membership activeMember(UserId user) {

@@ -161,6 +161,13 @@ class SharesTest {
         PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
     assertRefused(() -> policy.resources().share(carol, churn, erin.userId(), AccessLevel.VIEWER),
         NotFoundException.class, ErrorCode.NOT_FOUND);
+    // Nor, editing, does she touch who else edits: collaborators are access rules.
+    policy.grants().grant(bob, warehouse.id(), erin.userId(), ProjectRole.MEMBER);
+    policy.resources().restrictDashboard(bob, revenue, DashboardRestriction.ONLY_COLLABORATORS_CAN_EDIT);
+    assertThat(policy.check(carol, Capability.CREATE_CONTENT, revenue)).isSameAs(Decision.allow(Reason.RESOURCE_SHARE));
+    assertRefused(() -> policy.resources().addCollaborator(carol, revenue, erin.userId()),
+        PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED);
+    policy.grants().revoke(bob, warehouse.id(), erin.userId());
     assertThat(policy.check(erin, Capability.VIEW_DATA, revenue)).isSameAs(Decision.notFound());
   }
 

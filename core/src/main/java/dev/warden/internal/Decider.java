@@ -222,29 +222,33 @@ public final class Decider {
           resource.resource().ref(), share);
       return share == null ? AccessLevel.NONE : share;
     }
-    Reason source = levelSource(state, m, project, resource);
-    if (source == Reason.RESOURCE_MANAGER) {
+    if (manages(m, role, resource)) {
       trace.step("creator or project Admin manages %s (%s)", resource.resource().ref(), role);
       return AccessLevel.MANAGER;
     }
-    AccessLevel level = source == Reason.RESOURCE_RULE ? rule(state, m, project, resource) : kind.defaultLevel();
+    AccessLevel ruled = rule(state, m, project, resource);
+    AccessLevel level = ruled != null ? ruled : kind.defaultLevel();
     if (role == ProjectRole.VIEWER) {
       level = level.cappedAt(AccessLevel.VIEWER);
     }
     if (!level.atLeast(kind.minimumLevel())) {
       level = kind.minimumLevel();
     }
-    trace.step(source == Reason.RESOURCE_RULE ? "resource rule gives %s (role %s)" : "kind default gives %s (role %s)",
-        level, role);
+    trace.step(ruled != null ? "resource rule gives %s (role %s)" : "kind default gives %s (role %s)", level, role);
     return level;
   }
 
+  /** Where a level {@link #level} gave comes from: manager, a rule, or the kind's default. */
   private Reason levelSource(OrgState state, Membership m, ProjectState project, ResourceState resource) {
-    if (resource.resource().creator().equals(m.user())
-        || effectiveRole(state, m, project) == ProjectRole.ADMIN) {
+    if (manages(m, effectiveRole(state, m, project), resource)) {
       return Reason.RESOURCE_MANAGER;
     }
     return rule(state, m, project, resource) != null ? Reason.RESOURCE_RULE : Reason.RESOURCE_DEFAULT;
+  }
+
+  /** The creator and project Admins (org Admins and Owners included) manage a resource. */
+  private static boolean manages(Membership m, ProjectRole role, ResourceState resource) {
+    return role == ProjectRole.ADMIN || resource.resource().creator().equals(m.user());
   }
 
   /**

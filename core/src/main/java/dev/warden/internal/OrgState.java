@@ -294,9 +294,9 @@ public final class OrgState {
     for (ProjectState p : projects.values()) {
       ProjectState o = other.projects.get(p.project().id());
       if (!p.project().equals(o.project()) || !sameEntries(p.grants(), o.grants())
-          || !sameEntries(p.kindRules(), o.kindRules()) || !Map.copyOf(view(p.roleGrants())).equals(Map.copyOf(view(o.roleGrants())))
-          || !accessSets(p).equals(accessSets(o))
-          || !Map.copyOf(view(p.roleKindRules())).equals(Map.copyOf(view(o.roleKindRules())))) {
+          || !sameEntries(p.kindRules(), o.kindRules()) || !sameTrie(p.roleGrants(), o.roleGrants())
+          || !asSets(p.roleAccess()).equals(asSets(o.roleAccess()))
+          || !sameTrie(p.roleKindRules(), o.roleKindRules())) {
         return Optional.of("project " + p.project().id());
       }
     }
@@ -306,8 +306,8 @@ public final class OrgState {
     for (ResourceState r : resources.values()) {
       ResourceState o = other.resources.get(r.resource().ref());
       if (!r.resource().equals(o.resource()) || !sameEntries(r.memberRules(), o.memberRules())
-          || r.everyoneRule() != o.everyoneRule() || !Map.copyOf(view(r.shares())).equals(Map.copyOf(view(o.shares())))
-          || !Map.copyOf(view(r.roleRules())).equals(Map.copyOf(view(o.roleRules())))) {
+          || r.everyoneRule() != o.everyoneRule() || !sameTrie(r.shares(), o.shares())
+          || !sameTrie(r.roleRules(), o.roleRules())) {
         return Optional.of("resource " + r.resource().ref());
       }
     }
@@ -317,16 +317,12 @@ public final class OrgState {
     for (RoleState r : roles.values()) {
       RoleState o = other.roles.get(r.role().id());
       if (!r.role().equals(o.role()) || !sameEntries(r.members(), o.members())
-          || !Map.copyOf(view(r.grants())).equals(Map.copyOf(view(o.grants())))
-          || !Map.copyOf(view(r.rules())).equals(Map.copyOf(view(o.rules())))) {
+          || !sameTrie(r.grants(), o.grants())
+          || !sameTrie(r.rules(), o.rules())) {
         return Optional.of("role " + r.role().id());
       }
     }
-    Map<UserId, Set<RoleMember>> mine = new java.util.HashMap<>();
-    Map<UserId, Set<RoleMember>> theirs = new java.util.HashMap<>();
-    rolesByUser.forEach((u, list) -> mine.put(u, Set.copyOf(list)));
-    other.rolesByUser.forEach((u, list) -> theirs.put(u, Set.copyOf(list)));
-    if (!mine.equals(theirs)) {
+    if (!asSets(rolesByUser).equals(asSets(other.rolesByUser))) {
       return Optional.of("roles by user");
     }
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
@@ -337,10 +333,16 @@ public final class OrgState {
     return Optional.empty();
   }
 
-  private static Map<UserId, Set<RoleAccess>> accessSets(ProjectState p) {
-    Map<UserId, Set<RoleAccess>> sets = new java.util.HashMap<>();
-    p.roleAccess().forEach((user, list) -> sets.put(user, Set.copyOf(list)));
+  /** An index of lists as plain sets: two versions agree whatever order their writes left the lists in. */
+  private static <K, V> Map<K, Set<V>> asSets(HashTrie<K, ImmutableList<V>> index) {
+    Map<K, Set<V>> sets = new java.util.HashMap<>();
+    index.forEach((k, list) -> sets.put(k, Set.copyOf(list)));
     return sets;
+  }
+
+  /** Whether two tries hold the same entries. */
+  private static boolean sameTrie(HashTrie<?, ?> a, HashTrie<?, ?> b) {
+    return Map.copyOf(view(a)).equals(Map.copyOf(view(b)));
   }
 
   private static boolean sameEntries(Map<?, ?> a, Map<?, ?> b) {
@@ -689,13 +691,7 @@ public final class OrgState {
       if (rule.ref().isEmpty()) {
         ProjectState p = projects.get(rule.project());
         if (p != null) {
-          Map<String, AccessLevel> kinds = new java.util.TreeMap<>(p.kindRules());
-          if (level == null) {
-            kinds.remove(rule.kind());
-          } else {
-            kinds.put(rule.kind(), level);
-          }
-          projects = projects.plus(rule.project(), p.withKindRules(ImmutableMap.copyOf(kinds)));
+          projects = projects.plus(rule.project(), p.withKindRules(withKind(p.kindRules(), rule.kind(), level)));
         }
         return;
       }
@@ -740,7 +736,7 @@ public final class OrgState {
       old.grants().forEach((project, g) -> deleteRoleGrant(id, project));
       old.rules().forEach((key, rule) -> deleteRoleRule(rule));
       for (UserId user : old.members().keySet()) {
-        rolesByUser = withoutRole(rolesByUser, user, id);
+        rolesByUser = withRole(rolesByUser, user, id, RoleMember::role, null);
       }
       roles = roles.minus(id);
     }
@@ -751,9 +747,7 @@ public final class OrgState {
         return;
       }
       roles = roles.plus(m.role(), r.withMembers(r.members().plus(m.user(), m)));
-      ImmutableList<RoleMember> mine = withoutRole(rolesByUser, m.user(), m.role()).get(m.user());
-      rolesByUser = rolesByUser.plus(m.user(),
-          ImmutableList.<RoleMember>builder().addAll(mine == null ? ImmutableList.of() : mine).add(m).build());
+      rolesByUser = withRole(rolesByUser, m.user(), m.role(), RoleMember::role, m);
       r.grants().forEach((project, g) -> setRoleAccess(project, m.user(), m.role(), new RoleAccess(g, m)));
     }
 
@@ -761,7 +755,7 @@ public final class OrgState {
       RoleState r = roles.get(role);
       if (r != null && r.members().containsKey(user)) {
         roles = roles.plus(role, r.withMembers(r.members().minus(user)));
-        rolesByUser = withoutRole(rolesByUser, user, role);
+        rolesByUser = withRole(rolesByUser, user, role, RoleMember::role, null);
         r.grants().forEach((project, g) -> setRoleAccess(project, user, role, null));
       }
     }
@@ -804,17 +798,8 @@ public final class OrgState {
       if (p == null) {
         return;
       }
-      ImmutableList<RoleAccess> mine = p.roleAccess().get(user);
-      ImmutableList.Builder<RoleAccess> next = ImmutableList.builder();
-      if (mine != null) {
-        mine.stream().filter(a -> !a.grant().role().equals(role)).forEach(next::add);
-      }
-      if (access != null) {
-        next.add(access);
-      }
-      ImmutableList<RoleAccess> built = next.build();
       projects = projects.plus(project,
-          p.withRoleAccess(built.isEmpty() ? p.roleAccess().minus(user) : p.roleAccess().plus(user, built)));
+          p.withRoleAccess(withRole(p.roleAccess(), user, role, a -> a.grant().role(), access)));
     }
 
     void upsertRoleRule(RoleRule rule) {
@@ -842,14 +827,9 @@ public final class OrgState {
             res.withRoleRules(level == null ? res.roleRules().minus(role) : res.roleRules().plus(role, level)));
       } else {
         ImmutableMap<String, AccessLevel> kinds = p.roleKindRules().get(role);
-        Map<String, AccessLevel> next = new java.util.TreeMap<>(kinds == null ? Map.of() : kinds);
-        if (level == null) {
-          next.remove(rule.kind());
-        } else {
-          next.put(rule.kind(), level);
-        }
+        ImmutableMap<String, AccessLevel> next = withKind(kinds == null ? NO_KIND_RULES : kinds, rule.kind(), level);
         projects = projects.plus(rule.project(), p.withRoleKindRules(next.isEmpty()
-            ? p.roleKindRules().minus(role) : p.roleKindRules().plus(role, ImmutableMap.copyOf(next))));
+            ? p.roleKindRules().minus(role) : p.roleKindRules().plus(role, next)));
       }
       RoleRule key = rule.withLevel(AccessLevel.NONE);
       roles = roles.plus(role, r.withRules(level == null ? r.rules().minus(key) : r.rules().plus(key, rule)));
@@ -863,15 +843,37 @@ public final class OrgState {
       }
     }
 
-    private static HashTrie<UserId, ImmutableList<RoleMember>> withoutRole(
-        HashTrie<UserId, ImmutableList<RoleMember>> index, UserId user, RoleId role) {
-      ImmutableList<RoleMember> mine = index.get(user);
-      if (mine == null) {
-        return index;
+    /**
+     * {@code index} with {@code user}'s list holding, for {@code role} ({@code roleOf} each entry's), only
+     * {@code entry} (null: none), appended after the entries of other roles; an empty list is dropped.
+     */
+    private static <T> HashTrie<UserId, ImmutableList<T>> withRole(HashTrie<UserId, ImmutableList<T>> index,
+        UserId user, RoleId role, java.util.function.Function<T, RoleId> roleOf, T entry) {
+      ImmutableList<T> mine = index.get(user);
+      ImmutableList.Builder<T> next = ImmutableList.builder();
+      if (mine != null) {
+        mine.stream().filter(e -> !roleOf.apply(e).equals(role)).forEach(next::add);
       }
-      ImmutableList<RoleMember> rest = mine.stream().filter(m -> !m.role().equals(role))
-          .collect(ImmutableList.toImmutableList());
-      return rest.isEmpty() ? index.minus(user) : index.plus(user, rest);
+      if (entry != null) {
+        next.add(entry);
+      }
+      ImmutableList<T> built = next.build();
+      if (built.isEmpty()) {
+        return mine == null ? index : index.minus(user);
+      }
+      return index.plus(user, built);
+    }
+
+    /** {@code kinds} (in kind order) with {@code kind} set to {@code level}, or removed (null). */
+    private static ImmutableMap<String, AccessLevel> withKind(ImmutableMap<String, AccessLevel> kinds, String kind,
+        AccessLevel level) {
+      Map<String, AccessLevel> next = new java.util.TreeMap<>(kinds);
+      if (level == null) {
+        next.remove(kind);
+      } else {
+        next.put(kind, level);
+      }
+      return ImmutableMap.copyOf(next);
     }
 
     private static <K, K2, V> HashTrie<K, HashTrie<K2, V>> with(HashTrie<K, HashTrie<K2, V>> index, K key, K2 key2,

@@ -95,7 +95,10 @@ final class HighestRoles {
     return best;
   }
 
-  /** The projects on which a role the member actively belongs to has a grant. */
+  /**
+   * The projects on which a role the member actively belongs to has a grant: a set the caller may
+   * extend, unless empty.
+   */
   private Set<ProjectId> roleGrantProjects(Membership member) {
     ImmutableList<RoleMember> mine = state.rolesOf(member.user());
     if (mine.isEmpty()) {
@@ -114,11 +117,10 @@ final class HighestRoles {
   /**
    * {@link #cappedAt} for a member some of whose roles have grants: the decider's effective role on
    * every project with a rule for them (their own live grants and their roles' grants), and the default
-   * roles of the open projects without one.
+   * roles of the open projects without one. Extends {@code ruled} (the roles' projects) by the own grants.
    */
   private ProjectRole withRoles(Membership member, ProjectRole cap, Map<ProjectId, ProjectGrant> own,
-      Set<ProjectId> viaRoles) {
-    Set<ProjectId> ruled = new HashSet<>(viaRoles);
+      Set<ProjectId> ruled) {
     own.values().forEach(g -> {
       if (g.activeAt(now)) {
         ruled.add(g.project());
@@ -131,6 +133,9 @@ final class HighestRoles {
       ProjectRole role = p == null ? null : decider.effectiveRole(state, member, p);
       if (role != null && (best == null || role.compareTo(best) > 0)) {
         best = role;
+        if (best.atLeast(cap)) {
+          return cap;
+        }
       }
       if (p != null && p.project().visibility() == Visibility.OPEN) {
         ruledOpenByDefaultRole[p.project().defaultRole().ordinal()]++;

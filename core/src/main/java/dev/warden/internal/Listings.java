@@ -278,8 +278,7 @@ public final class Listings {
 
   /** The page of entries among active {@code candidates}, its cursor the last entry's user id. */
   private Page<AccessEntry> entries(Iterator<Membership> candidates, int limit, Function<Membership, AccessEntry> entry) {
-    Instant now = engine.decider().now();
-    return page(candidates, limit, m -> m.activeAt(now) ? entry.apply(m) : null, e -> e.user().value());
+    return activePage(candidates, limit, entry, e -> e.user().value());
   }
 
   private static void refuseUnless(Decision d, String what) {
@@ -375,8 +374,14 @@ public final class Listings {
   /** The page of holders among active {@code candidates}, its cursor the last holder's user id. */
   private Page<AccessHolder> holders(Iterator<Membership> candidates, int limit,
       Function<Membership, AccessHolder> holder) {
+    return activePage(candidates, limit, holder, h -> h.user().value());
+  }
+
+  /** The page of what {@code item} gives (non-null) for the members among {@code candidates} active now. */
+  private <V> Page<V> activePage(Iterator<Membership> candidates, int limit, Function<Membership, V> item,
+      Function<V, String> cursorOf) {
     Instant now = engine.decider().now();
-    return page(candidates, limit, m -> m.activeAt(now) ? holder.apply(m) : null, h -> h.user().value());
+    return page(candidates, limit, m -> m.activeAt(now) ? item.apply(m) : null, cursorOf);
   }
 
   /** @throws IllegalArgumentException if {@code cursor} is not a user id */

@@ -831,7 +831,7 @@ public final class OrgState {
         projects = projects.plus(rule.project(), p.withRoleKindRules(next.isEmpty()
             ? p.roleKindRules().minus(role) : p.roleKindRules().plus(role, next)));
       }
-      RoleRule key = rule.withLevel(AccessLevel.NONE);
+      RoleRule key = rule.key();
       roles = roles.plus(role, r.withRules(level == null ? r.rules().minus(key) : r.rules().plus(key, rule)));
     }
 

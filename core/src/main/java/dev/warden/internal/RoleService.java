@@ -252,7 +252,7 @@ public final class RoleService implements Roles {
       } else {
         m.requireProject(rule.project(), Capability.MANAGE_PROJECT_ACCESS);
       }
-      RoleRule old = r.rules().get(rule.withLevel(AccessLevel.NONE));
+      RoleRule old = r.rules().get(rule.key());
       String field = rule.ref().map(ref -> "level:" + ref).orElse("level:" + rule.project() + "/" + rule.kind());
       if (set) {
         m.apply(new Write.UpsertRoleRule(rule));

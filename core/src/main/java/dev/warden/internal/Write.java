@@ -282,7 +282,7 @@ public sealed interface Write<R> permits Write.SnapshotWrite, Write.StoreWrite {
     }
   }
 
-  /** Deletes a role with its memberships and grants (the store cascades). */
+  /** Deletes a role with its memberships, grants and rules (the store cascades). */
   record DeleteRole(RoleId role) implements SnapshotWrite<Boolean> {
     @Override
     public Boolean store(Transaction tx) {

@@ -1131,14 +1131,14 @@ public final class InMemoryStore implements Store {
               "project %s does not exist in the role's organization", rule.project());
           rule.ref().ifPresent(ref ->
               checkArgument(data.resources.rows.containsKey(ref), "resource %s does not exist", ref));
-          write(data, data.roleRules, rule.withLevel(AccessLevel.NONE), rule);
+          write(data, data.roleRules, rule.key(), rule);
         }
       }
 
       @Override
       public boolean deleteRule(RoleRule rule) {
         OrgData data = ofRole(rule.role());
-        return data != null && write(data, data.roleRules, rule.withLevel(AccessLevel.NONE), null) != null;
+        return data != null && write(data, data.roleRules, rule.key(), null) != null;
       }
           @Override
       public Set<String> capabilitiesInUse() {

@@ -38,8 +38,13 @@ public record RoleRule(RoleId role, ProjectId project, String kind, Optional<Str
     return resourceId.map(id -> new ResourceRef(project, kind, id));
   }
 
-  /** The same rule at another level (at {@code NONE}: the rule's key, as stores compare it). */
+  /** The same rule at another level. */
   public RoleRule withLevel(AccessLevel newLevel) {
     return new RoleRule(role, project, kind, resourceId, newLevel);
+  }
+
+  /** What identifies the rule in a store, which holds at most one rule per key: the same rule at level {@code NONE}. */
+  public RoleRule key() {
+    return withLevel(AccessLevel.NONE);
   }
 }

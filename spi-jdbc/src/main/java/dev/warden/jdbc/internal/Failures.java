@@ -42,6 +42,12 @@ final class Failures {
   }
 
   /** Whether {@code e} is a transient conflict after which the whole transaction should run again. */
+  /** Whether {@code e} is a store failure caused by a unique violation (SQLState 23505 on PostgreSQL and H2). */
+  static boolean uniqueViolation(Throwable e) {
+    return e instanceof StorageException && e.getCause() instanceof SQLException sql
+        && "23505".equals(sql.getSQLState());
+  }
+
   static boolean retryable(Throwable e, Dialect dialect) {
     return e instanceof StorageException && e.getCause() instanceof SQLException sql && retryable(sql, dialect);
   }

@@ -82,7 +82,7 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
         try {
           jdbc.update("registering a key owner", OWNER_H2, user, user);
         } catch (StorageException e) {
-          if (!(e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState()))) {
+          if (!Failures.uniqueViolation(e)) {
             throw e;
           }
         }

@@ -59,12 +59,9 @@ final class JdbcInviteRepository implements dev.warden.spi.InviteRepository {
     }
     tx.jdbc().batch("inserting the grants of invite " + invite.id(),
         "INSERT INTO warden_invite_grant (invite_id, seq, project_id, role) VALUES (?, ?, ?, ?)", grants);
-    List<Object[]> roles = new ArrayList<>();
-    for (int i = 0; i < invite.roles().size(); i++) {
-      roles.add(new Object[] {invite.id().value(), i, invite.roles().get(i).value()});
-    }
     tx.jdbc().batch("inserting the roles of invite " + invite.id(),
-        "INSERT INTO warden_invite_role (invite_id, seq, role_id) VALUES (?, ?, ?)", roles);
+        "INSERT INTO warden_invite_role (invite_id, seq, role_id) VALUES (?, ?, ?)",
+        Jdbc.listRows(invite.id().value(), invite.roles().stream().map(RoleId::value).toList()));
   }
 
   @Override

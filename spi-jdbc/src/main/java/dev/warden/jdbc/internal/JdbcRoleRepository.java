@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -80,13 +81,16 @@ final class JdbcRoleRepository implements RoleRepository {
   private static final String UPSERT_MEMBER_H2 = "MERGE INTO warden_role_member (org_id, " + MEMBER_COLUMNS + ")"
       + " KEY (role_id, user_id)" + MEMBER_SOURCE;
 
+  /** A role and a project of its organization, by role id and project id (two parameters). */
+  private static final String ROLE_AND_PROJECT =
+      " FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?";
+
   /**
    * The source row of a role grant: the role joined with the project in its organization, so a missing
    * role or a project elsewhere writes no row. Parameters: project role, granted by, granted at, role,
    * project.
    */
-  private static final String GRANT_SOURCE = " SELECT r.org_id, r.id, p.id, ?, ?, ?"
-      + " FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?";
+  private static final String GRANT_SOURCE = " SELECT r.org_id, r.id, p.id, ?, ?, ?" + ROLE_AND_PROJECT;
 
   private static final String UPSERT_GRANT_POSTGRES = "INSERT INTO warden_role_grant (org_id, " + GRANT_COLUMNS + ")"
       + GRANT_SOURCE + " ON CONFLICT (role_id, project_id) DO UPDATE SET project_role = EXCLUDED.project_role,"
@@ -100,7 +104,7 @@ final class JdbcRoleRepository implements RoleRepository {
    * or a project elsewhere writes no row. Parameters: kind, level, role, project.
    */
   private static final String KIND_RULE_SOURCE = " SELECT r.org_id, r.id, p.id, ?, CAST(NULL AS VARCHAR(128)), '', ?"
-      + " FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?";
+      + ROLE_AND_PROJECT;
 
   /**
    * The source row of a rule on a resource: the role joined with the resource in its organization (a
@@ -111,11 +115,14 @@ final class JdbcRoleRepository implements RoleRepository {
       + " FROM warden_role r JOIN warden_resource s ON s.org_id = r.org_id"
       + " WHERE r.id = ? AND s.project_id = ? AND s.kind = ? AND s.id = ?";
 
+  private static final String UPSERT_RULE_POSTGRES = "INSERT INTO warden_role_rule (org_id, " + RULE_COLUMNS + ")";
+
+  /** H2 has no ON CONFLICT … DO UPDATE; its MERGE … KEY does the same. */
+  private static final String UPSERT_RULE_H2 = "MERGE INTO warden_role_rule (org_id, " + RULE_COLUMNS + ")"
+      + " KEY (role_id, project_id, kind, resource_key)";
+
   private static final String UPSERT_RULE_POSTGRES_SUFFIX =
       " ON CONFLICT (role_id, project_id, kind, resource_key) DO UPDATE SET level = EXCLUDED.level";
-
-  /** SQLState of a unique violation, the same on PostgreSQL and H2. */
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private final JdbcTransaction tx;
 
@@ -185,7 +192,7 @@ final class JdbcRoleRepository implements RoleRepository {
     try {
       return write.getAsInt();
     } catch (StorageException e) {
-      if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+      if (Failures.uniqueViolation(e)) {
         throw new IllegalArgumentException(String.format(message, args), e);
       }
       throw e;
@@ -249,18 +256,10 @@ final class JdbcRoleRepository implements RoleRepository {
   @Override
   public void upsertMember(RoleMember member) {
     checkNotNull(member, "member");
-    String sql = switch (tx.jdbc().dialect()) {
-      case POSTGRES -> UPSERT_MEMBER_POSTGRES;
-      case H2 -> UPSERT_MEMBER_H2;
-    };
-    int rows = tx.jdbc().update("writing a member of role " + member.role(), sql,
-        Jdbc.instant(member.expiresAt()), member.addedBy().value(), member.addedAt(), member.role().value(),
-        member.user().value());
-    if (rows == 0) {
-      checkRoleExists(member.role());
-      throw new IllegalArgumentException(
-          String.format("user %s is not a member of the role's organization", member.user()));
-    }
+    checkArgument(upserted(member.role(), "writing a member of role " + member.role(), UPSERT_MEMBER_POSTGRES,
+            UPSERT_MEMBER_H2, Jdbc.instant(member.expiresAt()), member.addedBy().value(), member.addedAt(),
+            member.role().value(), member.user().value()),
+        "user %s is not a member of the role's organization", member.user());
   }
 
   @Override
@@ -293,40 +292,21 @@ final class JdbcRoleRepository implements RoleRepository {
   @Override
   public List<RoleGrant> listGrantsByOrganization(OrgId organization) {
     checkNotNull(organization, "organization");
-    record Row(RoleGrant grant, Instant roleCreatedAt, Instant projectCreatedAt) {}
-    return tx.jdbc().list("listing the role grants of " + organization,
-            "SELECT g.role_id, g.project_id, g.project_role, g.granted_by, g.granted_at,"
-                + " r.created_at AS role_created_at, p.created_at AS project_created_at"
-                + " FROM warden_role_grant g JOIN warden_role r ON r.id = g.role_id"
-                + " JOIN warden_project p ON p.id = g.project_id WHERE g.org_id = ?",
-            rs -> new Row(grant(rs), Jdbc.instant(rs, "role_created_at"), Jdbc.instant(rs, "project_created_at")),
-            organization.value())
-        .stream()
-        // Roles in creation order (StoreOrder.ROLES), then projects (StoreOrder.PROJECTS); sorted here to
-        // match Java's string order.
-        .sorted(Comparator.comparing(Row::roleCreatedAt)
-            .thenComparing(r -> r.grant().role().value())
-            .thenComparing(Row::projectCreatedAt)
-            .thenComparing(r -> r.grant().project().value()))
-        .map(Row::grant)
-        .toList();
+    return byRoleThenProject("listing the role grants of " + organization,
+        "SELECT g.role_id, g.project_id, g.project_role, g.granted_by, g.granted_at,"
+            + " r.created_at AS role_created_at, p.created_at AS project_created_at"
+            + " FROM warden_role_grant g JOIN warden_role r ON r.id = g.role_id"
+            + " JOIN warden_project p ON p.id = g.project_id WHERE g.org_id = ?",
+        JdbcRoleRepository::grant, RoleGrant::role, RoleGrant::project, (a, b) -> 0, organization);
   }
 
   @Override
   public void upsertGrant(RoleGrant grant) {
     checkNotNull(grant, "grant");
-    String sql = switch (tx.jdbc().dialect()) {
-      case POSTGRES -> UPSERT_GRANT_POSTGRES;
-      case H2 -> UPSERT_GRANT_H2;
-    };
-    int rows = tx.jdbc().update("writing a grant of role " + grant.role(), sql,
-        grant.projectRole().name(), grant.grantedBy().value(), grant.grantedAt(), grant.role().value(),
-        grant.project().value());
-    if (rows == 0) {
-      checkRoleExists(grant.role());
-      throw new IllegalArgumentException(
-          String.format("project %s does not exist in the role's organization", grant.project()));
-    }
+    checkArgument(upserted(grant.role(), "writing a grant of role " + grant.role(), UPSERT_GRANT_POSTGRES,
+            UPSERT_GRANT_H2, grant.projectRole().name(), grant.grantedBy().value(), grant.grantedAt(),
+            grant.role().value(), grant.project().value()),
+        "project %s does not exist in the role's organization", grant.project());
   }
 
   @Override
@@ -351,25 +331,14 @@ final class JdbcRoleRepository implements RoleRepository {
   @Override
   public List<RoleRule> listRulesByOrganization(OrgId organization) {
     checkNotNull(organization, "organization");
-    record Row(RoleRule rule, Instant roleCreatedAt, Instant projectCreatedAt) {}
-    return tx.jdbc().list("listing the role rules of " + organization,
-            "SELECT u.role_id, u.project_id, u.kind, u.resource_id, u.level,"
-                + " r.created_at AS role_created_at, p.created_at AS project_created_at"
-                + " FROM warden_role_rule u JOIN warden_role r ON r.id = u.role_id"
-                + " JOIN warden_project p ON p.id = u.project_id WHERE u.org_id = ?",
-            rs -> new Row(rule(rs), Jdbc.instant(rs, "role_created_at"), Jdbc.instant(rs, "project_created_at")),
-            organization.value())
-        .stream()
-        // Roles in creation order (StoreOrder.ROLES), then projects (StoreOrder.PROJECTS), kind, and resource
-        // with the kind rule ('') first; sorted here to match Java's string order.
-        .sorted(Comparator.comparing(Row::roleCreatedAt)
-            .thenComparing(r -> r.rule().role().value())
-            .thenComparing(Row::projectCreatedAt)
-            .thenComparing(r -> r.rule().project().value())
-            .thenComparing(r -> r.rule().kind())
-            .thenComparing(r -> resourceKey(r.rule())))
-        .map(Row::rule)
-        .toList();
+    // Then by kind, and resource with the kind rule ('') first.
+    return byRoleThenProject("listing the role rules of " + organization,
+        "SELECT u.role_id, u.project_id, u.kind, u.resource_id, u.level,"
+            + " r.created_at AS role_created_at, p.created_at AS project_created_at"
+            + " FROM warden_role_rule u JOIN warden_role r ON r.id = u.role_id"
+            + " JOIN warden_project p ON p.id = u.project_id WHERE u.org_id = ?",
+        JdbcRoleRepository::rule, RoleRule::role, RoleRule::project,
+        Comparator.comparing(RoleRule::kind).thenComparing(JdbcRoleRepository::resourceKey), organization);
   }
 
   @Override
@@ -377,23 +346,15 @@ final class JdbcRoleRepository implements RoleRepository {
     checkNotNull(rule, "rule");
     boolean kindRule = rule.resourceId().isEmpty();
     String source = kindRule ? KIND_RULE_SOURCE : RESOURCE_RULE_SOURCE;
-    String sql = switch (tx.jdbc().dialect()) {
-      case POSTGRES -> "INSERT INTO warden_role_rule (org_id, " + RULE_COLUMNS + ")" + source
-          + UPSERT_RULE_POSTGRES_SUFFIX;
-      // H2 has no ON CONFLICT … DO UPDATE; its MERGE … KEY does the same.
-      case H2 -> "MERGE INTO warden_role_rule (org_id, " + RULE_COLUMNS + ") KEY (role_id, project_id, kind, resource_key)"
-          + source;
-    };
     Object[] params = kindRule
         ? new Object[] {rule.kind(), rule.level().name(), rule.role().value(), rule.project().value()}
         : new Object[] {rule.level().name(), rule.role().value(), rule.project().value(), rule.kind(),
             rule.resourceId().get()};
-    int rows = tx.jdbc().update("writing a rule of role " + rule.role(), sql, params);
-    if (rows == 0) {
-      checkRoleExists(rule.role());
+    if (!upserted(rule.role(), "writing a rule of role " + rule.role(), UPSERT_RULE_POSTGRES + source
+        + UPSERT_RULE_POSTGRES_SUFFIX, UPSERT_RULE_H2 + source, params)) {
       checkArgument(tx.jdbc().first("looking up project " + rule.project() + " for role " + rule.role(),
-              "SELECT p.id FROM warden_role r JOIN warden_project p ON p.org_id = r.org_id WHERE r.id = ? AND p.id = ?",
-              rs -> Boolean.TRUE, rule.role().value(), rule.project().value()).isPresent(),
+              "SELECT p.id" + ROLE_AND_PROJECT, rs -> Boolean.TRUE, rule.role().value(), rule.project().value())
+              .isPresent(),
           "project %s does not exist in the role's organization", rule.project());
       throw new IllegalArgumentException(String.format("resource %s does not exist", rule.ref().orElseThrow()));
     }
@@ -434,6 +395,45 @@ final class JdbcRoleRepository implements RoleRepository {
   }
 
   /** Says which of an upsert's conditions failed, once it wrote nothing. */
+  /**
+   * The organization's rows of {@code sql} (which selects {@code role_created_at} and
+   * {@code project_created_at} beside the item), in role order ({@link StoreOrder#ROLES}), then project
+   * order ({@link StoreOrder#PROJECTS}), then {@code then}; sorted here to match Java's string order.
+   */
+  private <T> List<T> byRoleThenProject(String doing, String sql, Jdbc.Row<T> item, Function<T, RoleId> roleOf,
+      Function<T, ProjectId> projectOf, Comparator<T> then, OrgId organization) {
+    record Row<T>(T item, Instant roleCreatedAt, Instant projectCreatedAt) {}
+    return tx.jdbc().list(doing, sql,
+            rs -> new Row<>(item.map(rs), Jdbc.instant(rs, "role_created_at"), Jdbc.instant(rs, "project_created_at")),
+            organization.value())
+        .stream()
+        .sorted(Comparator.<Row<T>, Instant>comparing(Row::roleCreatedAt)
+            .thenComparing(r -> roleOf.apply(r.item()).value())
+            .thenComparing(Row::projectCreatedAt)
+            .thenComparing(r -> projectOf.apply(r.item()).value())
+            .thenComparing(Row::item, then))
+        .map(Row::item)
+        .toList();
+  }
+
+  /**
+   * Runs the dialect's upsert ({@code postgres} or {@code h2}); whether it wrote a row. When it did not
+   * (its source row is missing), first checks that the role exists.
+   *
+   * @throws IllegalArgumentException if the role does not exist
+   */
+  private boolean upserted(RoleId role, String doing, String postgres, String h2, Object... params) {
+    String sql = switch (tx.jdbc().dialect()) {
+      case POSTGRES -> postgres;
+      case H2 -> h2;
+    };
+    if (tx.jdbc().update(doing, sql, params) > 0) {
+      return true;
+    }
+    checkRoleExists(role);
+    return false;
+  }
+
   private void checkRoleExists(RoleId role) {
     checkArgument(tx.jdbc().first("looking up role " + role, "SELECT id FROM warden_role WHERE id = ?",
         rs -> Boolean.TRUE, role.value()).isPresent(), "role %s does not exist", role);

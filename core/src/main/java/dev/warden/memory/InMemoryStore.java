@@ -49,6 +49,7 @@ import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -63,6 +64,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The embedded default store: everything in memory, nothing persisted. Transactions keep an undo log,
@@ -332,13 +334,20 @@ public final class InMemoryStore implements Store {
       if (data == null) {
         return 0;
       }
-      int count = 0;
       synchronized (data) {
-        // Copied first: each write shrinks the index it comes from.
-        for (I entry : List.copyOf(index.apply(data).get(user))) {
-          if (write(data, table.apply(data), key.apply(entry), null) != null) {
-            count++;
-          }
+        return deleteRows(data, table.apply(data), index.apply(data).get(user), key);
+      }
+    }
+
+    /**
+     * Deletes the rows of {@code table} keyed by {@code key} of each entry of {@code index} (copied first:
+     * each write shrinks the index it comes from); how many existed. The caller holds {@code data}'s lock.
+     */
+    private <I, K, V> int deleteRows(OrgData data, Table<K, V> table, Collection<I> index, Function<I, K> key) {
+      int count = 0;
+      for (I entry : List.copyOf(index)) {
+        if (write(data, table, key.apply(entry), null) != null) {
+          count++;
         }
       }
       return count;
@@ -661,22 +670,11 @@ public final class InMemoryStore implements Store {
           if (old == null) {
             return false;
           }
-          // Copied first: each write below shrinks the index it comes from.
-          for (UserId user : List.copyOf(data.grantsByProject.get(id))) {
-            write(data, data.grants, new GrantKey(id, user), null);
-          }
-          for (ResourceRule key : List.copyOf(data.rulesByProject.get(id))) {
-            write(data, data.rules, key, null);
-          }
-          for (ResourceRef ref : List.copyOf(data.resourcesByProject.get(id))) {
-            write(data, data.resources, ref, null);
-          }
-          for (RoleId role : List.copyOf(data.roleGrantsByProject.get(id))) {
-            write(data, data.roleGrants, new RoleGrantKey(role, id), null);
-          }
-          for (RoleRule key : List.copyOf(data.roleRulesByProject.get(id))) {
-            write(data, data.roleRules, key, null);
-          }
+          deleteRows(data, data.grants, data.grantsByProject.get(id), user -> new GrantKey(id, user));
+          deleteRows(data, data.rules, data.rulesByProject.get(id), key -> key);
+          deleteRows(data, data.resources, data.resourcesByProject.get(id), ref -> ref);
+          deleteRows(data, data.roleGrants, data.roleGrantsByProject.get(id), role -> new RoleGrantKey(role, id));
+          deleteRows(data, data.roleRules, data.roleRulesByProject.get(id), key -> key);
         }
         remove(projectOrg, id);
         remove(projectByToken, old.token());
@@ -947,7 +945,7 @@ public final class InMemoryStore implements Store {
     }
 
     /** Every distinct name {@code names} finds in any organization's data, each read under its lock. */
-    private Set<String> namesInUse(java.util.function.Function<OrgData, java.util.stream.Stream<String>> names) {
+    private Set<String> namesInUse(Function<OrgData, Stream<String>> names) {
       Set<String> found = new TreeSet<>();
       for (OrgData data : orgs.values()) {
         synchronized (data) {
@@ -1015,15 +1013,9 @@ public final class InMemoryStore implements Store {
           if (write(data, data.roles, id, null) == null) {
             return false;
           }
-          for (UserId user : List.copyOf(data.roleMembersByRole.get(id))) {
-            write(data, data.roleMembers, new RoleMemberKey(id, user), null);
-          }
-          for (ProjectId project : List.copyOf(data.roleGrantsByRole.get(id))) {
-            write(data, data.roleGrants, new RoleGrantKey(id, project), null);
-          }
-          for (RoleRule key : List.copyOf(data.roleRulesByRole.get(id))) {
-            write(data, data.roleRules, key, null);
-          }
+          deleteRows(data, data.roleMembers, data.roleMembersByRole.get(id), user -> new RoleMemberKey(id, user));
+          deleteRows(data, data.roleGrants, data.roleGrantsByRole.get(id), project -> new RoleGrantKey(id, project));
+          deleteRows(data, data.roleRules, data.roleRulesByRole.get(id), key -> key);
         }
         remove(roleOrg, id);
         return true;
@@ -1140,7 +1132,8 @@ public final class InMemoryStore implements Store {
         OrgData data = ofRole(rule.role());
         return data != null && write(data, data.roleRules, rule.key(), null) != null;
       }
-          @Override
+
+      @Override
       public Set<String> capabilitiesInUse() {
         return namesInUse(d -> d.roles.rows.values().stream().flatMap(r -> r.capabilities().stream()).map(Capability::name));
       }
@@ -1195,12 +1188,8 @@ public final class InMemoryStore implements Store {
           if (write(data, data.resources, ref, null) == null) {
             return false;
           }
-          for (ResourceRule key : List.copyOf(data.rulesByResource.get(ref))) {
-            write(data, data.rules, key, null);
-          }
-          for (RoleRule key : List.copyOf(data.roleRulesByResource.get(ref))) {
-            write(data, data.roleRules, key, null);
-          }
+          deleteRows(data, data.rules, data.rulesByResource.get(ref), key -> key);
+          deleteRows(data, data.roleRules, data.roleRulesByResource.get(ref), key -> key);
           return true;
         }
       }
@@ -1230,7 +1219,7 @@ public final class InMemoryStore implements Store {
 
       @Override
       public Set<String> kindsInUse() {
-        return namesInUse(d -> java.util.stream.Stream.concat(d.resources.rows.keySet().stream().map(ResourceRef::kind),
+        return namesInUse(d -> Stream.concat(d.resources.rows.keySet().stream().map(ResourceRef::kind),
             d.rules.rows.keySet().stream().map(ResourceRule::kind)));
       }
 

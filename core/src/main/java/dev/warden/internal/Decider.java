@@ -576,8 +576,9 @@ public final class Decider {
    * {@link ResolutionRule} (the own grant wins under {@code MOST_SPECIFIC}, the higher under
    * {@code HIGHEST_WINS}, the own grant on a tie), even if lower than the default; else an open
    * project's default role; else the project is hidden ({@link Access#NONE}, also for a missing one:
-   * {@code project} null). A member's role grants on the project are one lookup in its index of role
-   * access ({@link OrgState.RoleAccess}), skipped when nobody reaches the project through a role.
+   * {@code project} null). The grant and the role ways are one lookup in the project's
+   * {@link OrgState.Reach} index; only when an expiry takes part, or the steps are traced, are they read
+   * one by one, against the clock.
    */
   Access resolve(OrgState state, Membership member, ProjectState project, Trace trace) {
     if (project == null) {
@@ -588,24 +589,25 @@ public final class Decider {
       trace.step("organization %s is an implicit project Admin", member.level());
       return Access.ORG_ADMIN;
     }
-    ProjectRole own = null;
-    ProjectGrant grant = project.grants().get(member.user());
-    if (grant != null) {
-      if (live(grant.expiresAt())) {
-        own = grant.role();
-      } else {
-        trace.step("explicit grant expired at %s", grant.expiresAt().get());
-      }
+    OrgState.Reach reach = trace == Trace.NONE ? project.reach().get(member.user()) : OrgState.Reach.TIMED;
+    RoleGrant best = null;
+    if (reach == OrgState.Reach.TIMED) {
+      ProjectRole live = liveGrant(member, project, trace);
+      best = project.roleAccess().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
+      reach = OrgState.Reach.of(live, best == null ? null : best.projectRole());
     }
-    RoleGrant best = project.roleAccess().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
-    if (own != null && (best == null || own.atLeast(best.projectRole())
+    ProjectRole own = reach == null ? null : reach.own;
+    ProjectRole viaRole = reach == null ? null : reach.viaRole;
+    if (own != null && (viaRole == null || own.atLeast(viaRole)
         || state.organization().settings().resolution() == ResolutionRule.MOST_SPECIFIC)) {
       trace.step("explicit grant %s", own);
       return Access.grant(own);
     }
-    if (best != null) {
-      trace.step("role %s gives %s", state.roles().get(best.role()).role().name(), best.projectRole());
-      return Access.viaRole(best.projectRole());
+    if (viaRole != null) {
+      if (trace != Trace.NONE) { // naming the role costs a lookup
+        trace.step("role %s gives %s", state.roles().get(best.role()).role().name(), viaRole);
+      }
+      return Access.viaRole(viaRole);
     }
     if (project.project().visibility() == Visibility.OPEN) {
       trace.step("open project, default role %s", project.project().defaultRole());
@@ -613,6 +615,19 @@ public final class Decider {
     }
     trace.step("no project with this id is visible to %s", member.user());
     return Access.NONE;
+  }
+
+  /** The role of the member's own grant on the project if it is live now, else null. */
+  private ProjectRole liveGrant(Membership member, ProjectState project, Trace trace) {
+    ProjectGrant grant = project.grants().get(member.user());
+    if (grant == null) {
+      return null;
+    }
+    if (!live(grant.expiresAt())) {
+      trace.step("explicit grant expired at %s", grant.expiresAt().get());
+      return null;
+    }
+    return grant.role();
   }
 
   /**

@@ -17,7 +17,6 @@ import dev.warden.bulk.ImportRefusal;
 import dev.warden.bulk.ImportReport;
 import dev.warden.bulk.OrganizationImport;
 import dev.warden.internal.OrgState.ProjectState;
-import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
@@ -32,7 +31,6 @@ import dev.warden.resource.AccessLevel;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
-import dev.warden.spi.StoreOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +50,6 @@ import java.util.Set;
 public final class ImportService {
   /** The audit action of an import, and of its refused attempts ({@code organization.imported.denied}). */
   static final String ACTION = "organization.imported";
-  private static final OrderedMap<UserId, ProjectGrant> NO_GRANTS = OrderedMap.byKey(StoreOrder.USERS);
 
   private final Engine engine;
 
@@ -313,7 +310,7 @@ public final class ImportService {
       if (grant == null && !joining.containsKey(user)) {
         grant = p.grants().get(user);
       }
-      return p.withGrants(grant == null ? NO_GRANTS : NO_GRANTS.plus(user, grant));
+      return p.withGrant(user, grant);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.warden.organization.UserId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
+import dev.warden.project.ProjectRole;
 import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
@@ -296,7 +297,7 @@ public final class OrgState {
       if (!p.project().equals(o.project()) || !sameEntries(p.grants(), o.grants())
           || !sameEntries(p.kindRules(), o.kindRules()) || !sameTrie(p.roleGrants(), o.roleGrants())
           || !asSets(p.roleAccess()).equals(asSets(o.roleAccess()))
-          || !sameTrie(p.roleKindRules(), o.roleKindRules())) {
+          || !sameTrie(p.roleKindRules(), o.roleKindRules()) || !sameTrie(p.reach(), o.reach())) {
         return Optional.of("project " + p.project().id());
       }
     }
@@ -356,42 +357,115 @@ public final class OrgState {
   }
 
   /**
-   * A project, the explicit grants on it (user-id order), and its rules per resource kind (kind
-   * order).
+   * A project, the explicit grants on it (user-id order), its rules per resource kind (kind order), the
+   * grants and kind rules of roles on it, each user's ways in through a role ({@link RoleAccess}), and
+   * each user's {@link Reach}: their own grant and role ways folded into the one entry a check reads.
    */
   public record ProjectState(Project project, OrderedMap<UserId, ProjectGrant> grants,
       ImmutableMap<String, AccessLevel> kindRules, HashTrie<RoleId, RoleGrant> roleGrants,
       HashTrie<UserId, ImmutableList<RoleAccess>> roleAccess,
-      HashTrie<RoleId, ImmutableMap<String, AccessLevel>> roleKindRules) {
+      HashTrie<RoleId, ImmutableMap<String, AccessLevel>> roleKindRules, HashTrie<UserId, Reach> reach) {
 
     /** A new project: no grants, rules or role grants. */
     static ProjectState of(Project project) {
       return new ProjectState(project, OrderedMap.byKey(StoreOrder.USERS), NO_KIND_RULES, HashTrie.empty(),
-          HashTrie.empty(), HashTrie.empty());
+          HashTrie.empty(), HashTrie.empty(), HashTrie.empty());
     }
 
     ProjectState withProject(Project next) {
-      return new ProjectState(next, grants, kindRules, roleGrants, roleAccess, roleKindRules);
+      return new ProjectState(next, grants, kindRules, roleGrants, roleAccess, roleKindRules, reach);
     }
 
-    ProjectState withGrants(OrderedMap<UserId, ProjectGrant> next) {
-      return new ProjectState(project, next, kindRules, roleGrants, roleAccess, roleKindRules);
+    /** With {@code user}'s own grant set ({@code grant} non-null) or removed, and their reach to match. */
+    ProjectState withGrant(UserId user, ProjectGrant grant) {
+      OrderedMap<UserId, ProjectGrant> next = grant == null ? grants.minus(user) : grants.plus(user, grant);
+      return new ProjectState(project, next, kindRules, roleGrants, roleAccess, roleKindRules,
+          reached(user, grant, roleAccess.get(user)));
     }
 
     ProjectState withKindRules(ImmutableMap<String, AccessLevel> next) {
-      return new ProjectState(project, grants, next, roleGrants, roleAccess, roleKindRules);
+      return new ProjectState(project, grants, next, roleGrants, roleAccess, roleKindRules, reach);
     }
 
     ProjectState withRoleGrants(HashTrie<RoleId, RoleGrant> next) {
-      return new ProjectState(project, grants, kindRules, next, roleAccess, roleKindRules);
+      return new ProjectState(project, grants, kindRules, next, roleAccess, roleKindRules, reach);
     }
 
-    ProjectState withRoleAccess(HashTrie<UserId, ImmutableList<RoleAccess>> next) {
-      return new ProjectState(project, grants, kindRules, roleGrants, next, roleKindRules);
+    /** With {@code user}'s ways in through roles set to those of {@code next}, and their reach to match. */
+    ProjectState withRoleAccess(HashTrie<UserId, ImmutableList<RoleAccess>> next, UserId user) {
+      return new ProjectState(project, grants, kindRules, roleGrants, next, roleKindRules,
+          reached(user, grants.get(user), next.get(user)));
     }
 
     ProjectState withRoleKindRules(HashTrie<RoleId, ImmutableMap<String, AccessLevel>> next) {
-      return new ProjectState(project, grants, kindRules, roleGrants, roleAccess, next);
+      return new ProjectState(project, grants, kindRules, roleGrants, roleAccess, next, reach);
+    }
+
+    private HashTrie<UserId, Reach> reached(UserId user, ProjectGrant own, ImmutableList<RoleAccess> ways) {
+      Reach r = Reach.of(own, ways);
+      return r == null ? reach.minus(user) : reach.plus(user, r);
+    }
+  }
+
+  /**
+   * How a user reaches a project, folded for the check (issues 14 and 16): the role of their own grant
+   * and the highest role their roles' grants give there, each null when there is none, so that a check
+   * decides project access with one lookup and no further reads, however many roles the organization
+   * has. {@link #TIMED} when an expiry takes part (of the grant or of a role membership): the check then
+   * reads the grants and ways themselves, against the clock. Interned (16 instances), so the index
+   * costs only its trie.
+   */
+  static final class Reach {
+    /** An expiry takes part: decide from the grant and the role ways. */
+    static final Reach TIMED = new Reach(null, null);
+    private static final Reach[][] ALL = new Reach[ProjectRole.values().length + 1][ProjectRole.values().length + 1];
+
+    static {
+      for (int o = 0; o < ALL.length; o++) {
+        for (int v = 0; v < ALL.length; v++) {
+          ALL[o][v] = new Reach(o == 0 ? null : ProjectRole.values()[o - 1], v == 0 ? null : ProjectRole.values()[v - 1]);
+        }
+      }
+    }
+
+    /** The role of the user's own grant, or null. */
+    final ProjectRole own;
+    /** The highest role among the grants of the user's roles, or null. */
+    final ProjectRole viaRole;
+
+    private Reach(ProjectRole own, ProjectRole viaRole) {
+      this.own = own;
+      this.viaRole = viaRole;
+    }
+
+    /** The reach of a user with this own grant and these ways through roles (each may be null); null if neither. */
+    static Reach of(ProjectGrant own, ImmutableList<RoleAccess> ways) {
+      if (own != null && own.expiresAt().isPresent()) {
+        return TIMED;
+      }
+      ProjectRole best = null;
+      for (int i = 0; ways != null && i < ways.size(); i++) {
+        RoleAccess way = ways.get(i);
+        if (way.member().expiresAt().isPresent()) {
+          return TIMED;
+        }
+        ProjectRole role = way.grant().projectRole();
+        best = best == null || role.atLeast(best) ? role : best;
+      }
+      return of(own == null ? null : own.role(), best);
+    }
+
+    /** The reach with these roles (each may be null); null if both are. */
+    static Reach of(ProjectRole own, ProjectRole viaRole) {
+      if (own == null && viaRole == null) {
+        return null;
+      }
+      return ALL[own == null ? 0 : own.ordinal() + 1][viaRole == null ? 0 : viaRole.ordinal() + 1];
+    }
+
+    @Override
+    public String toString() {
+      return this == TIMED ? "TIMED" : "Reach[own=" + own + ", viaRole=" + viaRole + "]";
     }
   }
 
@@ -622,7 +696,7 @@ public final class OrgState {
     void upsertGrant(ProjectGrant g) {
       ProjectState p = projects.get(g.project());
       if (p != null) {
-        projects = projects.plus(g.project(), p.withGrants(p.grants().plus(g.user(), g)));
+        projects = projects.plus(g.project(), p.withGrant(g.user(), g));
         grantsByUser = with(grantsByUser, g.user(), g.project(), g);
         timedGrants = g.expiresAt().isPresent() ? with(timedGrants, g.user(), g.project(), g)
             : without(timedGrants, g.user(), g.project());
@@ -632,7 +706,7 @@ public final class OrgState {
     void deleteGrant(ProjectId project, UserId user) {
       ProjectState p = projects.get(project);
       if (p != null && p.grants().containsKey(user)) {
-        projects = projects.plus(project, p.withGrants(p.grants().minus(user)));
+        projects = projects.plus(project, p.withGrant(user, null));
         grantsByUser = without(grantsByUser, user, project);
         timedGrants = without(timedGrants, user, project);
       }
@@ -799,7 +873,7 @@ public final class OrgState {
         return;
       }
       projects = projects.plus(project,
-          p.withRoleAccess(withRole(p.roleAccess(), user, role, a -> a.grant().role(), access)));
+          p.withRoleAccess(withRole(p.roleAccess(), user, role, a -> a.grant().role(), access), user));
     }
 
     void upsertRoleRule(RoleRule rule) {

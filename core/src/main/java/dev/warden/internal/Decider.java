@@ -419,6 +419,9 @@ public final class Decider {
 
   /** The first role (in the member's order) the member actively belongs to that carries {@code capability}, or null. */
   private Role roleCarrying(OrgState state, Membership m, Capability capability) {
+    if (!state.anyRoleCarries(capability)) {
+      return null;
+    }
     ImmutableList<RoleMember> mine = state.rolesOf(m.user());
     for (int i = 0; i < mine.size(); i++) {
       RoleMember rm = mine.get(i);
@@ -428,16 +431,6 @@ public final class Decider {
       }
     }
     return null;
-  }
-
-  /** Whether any role of the organization carries {@code capability} (whoever belongs to it). */
-  public static boolean anyRoleCarries(OrgState state, Capability capability) {
-    for (OrgState.RoleState r : state.roles().values()) {
-      if (r.role().capabilities().contains(capability)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** What an active member's effective project role allows, before gates and key scopes. */

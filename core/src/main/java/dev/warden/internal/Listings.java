@@ -170,7 +170,7 @@ public final class Listings {
     UserId after = userCursor(cursor);
     Iterator<Membership> candidates =
         decider.levelAllows(OrgLevel.MEMBER, capability, state.organization().settings())
-            || Decider.anyRoleCarries(state, capability) ? state.membersAfter(after) : state.adminsAfter(after);
+            || state.anyRoleCarries(capability) ? state.membersAfter(after) : state.adminsAfter(after);
     return holders(candidates, limit, m -> {
       Decision d = decider.level(m, capability, state, Trace.NONE);
       return d.allowed() ? new AccessHolder(m.user(), m.level(), Optional.empty(), d.reason()) : null;

@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.warden.internal.persistent.HashTrie;
 import dev.warden.internal.persistent.OrderedMap;
+import dev.warden.matrix.Capability;
 import dev.warden.organization.EmailAddress;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
@@ -65,6 +66,8 @@ public final class OrgState {
   private final OrderedMap<RoleId, RoleState> roles;
   /** Each user's role memberships (expired ones included), in no particular order: a check walks them by index. */
   private final HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
+  /** How many roles carry each organization capability (absent: none), so a check skips roles that cannot help. */
+  private final HashTrie<Capability, Integer> roleCapabilities;
 
   private OrgState(Draft d, long revision) {
     this.organization = d.organization;
@@ -81,6 +84,7 @@ public final class OrgState {
     this.timedGrants = d.timedGrants;
     this.roles = d.roles;
     this.rolesByUser = d.rolesByUser;
+    this.roleCapabilities = d.roleCapabilities;
   }
 
   private OrgState(Organization organization) {
@@ -98,6 +102,7 @@ public final class OrgState {
     this.timedGrants = HashTrie.empty();
     this.roles = OrderedMap.byValue((a, b) -> StoreOrder.ROLES.compare(a.role(), b.role()));
     this.rolesByUser = HashTrie.empty();
+    this.roleCapabilities = HashTrie.empty();
   }
 
   /**
@@ -216,6 +221,11 @@ public final class OrgState {
     return mine == null ? ImmutableList.of() : mine;
   }
 
+  /** Whether some role of the organization carries {@code capability} (whoever belongs to it). */
+  public boolean anyRoleCarries(Capability capability) {
+    return roleCapabilities.containsKey(capability);
+  }
+
   /** Every registered resource in creation order. */
   public Map<ResourceRef, ResourceState> resources() {
     return resources;
@@ -325,6 +335,9 @@ public final class OrgState {
     }
     if (!asSets(rolesByUser).equals(asSets(other.rolesByUser))) {
       return Optional.of("roles by user");
+    }
+    if (!sameTrie(roleCapabilities, other.roleCapabilities)) {
+      return Optional.of("capabilities of roles");
     }
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
         || !indexOf(resourcesByProject).equals(indexOf(other.resourcesByProject))
@@ -550,6 +563,7 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
     private OrderedMap<RoleId, RoleState> roles;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
+    private HashTrie<Capability, Integer> roleCapabilities;
     private final Set<ProjectId> createdProjects = new HashSet<>();
     private final Set<ProjectId> deletedProjects = new HashSet<>();
 
@@ -567,6 +581,7 @@ public final class OrgState {
       timedGrants = base.timedGrants;
       roles = base.roles;
       rolesByUser = base.rolesByUser;
+      roleCapabilities = base.roleCapabilities;
     }
 
     /** The organization is gone: its snapshot is dropped rather than built. */
@@ -799,6 +814,19 @@ public final class OrgState {
       roles = roles.plus(r.id(), old == null
           ? new RoleState(r, OrderedMap.byKey(StoreOrder.USERS), HashTrie.empty(), HashTrie.empty())
           : old.withRole(r));
+      if (old != null) {
+        countCapabilities(old.role(), -1);
+      }
+      countCapabilities(r, 1);
+    }
+
+    /** Adds {@code delta} to the count of roles carrying each capability of {@code role}. */
+    private void countCapabilities(Role role, int delta) {
+      for (Capability c : role.capabilities()) {
+        Integer before = roleCapabilities.get(c);
+        int after = (before == null ? 0 : before) + delta;
+        roleCapabilities = after == 0 ? roleCapabilities.minus(c) : roleCapabilities.plus(c, after);
+      }
     }
 
     /** Deletes the role with its memberships and grants. */
@@ -812,6 +840,7 @@ public final class OrgState {
       for (UserId user : old.members().keySet()) {
         rolesByUser = withRole(rolesByUser, user, id, RoleMember::role, null);
       }
+      countCapabilities(old.role(), -1);
       roles = roles.minus(id);
     }
 

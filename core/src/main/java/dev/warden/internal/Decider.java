@@ -570,8 +570,8 @@ public final class Decider {
    * {@code HIGHEST_WINS}, the own grant on a tie), even if lower than the default; else an open
    * project's default role; else the project is hidden ({@link Access#NONE}, also for a missing one:
    * {@code project} null). The grant and the role ways are one lookup in the project's
-   * {@link OrgState.Reach} index; only when an expiry takes part, or the steps are traced, are they read
-   * one by one, against the clock.
+   * {@link OrgState.Reach} index; only once one of them has expired, or when the steps are traced, are
+   * they read one by one, against the clock.
    */
   Access resolve(OrgState state, Membership member, ProjectState project, Trace trace) {
     if (project == null) {
@@ -582,15 +582,15 @@ public final class Decider {
       trace.step("organization %s is an implicit project Admin", member.level());
       return Access.ORG_ADMIN;
     }
-    OrgState.Reach reach = trace == Trace.NONE ? project.reach().get(member.user()) : OrgState.Reach.TIMED;
+    OrgState.Reach reach = project.reach().get(member.user());
     RoleGrant best = null;
-    if (reach == OrgState.Reach.TIMED) {
+    if (trace != Trace.NONE || (reach != null && reach.until() != null && Expiry.endedAt(reach.until(), now()))) {
       ProjectRole live = liveGrant(member, project, trace);
       best = project.roleAccess().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
       reach = OrgState.Reach.of(live, best == null ? null : best.projectRole());
     }
-    ProjectRole own = reach == null ? null : reach.own;
-    ProjectRole viaRole = reach == null ? null : reach.viaRole;
+    ProjectRole own = reach == null ? null : reach.own();
+    ProjectRole viaRole = reach == null ? null : reach.viaRole();
     if (own != null && (viaRole == null || own.atLeast(viaRole)
         || state.organization().settings().resolution() == ResolutionRule.MOST_SPECIFIC)) {
       trace.step("explicit grant %s", own);

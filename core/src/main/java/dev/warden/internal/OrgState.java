@@ -28,6 +28,7 @@ import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import dev.warden.spi.StoreOrder;
 import dev.warden.spi.Transaction;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -424,61 +425,50 @@ public final class OrgState {
    * How a user reaches a project, folded for the check (issues 14 and 16): the role of their own grant
    * and the highest role their roles' grants give there, each null when there is none, so that a check
    * decides project access with one lookup and no further reads, however many roles the organization
-   * has. {@link #TIMED} when an expiry takes part (of the grant or of a role membership): the check then
-   * reads the grants and ways themselves, against the clock. Interned (16 instances), so the index
-   * costs only its trie.
+   * has. When the grant or a role membership folded in expires, {@link #until} is the first such
+   * expiry: the two roles hold before it, and from then on the check reads the grant and the role ways
+   * themselves, against the clock. Those without an expiry are interned (16 instances).
+   *
+   * @param own the role of the user's own grant, or null
+   * @param viaRole the highest role among the grants of the user's roles, or null
+   * @param until the first expiry among the grant and role memberships folded in, or null if none expires
    */
-  static final class Reach {
-    /** An expiry takes part: decide from the grant and the role ways. */
-    static final Reach TIMED = new Reach(null, null);
-    private static final Reach[][] ALL = new Reach[ProjectRole.values().length + 1][ProjectRole.values().length + 1];
+  record Reach(ProjectRole own, ProjectRole viaRole, Instant until) {
+    private static final Reach[][] UNTIMED = new Reach[ProjectRole.values().length + 1][ProjectRole.values().length + 1];
 
     static {
-      for (int o = 0; o < ALL.length; o++) {
-        for (int v = 0; v < ALL.length; v++) {
-          ALL[o][v] = new Reach(o == 0 ? null : ProjectRole.values()[o - 1], v == 0 ? null : ProjectRole.values()[v - 1]);
+      for (int o = 0; o < UNTIMED.length; o++) {
+        for (int v = 0; v < UNTIMED.length; v++) {
+          UNTIMED[o][v] = new Reach(role(o), role(v), null);
         }
       }
-    }
-
-    /** The role of the user's own grant, or null. */
-    final ProjectRole own;
-    /** The highest role among the grants of the user's roles, or null. */
-    final ProjectRole viaRole;
-
-    private Reach(ProjectRole own, ProjectRole viaRole) {
-      this.own = own;
-      this.viaRole = viaRole;
     }
 
     /** The reach of a user with this own grant and these ways through roles (each may be null); null if neither. */
     static Reach of(ProjectGrant own, ImmutableList<RoleAccess> ways) {
-      if (own != null && own.expiresAt().isPresent()) {
-        return TIMED;
-      }
+      Instant until = own == null ? null : own.expiresAt().orElse(null);
       ProjectRole best = null;
       for (int i = 0; ways != null && i < ways.size(); i++) {
         RoleAccess way = ways.get(i);
-        if (way.member().expiresAt().isPresent()) {
-          return TIMED;
-        }
+        Instant ends = way.member().expiresAt().orElse(null);
+        until = until == null || (ends != null && ends.isBefore(until)) ? ends : until;
         ProjectRole role = way.grant().projectRole();
         best = best == null || role.atLeast(best) ? role : best;
       }
-      return of(own == null ? null : own.role(), best);
+      Reach untimed = of(own == null ? null : own.role(), best);
+      return until == null || untimed == null ? untimed : new Reach(untimed.own, untimed.viaRole, until);
     }
 
-    /** The reach with these roles (each may be null); null if both are. */
+    /** The reach with these roles (each may be null) and no expiry; null if both are. */
     static Reach of(ProjectRole own, ProjectRole viaRole) {
       if (own == null && viaRole == null) {
         return null;
       }
-      return ALL[own == null ? 0 : own.ordinal() + 1][viaRole == null ? 0 : viaRole.ordinal() + 1];
+      return UNTIMED[own == null ? 0 : own.ordinal() + 1][viaRole == null ? 0 : viaRole.ordinal() + 1];
     }
 
-    @Override
-    public String toString() {
-      return this == TIMED ? "TIMED" : "Reach[own=" + own + ", viaRole=" + viaRole + "]";
+    private static ProjectRole role(int slot) {
+      return slot == 0 ? null : ProjectRole.values()[slot - 1];
     }
   }
 

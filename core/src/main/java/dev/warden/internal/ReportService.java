@@ -19,6 +19,7 @@ import dev.warden.project.ProjectRole;
 import dev.warden.report.AccessRegistry;
 import dev.warden.report.AccessReview;
 import dev.warden.report.RegistryRole;
+import dev.warden.resource.ResourceRule;
 import dev.warden.role.RoleMember;
 import dev.warden.report.RegistryEntry;
 import dev.warden.report.Reports;
@@ -149,7 +150,22 @@ public final class ReportService implements Reports {
     }
     return new AccessReview(organization, now, memberships.expired, grants.expired, memberships.expiring,
         grants.expiring, withoutProjects, unusedKeys, owners, admins, last.stream().findFirst().map(AuditEntry::at),
-        places.expired, places.expiring, roles(state, now));
+        places.expired, places.expiring, roles(state, now), shares(state));
+  }
+
+  /** Every share of the organization's resources: by resource (the store's resource order), then user id. */
+  private static List<ResourceRule> shares(OrgState state) {
+    List<ResourceRule> shares = new ArrayList<>();
+    for (OrgState.ResourceState r : state.resources().values()) {
+      if (!r.shares().isEmpty()) {
+        r.memberRules().forEach((user, level) -> {
+          if (r.shares().containsKey(user)) {
+            shares.add(ResourceRule.share(r.resource().ref(), user, level));
+          }
+        });
+      }
+    }
+    return shares;
   }
 
   /** Files what carries an expiry as expired or as expiring soon: the review's two lists of each kind. */

@@ -32,6 +32,7 @@ import dev.warden.report.AccessHolder;
 import dev.warden.report.AccessSource;
 import dev.warden.role.ResolutionRule;
 import dev.warden.testing.FakeClock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -209,5 +210,27 @@ class SharesTest {
         .contains(ResourceRule.share(revenue, carol.userId(), AccessLevel.VIEWER))
         .doesNotContain(ResourceRule.forMember(revenue, carol.userId(), AccessLevel.EDITOR));
     assertThat(policy.check(carol, Capability.VIEW_DATA, revenue)).isSameAs(Decision.allow(Reason.RESOURCE_SHARE));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ResolutionRule.class)
+  void theAccessReview_listsEveryShare_untilItIsRemoved(ResolutionRule rule) {
+    setUp(rule);
+    assertThat(policy.reports().review(alice, acme, Duration.ofDays(30), Duration.ofDays(90)).shares()).isEmpty();
+
+    policy.resources().share(bob, churn, erin.userId(), AccessLevel.EDITOR);
+    policy.resources().share(bob, revenue, erin.userId(), AccessLevel.VIEWER);
+    policy.resources().share(bob, revenue, carol.userId(), AccessLevel.VIEWER);
+    policy.resources().setMemberRule(bob, revenue, bob.userId(), AccessLevel.MANAGER); // a rule, not a share
+
+    // By resource (registered at the same instant, so by id: churn, then revenue), then user id.
+    assertThat(policy.reports().review(alice, acme, Duration.ofDays(30), Duration.ofDays(90)).shares()).containsExactly(
+        ResourceRule.share(churn, erin.userId(), AccessLevel.EDITOR),
+        ResourceRule.share(revenue, carol.userId(), AccessLevel.VIEWER),
+        ResourceRule.share(revenue, erin.userId(), AccessLevel.VIEWER));
+
+    policy.resources().unshare(bob, revenue, carol.userId());
+    policy.members().remove(alice, acme, erin.userId());
+    assertThat(policy.reports().review(alice, acme, Duration.ofDays(30), Duration.ofDays(90)).shares()).isEmpty();
   }
 }

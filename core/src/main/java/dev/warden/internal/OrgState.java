@@ -175,8 +175,8 @@ public final class OrgState {
   }
 
   private static Iterator<Membership> after(OrderedMap<UserId, Membership> map, UserId cursor) {
-    return values(cursor == null ? map.entrySet().iterator()
-        : map.entriesFrom(e -> StoreOrder.USERS.compare(e.getKey(), cursor) <= 0));
+    return cursor == null ? map.values().iterator()
+        : map.valuesFrom(e -> StoreOrder.USERS.compare(e.getKey(), cursor) <= 0);
   }
 
   /** The number of Owner memberships. */
@@ -197,8 +197,8 @@ public final class OrgState {
 
   /** The projects in creation order strictly after {@code cursor}'s position (null: from the first). */
   public Iterator<ProjectState> projectsAfter(Project cursor) {
-    return values(cursor == null ? projects.entrySet().iterator()
-        : projects.entriesFrom(e -> StoreOrder.PROJECTS.compare(e.getValue().project(), cursor) <= 0));
+    return cursor == null ? projects.values().iterator()
+        : projects.valuesFrom(e -> StoreOrder.PROJECTS.compare(e.getValue().project(), cursor) <= 0);
   }
 
   /** The user's grants on the organization's projects (expired ones included), in no particular order. */
@@ -230,20 +230,6 @@ public final class OrgState {
   /** Every registered resource in creation order. */
   public Map<ResourceRef, ResourceState> resources() {
     return resources;
-  }
-
-  private static <V> Iterator<V> values(Iterator<? extends Map.Entry<?, V>> entries) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return entries.hasNext();
-      }
-
-      @Override
-      public V next() {
-        return entries.next().getValue();
-      }
-    };
   }
 
   /** A read-only map view of a trie (null: empty). */

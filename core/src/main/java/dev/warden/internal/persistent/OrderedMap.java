@@ -160,23 +160,24 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
   }
 
   /**
-   * The entries in order, starting at the first for which {@code before} is false. {@code before} must
-   * be monotone over the order: true for a prefix, false afterwards (so {@code e -> cmp.compare(e.getKey(),
-   * cursor) <= 0} starts right after {@code cursor}). Found by descending the tree, in O(log n) calls.
+   * The values in order, starting at the entry for which {@code before} is first false. {@code before}
+   * must be monotone over the order: true for a prefix, false afterwards (so {@code e -> cmp.compare(
+   * e.getKey(), cursor) <= 0} starts right after {@code cursor}). Found by descending the tree, in
+   * O(log n) calls; then, like {@link #values()}, no allocation per value.
    */
-  public Iterator<Map.Entry<K, V>> entriesFrom(Predicate<? super Map.Entry<K, V>> before) {
+  public Iterator<V> valuesFrom(Predicate<? super Map.Entry<K, V>> before) {
     checkNotNull(before, "before");
     Cursor c = new Cursor();
     Node node = root;
     for (int level = 0; ; level++) {
       int i = firstNotBefore(node, before);
       if (i == node.size(order.stride)) {
-        return new EntryIterator(c.exhausted());
+        return new ValueIterator(c.exhausted());
       }
       c.path[level] = node;
       c.pos[level] = i;
       if (level == height) {
-        return new EntryIterator(c);
+        return new ValueIterator(c);
       }
       node = node.children[i];
     }
@@ -251,18 +252,7 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     return new AbstractCollection<>() {
       @Override
       public Iterator<V> iterator() {
-        KeyIterator keys = new KeyIterator(new Cursor().first());
-        return new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return keys.hasNext();
-          }
-
-          @Override
-          public V next() {
-            return trie.get(keys.next());
-          }
-        };
+        return new ValueIterator(new Cursor().first());
       }
 
       @Override
@@ -341,6 +331,24 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     @SuppressWarnings("unchecked")
     public K next() {
       return (K) cursor.advance();
+    }
+  }
+
+  private final class ValueIterator implements Iterator<V> {
+    private final Cursor cursor;
+
+    ValueIterator(Cursor cursor) {
+      this.cursor = cursor;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return cursor.hasNext();
+    }
+
+    @Override
+    public V next() {
+      return trie.get(cursor.advance());
     }
   }
 

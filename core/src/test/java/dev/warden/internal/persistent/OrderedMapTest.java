@@ -140,9 +140,9 @@ class OrderedMapTest {
           }
           case SEEK -> {
             int cursor = ordering.place(op.id());
-            List<Map.Entry<Key, Val>> expected = places.tailMap(cursor, false).values().stream()
-                .limit(40).map(k -> Map.entry(k, model.get(k))).toList();
-            Iterator<Map.Entry<Key, Val>> it = map.entriesFrom(e -> ordering.place(e.getKey().id()) <= cursor);
+            List<Val> expected = places.tailMap(cursor, false).values().stream()
+                .limit(40).map(model::get).toList();
+            Iterator<Val> it = map.valuesFrom(e -> ordering.place(e.getKey().id()) <= cursor);
             assertThat(ImmutableList.copyOf(Iterators.limit(it, 40))).isEqualTo(expected);
           }
         }
@@ -214,10 +214,10 @@ class OrderedMapTest {
       }
     }
 
-    /** The entries from the first not {@code before} are the model's. */
+    /** The values from the first entry not {@code before} are the model's. */
     void assertSeek(OrderedMap<Key, Val> map, List<Map.Entry<Key, Val>> sorted, Predicate<Map.Entry<Key, Val>> before) {
-      List<Map.Entry<Key, Val>> expected = sorted.stream().filter(before.negate()).toList();
-      assertThat(atMost(() -> map.entriesFrom(before), expected.size())).isEqualTo(expected);
+      List<Val> expected = sorted.stream().filter(before.negate()).map(Map.Entry::getValue).toList();
+      assertThat(atMost(() -> map.valuesFrom(before), expected.size())).isEqualTo(expected);
     }
 
     /** Up to one more element than expected, so that an endless iterator fails rather than fills the heap. */

@@ -498,6 +498,16 @@ public final class OrgState {
       return new ResourceState(resource, OrderedMap.byKey(StoreOrder.USERS), null, HashTrie.empty(), HashTrie.empty());
     }
 
+    /** The member rule of {@code user} on the resource, a share or not, or null. */
+    public ResourceRule memberRule(UserId user) {
+      AccessLevel level = memberRules.get(user);
+      if (level == null) {
+        return null;
+      }
+      ResourceRef ref = resource.ref();
+      return shares.containsKey(user) ? ResourceRule.share(ref, user, level) : ResourceRule.forMember(ref, user, level);
+    }
+
     ResourceState withResource(Resource next) {
       return new ResourceState(next, memberRules, everyoneRule, roleRules, shares);
     }

@@ -158,11 +158,7 @@ public final class ReportService implements Reports {
     List<ResourceRule> shares = new ArrayList<>();
     for (OrgState.ResourceState r : state.resources().values()) {
       if (!r.shares().isEmpty()) {
-        r.memberRules().forEach((user, level) -> {
-          if (r.shares().containsKey(user)) {
-            shares.add(ResourceRule.share(r.resource().ref(), user, level));
-          }
-        });
+        r.memberRules().keySet().stream().filter(r.shares()::containsKey).forEach(user -> shares.add(r.memberRule(user)));
       }
     }
     return shares;

@@ -185,7 +185,7 @@ public final class ResourceService implements Resources {
     mutate(ref.project(), actor, "resource.shared", ref, m -> {
       ResourceState r = m.requireResource(ref, AccessLevel.MANAGER);
       m.activeMember(user);
-      ResourceRule before = ruleOf(r, user);
+      ResourceRule before = r.memberRule(user);
       if (!share.equals(before)) {
         m.apply(new Write.UpsertRule(share));
         m.audit("resource.shared", ref.project(), ruleTarget(share),
@@ -202,7 +202,7 @@ public final class ResourceService implements Resources {
     checkNotNull(ref, "ref");
     checkNotNull(user, "user");
     mutate(ref.project(), actor, "resource.unshared", ref, m -> {
-      ResourceRule before = ruleOf(m.requireResource(ref, AccessLevel.MANAGER), user);
+      ResourceRule before = m.requireResource(ref, AccessLevel.MANAGER).memberRule(user);
       if (before == null || !before.shared()) {
         throw new NotFoundException(ErrorCode.NOT_FOUND, "resource share not found");
       }
@@ -211,16 +211,6 @@ public final class ResourceService implements Resources {
           Change.of("shared", true, null));
       return null;
     });
-  }
-
-  /** The member rule of {@code user} on the resource, a share or not, or null. */
-  private static ResourceRule ruleOf(ResourceState r, UserId user) {
-    AccessLevel level = r.memberRules().get(user);
-    if (level == null) {
-      return null;
-    }
-    ResourceRef ref = r.resource().ref();
-    return r.shares().containsKey(user) ? ResourceRule.share(ref, user, level) : ResourceRule.forMember(ref, user, level);
   }
 
   @Override
@@ -243,7 +233,7 @@ public final class ResourceService implements Resources {
     if (r.everyoneRule() != null) {
       rules.add(ResourceRule.forEveryone(ref, r.everyoneRule()));
     }
-    r.memberRules().forEach((user, level) -> rules.add(ruleOf(r, user)));
+    r.memberRules().keySet().forEach(user -> rules.add(r.memberRule(user)));
     return rules;
   }
 

@@ -11,11 +11,7 @@ import dev.warden.organization.OrgLevel;
 import dev.warden.project.ProjectId;
 import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessHolder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -98,31 +94,6 @@ public class ListingBenchmark {
 
   private PageRequest request(String cursor) {
     return cursor == null ? PageRequest.first(pageSize) : PageRequest.after(cursor, pageSize);
-  }
-
-  /**
-   * Every page of one list, walked once at set-up for its cursors; {@link #next} fetches the next page
-   * in turn, wrapping around after the last.
-   */
-  private static final class Pages {
-    private final Function<String, Page<?>> fetch;
-    private final List<String> cursors = new ArrayList<>(); // null: the first page
-    private int next;
-
-    Pages(Function<String, Page<?>> fetch) {
-      this.fetch = fetch;
-      Optional<String> cursor = Optional.empty();
-      do {
-        cursors.add(cursor.orElse(null));
-        cursor = fetch.apply(cursor.orElse(null)).nextCursor();
-      } while (cursor.isPresent());
-    }
-
-    Page<?> next() {
-      String cursor = cursors.get(next);
-      next = next + 1 == cursors.size() ? 0 : next + 1;
-      return fetch.apply(cursor);
-    }
   }
 
   /** A page of the projects a Member can see, with their role. */

@@ -134,11 +134,7 @@ public final class Listings {
       throw Errors.refused(gate, "project");
     }
     CreationCursor after = cursor == null ? null : CreationCursor.parse(cursor);
-    Iterator<ResourceState> ofKind = state.resources().values().stream()
-        .filter(r -> r.resource().ref().project().equals(project) && r.resource().ref().kind().equals(kind))
-        .filter(r -> after == null || after.isBefore(r.resource().createdAt(), r.resource().ref().id()))
-        .iterator();
-    return page(ofKind, limit,
+    return page(state.resourcesAfter(project, kind, after), limit,
         r -> {
           AccessLevel level = decider.level(state, me, p, r, Trace.NONE);
           Resource res = r.resource();

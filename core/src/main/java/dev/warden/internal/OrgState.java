@@ -2,6 +2,7 @@ package dev.warden.internal;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import com.google.common.collect.AbstractIterator;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.warden.internal.persistent.HashTrie;
@@ -29,8 +30,11 @@ import dev.warden.resource.ResourceRule;
 import dev.warden.spi.StoreOrder;
 import dev.warden.spi.Transaction;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +53,10 @@ import java.util.Set;
  */
 public final class OrgState {
   private static final ImmutableMap<String, AccessLevel> NO_KIND_RULES = ImmutableMap.of();
+  /** A project's resources by kind, then in creation order ({@link StoreOrder#RESOURCES} within one kind). */
+  private static final Comparator<Resource> BY_KIND = Comparator.comparing((Resource r) -> r.ref().kind())
+      .thenComparing(Resource::createdAt)
+      .thenComparing(r -> r.ref().id());
 
   private final Organization organization;
   private final long revision;
@@ -61,7 +69,8 @@ public final class OrgState {
   private final OrderedMap<ResourceRef, ResourceState> resources;
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
   private final HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
-  private final HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
+  /** Each project's resources by kind, then in creation order: what a page of one kind seeks in. */
+  private final HashTrie<ProjectId, OrderedMap<ResourceRef, Resource>> resourcesByProject;
   /** The grants that carry an expiry, by user: what the access review walks instead of every grant. */
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
   private final OrderedMap<RoleId, RoleState> roles;
@@ -136,7 +145,7 @@ public final class OrgState {
    * {@linkplain Draft#build built} at the new revision, what {@link #load} would read after the store
    * took the same writes. Shares everything the writes leave alone.
    */
-  Draft replay(java.util.List<? extends Write.SnapshotWrite<?>> writes) {
+  Draft replay(List<? extends Write.SnapshotWrite<?>> writes) {
     Draft d = new Draft(this);
     writes.forEach(w -> w.snapshot(d));
     return d;
@@ -230,6 +239,29 @@ public final class OrgState {
   /** Every registered resource in creation order. */
   public Map<ResourceRef, ResourceState> resources() {
     return resources;
+  }
+
+  /**
+   * The project's resources of one kind in creation order, strictly after {@code cursor} (null: from
+   * the first): O(log n) to start, then one lookup per resource, whatever else the organization holds.
+   */
+  public Iterator<ResourceState> resourcesAfter(ProjectId project, String kind, CreationCursor cursor) {
+    OrderedMap<ResourceRef, Resource> mine = resourcesByProject.get(project);
+    if (mine == null) {
+      return Collections.emptyIterator();
+    }
+    Iterator<Resource> from = mine.valuesFrom(e -> {
+      Resource r = e.getValue();
+      int c = r.ref().kind().compareTo(kind);
+      return c < 0 || (c == 0 && cursor != null && !cursor.isBefore(r.createdAt(), r.ref().id()));
+    });
+    return new AbstractIterator<>() {
+      @Override
+      protected ResourceState computeNext() {
+        Resource r = from.hasNext() ? from.next() : null;
+        return r != null && r.ref().kind().equals(kind) ? resources.get(r.ref()) : endOfData();
+      }
+    };
   }
 
   /** A read-only map view of a trie (null: empty). */
@@ -327,7 +359,7 @@ public final class OrgState {
       return Optional.of("capabilities of roles");
     }
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
-        || !indexOf(resourcesByProject).equals(indexOf(other.resourcesByProject))
+        || !inOrder(resourcesByProject).equals(inOrder(other.resourcesByProject))
         || !indexOf(timedGrants).equals(indexOf(other.timedGrants))) {
       return Optional.of("indexes");
     }
@@ -353,6 +385,13 @@ public final class OrgState {
   private static <K, K2, V> Map<K, Map<K2, V>> indexOf(HashTrie<K, HashTrie<K2, V>> index) {
     Map<K, Map<K2, V>> plain = new java.util.HashMap<>();
     index.forEach((k, trie) -> plain.put(k, Map.copyOf(view(trie))));
+    return plain;
+  }
+
+  /** An index of ordered maps as plain lists of their values, in their order. */
+  private static <K, K2, V> Map<K, List<V>> inOrder(HashTrie<K, OrderedMap<K2, V>> index) {
+    Map<K, List<V>> plain = new java.util.HashMap<>();
+    index.forEach((k, map) -> plain.put(k, List.copyOf(map.values())));
     return plain;
   }
 
@@ -545,7 +584,7 @@ public final class OrgState {
     private OrderedMap<ResourceRef, ResourceState> resources;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
     private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
-    private HashTrie<ProjectId, HashTrie<ResourceRef, ResourceRef>> resourcesByProject;
+    private HashTrie<ProjectId, OrderedMap<ResourceRef, Resource>> resourcesByProject;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
     private OrderedMap<RoleId, RoleState> roles;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
@@ -688,9 +727,9 @@ public final class OrgState {
 
     /** Deletes every resource of the project, with their rules. */
     void deleteResourcesOf(ProjectId id) {
-      HashTrie<ResourceRef, ResourceRef> refs = resourcesByProject.get(id);
-      if (refs != null) {
-        refs.forEach((ref, same) -> deleteResource(ref));
+      OrderedMap<ResourceRef, Resource> mine = resourcesByProject.get(id);
+      if (mine != null) {
+        mine.keySet().forEach(this::deleteResource);
       }
     }
 
@@ -729,7 +768,9 @@ public final class OrgState {
       }
       ResourceState old = resources.get(r.ref());
       resources = resources.plus(r.ref(), old == null ? ResourceState.of(r) : old.withResource(r));
-      resourcesByProject = with(resourcesByProject, project, r.ref(), r.ref());
+      OrderedMap<ResourceRef, Resource> mine = resourcesByProject.get(project);
+      resourcesByProject = resourcesByProject.plus(project,
+          (mine == null ? OrderedMap.<ResourceRef, Resource>byValue(BY_KIND) : mine).plus(r.ref(), r));
     }
 
     void deleteResource(ResourceRef ref) {
@@ -742,7 +783,9 @@ public final class OrgState {
       }
       old.roleRules().forEach((role, level) -> forgetRoleRule(RoleRule.forResource(role, ref, AccessLevel.NONE)));
       resources = resources.minus(ref);
-      resourcesByProject = without(resourcesByProject, ref.project(), ref);
+      OrderedMap<ResourceRef, Resource> rest = resourcesByProject.get(ref.project()).minus(ref);
+      resourcesByProject = rest.isEmpty() ? resourcesByProject.minus(ref.project())
+          : resourcesByProject.plus(ref.project(), rest);
     }
 
     void upsertRule(ResourceRule rule) {

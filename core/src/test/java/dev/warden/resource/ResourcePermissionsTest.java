@@ -652,6 +652,36 @@ class ResourcePermissionsTest {
   }
 
   @Test
+  void list_walksOnlyTheProjectsKind_amongOtherKindsAndProjectsRegisteredInBetween() {
+    ProjectId staging = project(policy, alice, org, "Staging", Visibility.OPEN).id();
+    List<ResourceRef> expected = new ArrayList<>(List.of(insight));
+    for (int i = 0; i < 7; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      register(erin, ResourceRef.of(prod, FLAG, "flag-" + i)); // a kind sorting before
+      register(erin, ResourceRef.of(prod, "notebook", "nb-" + i)); // and one after
+      register(erin, ResourceRef.of(staging, INSIGHT, "st-" + i)); // the kind, in another project
+      expected.add(register(erin, ResourceRef.of(prod, INSIGHT, "p-" + (9 - i))));
+    }
+    policy.resources().remove(alice, expected.remove(3));
+
+    List<ResourceRef> seen = new ArrayList<>();
+    Page<VisibleResource> page = policy.resources().list(carol, prod, INSIGHT, AccessLevel.VIEWER, PageRequest.first(3));
+    seen.addAll(page.items().stream().map(v -> v.resource().ref()).toList());
+    for (int pages = 1; page.nextCursor().isPresent() && pages < 10; pages++) { // 3 pages; a loop fails
+      page = policy.resources().list(carol, prod, INSIGHT, AccessLevel.VIEWER,
+          PageRequest.after(page.nextCursor().get(), 3));
+      page.items().forEach(v -> seen.add(v.resource().ref()));
+    }
+
+    assertThat(seen).containsExactlyElementsOf(expected);
+    policy.projects().delete(alice, staging);
+    assertThatThrownBy(() -> policy.resources().list(carol, staging, INSIGHT, AccessLevel.VIEWER, PageRequest.first(3)))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(policy.resources().list(carol, prod, INSIGHT, AccessLevel.VIEWER, PageRequest.first(20)).items())
+        .as("deleting another project leaves this one's list").hasSize(expected.size());
+  }
+
+  @Test
   void list_registeredInOneInstant_allOnceEach_andNoEmptyTrailingPage() {
     for (int i = 0; i < 9; i++) {
       register(erin, ResourceRef.of(prod, INSIGHT, "same-" + (char) ('k' - i)));

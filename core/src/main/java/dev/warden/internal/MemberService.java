@@ -21,6 +21,7 @@ import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
+import dev.warden.resource.ResourceRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -201,11 +202,9 @@ public final class MemberService implements Members {
       List<ApiKeyId> narrowed = new ArrayList<>();
       KeyNarrowing.offboard(m, user, revoked, narrowed);
       int transferred = 0;
-      for (OrgState.ResourceState r : m.state().resources().values()) {
-        if (r.resource().creator().equals(user)) {
-          m.apply(new Write.UpdateResource(r.resource().withCreator(transferTo)));
-          transferred++;
-        }
+      for (ResourceRef ref : m.state().resourcesCreatedBy(user)) {
+        m.apply(new Write.UpdateResource(m.state().resources().get(ref).resource().withCreator(transferTo)));
+        transferred++;
       }
       m.audit("resources.transferred", null, user, Change.of("creator", user, transferTo),
           Change.of("resources", null, transferred));

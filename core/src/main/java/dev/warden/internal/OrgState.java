@@ -71,6 +71,8 @@ public final class OrgState {
   private final HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
   /** Each project's resources by kind, then in creation order: what a page of one kind seeks in. */
   private final HashTrie<ProjectId, OrderedMap<ResourceRef, Resource>> resourcesByProject;
+  /** The resources each user created: what offboarding hands over, found without a scan. */
+  private final HashTrie<UserId, HashTrie<ResourceRef, ResourceRef>> resourcesByCreator;
   /** The grants that carry an expiry, by user: what the access review walks instead of every grant. */
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
   private final OrderedMap<RoleId, RoleState> roles;
@@ -91,6 +93,7 @@ public final class OrgState {
     this.grantsByUser = d.grantsByUser;
     this.rulesByUser = d.rulesByUser;
     this.resourcesByProject = d.resourcesByProject;
+    this.resourcesByCreator = d.resourcesByCreator;
     this.timedGrants = d.timedGrants;
     this.roles = d.roles;
     this.rolesByUser = d.rolesByUser;
@@ -109,6 +112,7 @@ public final class OrgState {
     this.grantsByUser = HashTrie.empty();
     this.rulesByUser = HashTrie.empty();
     this.resourcesByProject = HashTrie.empty();
+    this.resourcesByCreator = HashTrie.empty();
     this.timedGrants = HashTrie.empty();
     this.roles = OrderedMap.byValue((a, b) -> StoreOrder.ROLES.compare(a.role(), b.role()));
     this.rolesByUser = HashTrie.empty();
@@ -241,6 +245,11 @@ public final class OrgState {
     return resources;
   }
 
+  /** The resources {@code user} created, in no particular order. */
+  public Set<ResourceRef> resourcesCreatedBy(UserId user) {
+    return view(resourcesByCreator.get(user)).keySet();
+  }
+
   /**
    * The project's resources of one kind in creation order, strictly after {@code cursor} (null: from
    * the first): O(log n) to start, then one lookup per resource, whatever else the organization holds.
@@ -360,6 +369,7 @@ public final class OrgState {
     }
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
         || !inOrder(resourcesByProject).equals(inOrder(other.resourcesByProject))
+        || !indexOf(resourcesByCreator).equals(indexOf(other.resourcesByCreator))
         || !indexOf(timedGrants).equals(indexOf(other.timedGrants))) {
       return Optional.of("indexes");
     }
@@ -585,6 +595,7 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
     private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
     private HashTrie<ProjectId, OrderedMap<ResourceRef, Resource>> resourcesByProject;
+    private HashTrie<UserId, HashTrie<ResourceRef, ResourceRef>> resourcesByCreator;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
     private OrderedMap<RoleId, RoleState> roles;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
@@ -603,6 +614,7 @@ public final class OrgState {
       grantsByUser = base.grantsByUser;
       rulesByUser = base.rulesByUser;
       resourcesByProject = base.resourcesByProject;
+      resourcesByCreator = base.resourcesByCreator;
       timedGrants = base.timedGrants;
       roles = base.roles;
       rolesByUser = base.rolesByUser;
@@ -771,6 +783,10 @@ public final class OrgState {
       OrderedMap<ResourceRef, Resource> mine = resourcesByProject.get(project);
       resourcesByProject = resourcesByProject.plus(project,
           (mine == null ? OrderedMap.<ResourceRef, Resource>byValue(BY_KIND) : mine).plus(r.ref(), r));
+      if (old != null) {
+        resourcesByCreator = without(resourcesByCreator, old.resource().creator(), r.ref());
+      }
+      resourcesByCreator = with(resourcesByCreator, r.creator(), r.ref(), r.ref());
     }
 
     void deleteResource(ResourceRef ref) {
@@ -783,6 +799,7 @@ public final class OrgState {
       }
       old.roleRules().forEach((role, level) -> forgetRoleRule(RoleRule.forResource(role, ref, AccessLevel.NONE)));
       resources = resources.minus(ref);
+      resourcesByCreator = without(resourcesByCreator, old.resource().creator(), ref);
       OrderedMap<ResourceRef, Resource> rest = resourcesByProject.get(ref.project()).minus(ref);
       resourcesByProject = rest.isEmpty() ? resourcesByProject.minus(ref.project())
           : resourcesByProject.plus(ref.project(), rest);

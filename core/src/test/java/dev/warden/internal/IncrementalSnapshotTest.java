@@ -271,6 +271,11 @@ class IncrementalSnapshotTest {
     assertThat(after.resources().get(first).memberRules()).isEmpty();
     assertThat(after.resources().get(second).memberRules().keySet()).containsExactly(dave.userId());
     assertThat(after.projects().get(web.id()).grants()).isEmpty();
+    assertThat(after.resourcesCreatedBy(bob.userId())).containsExactlyInAnyOrder(first, second);
+    assertThat(after.resourcesCreatedBy(carol.userId())).isEmpty();
+
+    warden.resources.remove(alice, first);
+    assertThat(warden.published(org).resourcesCreatedBy(bob.userId())).containsExactly(second);
   }
 
   @Test

@@ -73,6 +73,8 @@ public final class OrgState {
   private final HashTrie<ProjectId, OrderedMap<ResourceRef, Resource>> resourcesByProject;
   /** The resources each user created: what offboarding hands over, found without a scan. */
   private final HashTrie<UserId, HashTrie<ResourceRef, ResourceRef>> resourcesByCreator;
+  /** The resources shared with someone: what the access review lists, found without a scan. */
+  private final HashTrie<ResourceRef, ResourceRef> sharedResources;
   /** The grants that carry an expiry, by user: what the access review walks instead of every grant. */
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
   private final OrderedMap<RoleId, RoleState> roles;
@@ -94,6 +96,7 @@ public final class OrgState {
     this.rulesByUser = d.rulesByUser;
     this.resourcesByProject = d.resourcesByProject;
     this.resourcesByCreator = d.resourcesByCreator;
+    this.sharedResources = d.sharedResources;
     this.timedGrants = d.timedGrants;
     this.roles = d.roles;
     this.rolesByUser = d.rolesByUser;
@@ -113,6 +116,7 @@ public final class OrgState {
     this.rulesByUser = HashTrie.empty();
     this.resourcesByProject = HashTrie.empty();
     this.resourcesByCreator = HashTrie.empty();
+    this.sharedResources = HashTrie.empty();
     this.timedGrants = HashTrie.empty();
     this.roles = OrderedMap.byValue((a, b) -> StoreOrder.ROLES.compare(a.role(), b.role()));
     this.rolesByUser = HashTrie.empty();
@@ -245,6 +249,11 @@ public final class OrgState {
     return resources;
   }
 
+  /** The resources shared with at least one member, in no particular order. */
+  public Set<ResourceRef> sharedResources() {
+    return view(sharedResources).keySet();
+  }
+
   /** The resources {@code user} created, in no particular order. */
   public Set<ResourceRef> resourcesCreatedBy(UserId user) {
     return view(resourcesByCreator.get(user)).keySet();
@@ -370,6 +379,7 @@ public final class OrgState {
     if (!indexOf(grantsByUser).equals(indexOf(other.grantsByUser)) || !indexOf(rulesByUser).equals(indexOf(other.rulesByUser))
         || !inOrder(resourcesByProject).equals(inOrder(other.resourcesByProject))
         || !indexOf(resourcesByCreator).equals(indexOf(other.resourcesByCreator))
+        || !sameTrie(sharedResources, other.sharedResources)
         || !indexOf(timedGrants).equals(indexOf(other.timedGrants))) {
       return Optional.of("indexes");
     }
@@ -596,6 +606,7 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
     private HashTrie<ProjectId, OrderedMap<ResourceRef, Resource>> resourcesByProject;
     private HashTrie<UserId, HashTrie<ResourceRef, ResourceRef>> resourcesByCreator;
+    private HashTrie<ResourceRef, ResourceRef> sharedResources;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
     private OrderedMap<RoleId, RoleState> roles;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
@@ -615,6 +626,7 @@ public final class OrgState {
       rulesByUser = base.rulesByUser;
       resourcesByProject = base.resourcesByProject;
       resourcesByCreator = base.resourcesByCreator;
+      sharedResources = base.sharedResources;
       timedGrants = base.timedGrants;
       roles = base.roles;
       rolesByUser = base.rolesByUser;
@@ -800,6 +812,7 @@ public final class OrgState {
       old.roleRules().forEach((role, level) -> forgetRoleRule(RoleRule.forResource(role, ref, AccessLevel.NONE)));
       resources = resources.minus(ref);
       resourcesByCreator = without(resourcesByCreator, old.resource().creator(), ref);
+      sharedResources = sharedResources.minus(ref);
       OrderedMap<ResourceRef, Resource> rest = resourcesByProject.get(ref.project()).minus(ref);
       resourcesByProject = rest.isEmpty() ? resourcesByProject.minus(ref.project())
           : resourcesByProject.plus(ref.project(), rest);
@@ -847,7 +860,9 @@ public final class OrgState {
       if (r == null || (level == null && !r.memberRules().containsKey(user))) {
         return;
       }
-      resources = resources.plus(ref, r.withMemberRule(user, level, shared));
+      ResourceState next = r.withMemberRule(user, level, shared);
+      resources = resources.plus(ref, next);
+      sharedResources = next.shares().isEmpty() ? sharedResources.minus(ref) : sharedResources.plus(ref, ref);
       rulesByUser = level == null ? without(rulesByUser, user, ref) : with(rulesByUser, user, ref, level);
     }
 

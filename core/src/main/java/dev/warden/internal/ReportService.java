@@ -156,11 +156,11 @@ public final class ReportService implements Reports {
   /** Every share of the organization's resources: by resource (the store's resource order), then user id. */
   private static List<ResourceRule> shares(OrgState state) {
     List<ResourceRule> shares = new ArrayList<>();
-    for (OrgState.ResourceState r : state.resources().values()) {
-      if (!r.shares().isEmpty()) {
-        r.memberRules().keySet().stream().filter(r.shares()::containsKey).forEach(user -> shares.add(r.memberRule(user)));
-      }
-    }
+    state.sharedResources().stream()
+        .map(state.resources()::get)
+        .sorted(Comparator.comparing(OrgState.ResourceState::resource, StoreOrder.RESOURCES))
+        .forEach(r -> r.memberRules().keySet().stream().filter(r.shares()::containsKey)
+            .forEach(user -> shares.add(r.memberRule(user))));
     return shares;
   }
 

@@ -77,6 +77,8 @@ public final class OrgState {
   private final HashTrie<ResourceRef, ResourceRef> sharedResources;
   /** The grants that carry an expiry, by user: what the access review walks instead of every grant. */
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
+  /** The memberships that carry an expiry: what the expiry sweep walks instead of every member. */
+  private final HashTrie<UserId, Membership> timedMembers;
   private final OrderedMap<RoleId, RoleState> roles;
   /** Each user's role memberships (expired ones included), in no particular order: a check walks them by index. */
   private final HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
@@ -98,6 +100,7 @@ public final class OrgState {
     this.resourcesByCreator = d.resourcesByCreator;
     this.sharedResources = d.sharedResources;
     this.timedGrants = d.timedGrants;
+    this.timedMembers = d.timedMembers;
     this.roles = d.roles;
     this.rolesByUser = d.rolesByUser;
     this.roleCapabilities = d.roleCapabilities;
@@ -118,6 +121,7 @@ public final class OrgState {
     this.resourcesByCreator = HashTrie.empty();
     this.sharedResources = HashTrie.empty();
     this.timedGrants = HashTrie.empty();
+    this.timedMembers = HashTrie.empty();
     this.roles = OrderedMap.byValue((a, b) -> StoreOrder.ROLES.compare(a.role(), b.role()));
     this.rolesByUser = HashTrie.empty();
     this.roleCapabilities = HashTrie.empty();
@@ -226,6 +230,11 @@ public final class OrgState {
   /** Hands {@code action} every grant that carries an expiry (expired ones included), in no particular order. */
   public void forEachTimedGrant(java.util.function.Consumer<ProjectGrant> action) {
     timedGrants.forEach((user, grants) -> grants.forEach((project, g) -> action.accept(g)));
+  }
+
+  /** Hands {@code action} every membership that carries an expiry (expired ones included), in no particular order. */
+  public void forEachTimedMember(java.util.function.Consumer<Membership> action) {
+    timedMembers.forEach((user, m) -> action.accept(m));
   }
 
   /** Every role in creation order. */
@@ -380,7 +389,8 @@ public final class OrgState {
         || !inOrder(resourcesByProject).equals(inOrder(other.resourcesByProject))
         || !indexOf(resourcesByCreator).equals(indexOf(other.resourcesByCreator))
         || !sameTrie(sharedResources, other.sharedResources)
-        || !indexOf(timedGrants).equals(indexOf(other.timedGrants))) {
+        || !indexOf(timedGrants).equals(indexOf(other.timedGrants))
+        || !sameTrie(timedMembers, other.timedMembers)) {
       return Optional.of("indexes");
     }
     return Optional.empty();
@@ -608,6 +618,7 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ResourceRef, ResourceRef>> resourcesByCreator;
     private HashTrie<ResourceRef, ResourceRef> sharedResources;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
+    private HashTrie<UserId, Membership> timedMembers;
     private OrderedMap<RoleId, RoleState> roles;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
     private HashTrie<Capability, Integer> roleCapabilities;
@@ -628,6 +639,7 @@ public final class OrgState {
       resourcesByCreator = base.resourcesByCreator;
       sharedResources = base.sharedResources;
       timedGrants = base.timedGrants;
+      timedMembers = base.timedMembers;
       roles = base.roles;
       rolesByUser = base.rolesByUser;
       roleCapabilities = base.roleCapabilities;
@@ -677,6 +689,9 @@ public final class OrgState {
       if (m.level() == OrgLevel.OWNER) {
         owners++;
       }
+      if (m.expiresAt().isPresent()) {
+        timedMembers = timedMembers.plus(m.user(), m);
+      }
       m.email().ifPresent(e -> {
         ImmutableList<UserId> users = byEmail.get(e);
         byEmail = byEmail.plus(e, users == null ? ImmutableList.of(m.user()) : withUser(users, m.user()));
@@ -697,6 +712,7 @@ public final class OrgState {
     /** Takes {@code m} out of the indexes of levels and emails (not out of {@code members}). */
     private void unindex(Membership m) {
       admins = admins.minus(m.user());
+      timedMembers = timedMembers.minus(m.user());
       if (m.level() == OrgLevel.OWNER) {
         owners--;
       }

@@ -80,6 +80,8 @@ public final class OrgState {
   /** The memberships that carry an expiry: what the expiry sweep walks instead of every member. */
   private final HashTrie<UserId, Membership> timedMembers;
   private final OrderedMap<RoleId, RoleState> roles;
+  /** Each role's name, so a new name is checked free with one lookup. */
+  private final HashTrie<String, RoleId> rolesByName;
   /** Each user's role memberships (expired ones included), in no particular order: a check walks them by index. */
   private final HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
   /** How many roles carry each organization capability (absent: none), so a check skips roles that cannot help. */
@@ -102,6 +104,7 @@ public final class OrgState {
     this.timedGrants = d.timedGrants;
     this.timedMembers = d.timedMembers;
     this.roles = d.roles;
+    this.rolesByName = d.rolesByName;
     this.rolesByUser = d.rolesByUser;
     this.roleCapabilities = d.roleCapabilities;
   }
@@ -123,6 +126,7 @@ public final class OrgState {
     this.timedGrants = HashTrie.empty();
     this.timedMembers = HashTrie.empty();
     this.roles = OrderedMap.byValue((a, b) -> StoreOrder.ROLES.compare(a.role(), b.role()));
+    this.rolesByName = HashTrie.empty();
     this.rolesByUser = HashTrie.empty();
     this.roleCapabilities = HashTrie.empty();
   }
@@ -235,6 +239,11 @@ public final class OrgState {
   /** Hands {@code action} every membership that carries an expiry (expired ones included), in no particular order. */
   public void forEachTimedMember(java.util.function.Consumer<Membership> action) {
     timedMembers.forEach((user, m) -> action.accept(m));
+  }
+
+  /** The role named {@code name}, or null. */
+  public RoleId roleNamed(String name) {
+    return rolesByName.get(name);
   }
 
   /** Every role in creation order. */
@@ -381,6 +390,9 @@ public final class OrgState {
     }
     if (!asSets(rolesByUser).equals(asSets(other.rolesByUser))) {
       return Optional.of("roles by user");
+    }
+    if (!sameTrie(rolesByName, other.rolesByName)) {
+      return Optional.of("roles by name");
     }
     if (!sameTrie(roleCapabilities, other.roleCapabilities)) {
       return Optional.of("capabilities of roles");
@@ -620,6 +632,7 @@ public final class OrgState {
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> timedGrants;
     private HashTrie<UserId, Membership> timedMembers;
     private OrderedMap<RoleId, RoleState> roles;
+    private HashTrie<String, RoleId> rolesByName;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
     private HashTrie<Capability, Integer> roleCapabilities;
     private final Set<ProjectId> createdProjects = new HashSet<>();
@@ -641,6 +654,7 @@ public final class OrgState {
       timedGrants = base.timedGrants;
       timedMembers = base.timedMembers;
       roles = base.roles;
+      rolesByName = base.rolesByName;
       rolesByUser = base.rolesByUser;
       roleCapabilities = base.roleCapabilities;
     }
@@ -893,8 +907,10 @@ public final class OrgState {
           : old.withRole(r));
       if (old != null) {
         countCapabilities(old.role(), -1);
+        rolesByName = rolesByName.minus(old.role().name());
       }
       countCapabilities(r, 1);
+      rolesByName = rolesByName.plus(r.name(), r.id());
     }
 
     /** Adds {@code delta} to the count of roles carrying each capability of {@code role}. */
@@ -918,6 +934,7 @@ public final class OrgState {
         rolesByUser = withRole(rolesByUser, user, id, RoleMember::role, null);
       }
       countCapabilities(old.role(), -1);
+      rolesByName = rolesByName.minus(old.role().name());
       roles = roles.minus(id);
     }
 

@@ -471,10 +471,9 @@ public final class RoleService implements Roles {
   }
 
   private static void requireNameFree(OrgState state, String name, RoleId except) {
-    for (RoleState r : state.roles().values()) {
-      if (r.role().name().equals(name) && !r.role().id().equals(except)) {
-        throw Errors.rule(ErrorCode.ALREADY_EXISTS, "the organization already has a role named '" + name + "'");
-      }
+    RoleId named = state.roleNamed(name);
+    if (named != null && !named.equals(except)) {
+      throw Errors.rule(ErrorCode.ALREADY_EXISTS, "the organization already has a role named '" + name + "'");
     }
   }
 

@@ -5,6 +5,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.warden.ErrorCode;
 import dev.warden.Limits;
 import dev.warden.NotFoundException;
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
@@ -110,5 +112,15 @@ public final class GrantService implements Grants {
     checkNotNull(actor, "actor");
     checkNotNull(project, "project");
     return List.copyOf(reads.project(actor, project, Capability.MANAGE_PROJECT_ACCESS).grants().values());
+  }
+
+  @Override
+  public Page<ProjectGrant> list(Principal actor, ProjectId project, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(project, "project");
+    checkNotNull(page, "page");
+    ProjectState p = reads.project(actor, project, Capability.MANAGE_PROJECT_ACCESS);
+    return Listings.page(p.grantsAfter(Listings.userCursor(page.cursor().orElse(null))), page.size(),
+        g -> g, g -> g.user().value());
   }
 }

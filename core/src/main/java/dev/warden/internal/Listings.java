@@ -381,7 +381,7 @@ public final class Listings {
   }
 
   /** @throws IllegalArgumentException if {@code cursor} is not a user id */
-  private static UserId userCursor(String cursor) {
+  static UserId userCursor(String cursor) {
     if (cursor == null) {
       return null;
     }

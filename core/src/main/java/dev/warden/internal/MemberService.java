@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.warden.ErrorCode;
 import dev.warden.Limits;
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import dev.warden.StorageException;
 import dev.warden.apikey.ApiKey;
@@ -43,6 +45,17 @@ public final class MemberService implements Members {
     OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
     Instant now = engine.clock().instant();
     return state.members().values().stream().filter(m -> m.activeAt(now)).toList();
+  }
+
+  @Override
+  public Page<Membership> list(Principal actor, OrgId organization, PageRequest page) {
+    checkNotNull(actor, "actor");
+    checkNotNull(organization, "organization");
+    checkNotNull(page, "page");
+    OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
+    Instant now = engine.clock().instant();
+    return Listings.page(state.membersAfter(Listings.userCursor(page.cursor().orElse(null))), page.size(),
+        m -> m.activeAt(now) ? m : null, m -> m.user().value());
   }
 
   @Override

@@ -199,7 +199,7 @@ public final class OrgState {
     return after(admins, cursor);
   }
 
-  private static Iterator<Membership> after(OrderedMap<UserId, Membership> map, UserId cursor) {
+  private static <V> Iterator<V> after(OrderedMap<UserId, V> map, UserId cursor) {
     return cursor == null ? map.values().iterator()
         : map.valuesFrom(e -> StoreOrder.USERS.compare(e.getKey(), cursor) <= 0);
   }
@@ -455,6 +455,11 @@ public final class OrgState {
 
     ProjectState withProject(Project next) {
       return new ProjectState(next, grants, kindRules, roleGrants, roleAccess, roleKindRules, reach);
+    }
+
+    /** The grants in user-id order strictly after {@code cursor} (null: from the first); O(log n) to start. */
+    public Iterator<ProjectGrant> grantsAfter(UserId cursor) {
+      return after(grants, cursor);
     }
 
     /** With {@code user}'s own grant set ({@code grant} non-null) or removed, and their reach to match. */

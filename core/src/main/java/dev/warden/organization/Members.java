@@ -1,5 +1,7 @@
 package dev.warden.organization;
 
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +20,15 @@ public interface Members {
 
   /** The organization's active members in user-id order ({@code VIEW_ORGANIZATION}). */
   List<Membership> list(Principal actor, OrgId organization);
+
+  /**
+   * One page of the organization's active members in user-id order ({@code VIEW_ORGANIZATION}); the
+   * cursor is the last user id of the previous page, so a page costs in proportion to its size
+   * whatever the organization's, and neither skips nor repeats members who stay while others come and go.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed
+   */
+  Page<Membership> list(Principal actor, OrgId organization, PageRequest page);
 
   /**
    * One active member's membership ({@code VIEW_ORGANIZATION}).

@@ -1,5 +1,7 @@
 package dev.warden.project;
 
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import dev.warden.organization.UserId;
 import java.time.Instant;
@@ -35,4 +37,12 @@ public interface Grants {
 
   /** The explicit grants on the project, expired ones included, in user-id order ({@code MANAGE_PROJECT_ACCESS}). */
   List<ProjectGrant> list(Principal actor, ProjectId project);
+
+  /**
+   * One page of the explicit grants on the project, expired ones included, in user-id order
+   * ({@code MANAGE_PROJECT_ACCESS}); the cursor is the last user id of the previous page.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed
+   */
+  Page<ProjectGrant> list(Principal actor, ProjectId project, PageRequest page);
 }

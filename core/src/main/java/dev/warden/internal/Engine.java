@@ -243,8 +243,7 @@ public final class Engine {
     if (outcome.draft() != null && outcome.draft().deleted()) {
       cache.evict(org);
     } else if (outcome.after() != null) {
-      cache.publish(outcome.after(), outcome.base(), outcome.draft().createdProjects(),
-          outcome.draft().deletedProjects());
+      cache.publish(outcome.after(), outcome.base(), outcome.draft());
     }
     for (Runnable action : outcome.afterCommit()) {
       try {

@@ -642,6 +642,8 @@ public final class OrgState {
     private HashTrie<Capability, Integer> roleCapabilities;
     private final Set<ProjectId> createdProjects = new HashSet<>();
     private final Set<ProjectId> deletedProjects = new HashSet<>();
+    private final Set<RoleId> createdRoles = new HashSet<>();
+    private final Set<RoleId> deletedRoles = new HashSet<>();
 
     private Draft(OrgState base) {
       organization = base.organization;
@@ -684,6 +686,16 @@ public final class OrgState {
     /** The projects this draft deleted. */
     Set<ProjectId> deletedProjects() {
       return deletedProjects;
+    }
+
+    /** The roles this draft created (and did not delete again), for the cache's index of role ids. */
+    Set<RoleId> createdRoles() {
+      return createdRoles;
+    }
+
+    /** The roles this draft deleted. */
+    Set<RoleId> deletedRoles() {
+      return deletedRoles;
     }
 
     void updateOrganization(Organization next) {
@@ -907,6 +919,10 @@ public final class OrgState {
         return;
       }
       RoleState old = roles.get(r.id());
+      if (old == null) {
+        createdRoles.add(r.id());
+        deletedRoles.remove(r.id());
+      }
       roles = roles.plus(r.id(), old == null
           ? new RoleState(r, OrderedMap.byKey(StoreOrder.USERS), HashTrie.empty(), HashTrie.empty())
           : old.withRole(r));
@@ -941,6 +957,9 @@ public final class OrgState {
       countCapabilities(old.role(), -1);
       rolesByName = rolesByName.minus(old.role().name());
       roles = roles.minus(id);
+      if (!createdRoles.remove(id)) {
+        deletedRoles.add(id);
+      }
     }
 
     void upsertRoleMember(RoleMember m) {

@@ -453,7 +453,7 @@ public final class RoleService implements Roles {
   private Read readRole(Principal actor, RoleId role) {
     checkNotNull(actor, "actor");
     checkNotNull(role, "role");
-    OrgState state = engine.cache().get(organizationOf(role));
+    OrgState state = engine.cache().forRole(role);
     Decision d = engine.decider().org(actor, Capability.VIEW_ORGANIZATION, state, Trace.NONE);
     RoleState r = state == null ? null : state.roles().get(role);
     if (d.outcome() == Decision.Outcome.NOT_FOUND || r == null) {
@@ -466,8 +466,11 @@ public final class RoleService implements Roles {
   }
 
   private OrgId organizationOf(RoleId role) {
-    Optional<Role> found = engine.store().inTransaction(tx -> tx.roles().find(role));
-    return found.map(Role::organization).orElseThrow(() -> Errors.notFound("role"));
+    OrgId org = engine.cache().organizationOf(role);
+    if (org == null) {
+      throw Errors.notFound("role");
+    }
+    return org;
   }
 
   private static void requireNameFree(OrgState state, String name, RoleId except) {

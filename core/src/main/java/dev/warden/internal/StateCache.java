@@ -5,6 +5,8 @@ import dev.warden.observe.WardenListener;
 import dev.warden.organization.OrgId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
+import dev.warden.role.Role;
+import dev.warden.role.RoleId;
 import dev.warden.spi.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The published snapshot of every organization the policy has touched, and which organization each
- * project belongs to. Reads are lock-free map lookups; a newer revision always replaces an older one.
+ * project and each role belongs to. Reads are lock-free map lookups; a newer revision always replaces an older one.
  *
  * <p>For a {@linkplain Store#shared() shared} store, every snapshot carries the instant its revision
  * was last confirmed. A background refresher confirms (or reloads) snapshots older than half the
@@ -31,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * propagates and checks fail closed.
  *
  * <p>The cache also keeps an index of every organization id (with the revision it last saw) and every
- * project id, loaded on first use. For a shared store the same refresher confirms it within the bound:
- * one query for all revisions, and the project ids of the organizations whose revision moved (creating
- * a project bumps its organization's revision); a store that is not shared changes only through this
+ * project and role id, loaded on first use. For a shared store the same refresher confirms it within
+ * the bound: one query for all revisions, and the project and role ids of the organizations whose
+ * revision moved (creating a project or a role bumps its organization's revision); a store that is not shared changes only through this
  * policy, which keeps the index current as it publishes. An id the index lacks is answered from memory,
  * as fast as a hidden one, so random ids cannot make the store work and timing does not tell hidden
  * from missing (issue 12). A stale index is refreshed once, synchronously, by whichever read finds it
@@ -50,6 +52,8 @@ public final class StateCache implements AutoCloseable {
   private final Map<OrgId, Slot> orgs = new ConcurrentHashMap<>();
   /** Every project id, straight to its organization's slot: a check resolves a project in one lookup. */
   private final Map<ProjectId, Slot> projectSlots = new ConcurrentHashMap<>();
+  /** Every role id, straight to its organization's slot: a role read needs no store query. */
+  private final Map<RoleId, Slot> roleSlots = new ConcurrentHashMap<>();
   /** When ({@link System#nanoTime()}) the index was last confirmed; valid once {@link #indexed}. */
   private volatile long indexConfirmedAt;
   private volatile boolean indexed;
@@ -155,6 +159,26 @@ public final class StateCache implements AutoCloseable {
     return slot != null ? slot.org : lookUp(project);
   }
 
+  /**
+   * The snapshot of the organization owning {@code role}; null if the role does not exist. Answered
+   * from the index like {@link #forProject}.
+   */
+  public OrgState forRole(RoleId role) {
+    Slot slot = roleSlots.get(role);
+    if (slot == null) {
+      confirmIndex();
+      slot = roleSlots.get(role);
+    }
+    return slot == null ? null : get(slot);
+  }
+
+  /** The organization owning {@code role}, looked up in the store when the index lacks it (for mutations). */
+  public OrgId organizationOf(RoleId role) {
+    Slot slot = roleSlots.get(role);
+    return slot != null ? slot.org
+        : store.inTransaction(tx -> tx.roles().find(role)).map(Role::organization).orElse(null);
+  }
+
   private OrgId lookUp(ProjectId project) {
     Optional<Project> found = store.inTransaction(tx -> tx.projects().find(project));
     return found.map(Project::organization).orElse(null);
@@ -183,7 +207,7 @@ public final class StateCache implements AutoCloseable {
       }
       Set<OrgId> before = Set.copyOf(orgs.keySet());
       boolean full = !indexed;
-      record Found(Map<OrgId, Long> revisions, Map<ProjectId, OrgId> projects) {}
+      record Found(Map<OrgId, Long> revisions, Map<ProjectId, OrgId> projects, Map<RoleId, OrgId> roles) {}
       Found found = store.inTransaction(tx -> {
         Map<OrgId, Long> revisions = tx.organizations().allRevisions();
         List<OrgId> moved = new ArrayList<>();
@@ -193,16 +217,17 @@ public final class StateCache implements AutoCloseable {
             moved.add(org);
           }
         });
-        return new Found(revisions, tx.projects().idsByOrganization(moved));
+        return new Found(revisions, tx.projects().idsByOrganization(moved), tx.roles().idsByOrganization(moved));
       });
       found.revisions().forEach((org, revision) -> {
         Slot slot = slot(org);
         slot.indexedRevision = Math.max(slot.indexedRevision, revision);
       });
       found.projects().forEach((project, org) -> projectSlots.put(project, slot(org)));
+      found.roles().forEach((role, org) -> roleSlots.put(role, slot(org)));
       for (OrgId org : before) {
         if (!found.revisions().containsKey(org)) {
-          forget(org); // deleted elsewhere
+          evict(org); // deleted elsewhere
         }
       }
       indexConfirmedAt = started;
@@ -215,12 +240,13 @@ public final class StateCache implements AutoCloseable {
     return orgs.computeIfAbsent(org, id -> new Slot(id, -1));
   }
 
-  /** Drops a deleted organization and its projects from the index. */
-  private void forget(OrgId org) {
+  /** Forgets a deleted organization: its snapshot, and its projects and roles in the index. */
+  public void evict(OrgId org) {
     Slot slot = orgs.remove(org);
     if (slot != null) {
       slot.entry = null;
       projectSlots.values().removeIf(s -> s == slot);
+      roleSlots.values().removeIf(s -> s == slot);
     }
   }
 
@@ -269,22 +295,21 @@ public final class StateCache implements AutoCloseable {
       return null;
     }
     listener.snapshotLoaded(System.nanoTime() - started);
-    publish(loaded, null, Set.of(), Set.of(), started);
+    publish(loaded, null, null, started);
     return loaded;
   }
 
   /**
    * Publishes {@code state} unless a newer revision is already published. {@code base} is the
-   * snapshot it was replayed from (null for a full load) and {@code created}/{@code deleted} the
-   * projects the replay created and deleted: if {@code base} is the published snapshot, only those
-   * move in the index of project ids; otherwise every project of {@code state} is indexed.
+   * snapshot it was replayed from by {@code draft} (both null for a full load): if {@code base} is the
+   * published snapshot, only the projects and roles the draft created and deleted move in the index;
+   * otherwise every project and role of {@code state} is indexed.
    */
-  public void publish(OrgState state, OrgState base, Set<ProjectId> created, Set<ProjectId> deleted) {
-    publish(state, base, created, deleted, System.nanoTime());
+  public void publish(OrgState state, OrgState base, OrgState.Draft draft) {
+    publish(state, base, draft, System.nanoTime());
   }
 
-  private void publish(OrgState state, OrgState base, Set<ProjectId> created, Set<ProjectId> deleted,
-      long confirmedAt) {
+  private void publish(OrgState state, OrgState base, OrgState.Draft draft, long confirmedAt) {
     Slot slot = slot(state.id());
     synchronized (slot) {
       Entry old = slot.entry;
@@ -294,33 +319,29 @@ public final class StateCache implements AutoCloseable {
       slot.entry = new Entry(state, confirmedAt);
       slot.indexedRevision = Math.max(slot.indexedRevision, state.revision());
       if (base != null && old != null && old.state == base) {
-        created.forEach(p -> projectSlots.put(p, slot));
-        deleted.forEach(p -> projectSlots.remove(p, slot));
+        move(projectSlots, slot, draft.createdProjects(), draft.deletedProjects());
+        move(roleSlots, slot, draft.createdRoles(), draft.deletedRoles());
       } else {
-        state.projects().keySet().forEach(p -> projectSlots.put(p, slot));
-        if (old != null) {
-          old.state.projects().keySet().forEach(p -> {
-            if (!state.projects().containsKey(p)) {
-              projectSlots.remove(p, slot);
-            }
-          });
-        }
+        reindex(projectSlots, slot, state.projects().keySet(), old == null ? Set.of() : old.state.projects().keySet());
+        reindex(roleSlots, slot, state.roles().keySet(), old == null ? Set.of() : old.state.roles().keySet());
       }
     }
   }
 
-  /** Forgets a deleted organization and its projects. */
-  public void evict(OrgId org) {
-    Slot slot = orgs.get(org);
-    if (slot != null) {
-      Entry old = slot.entry;
-      if (old != null) {
-        for (ProjectId p : old.state.projects().keySet()) {
-          projectSlots.remove(p, slot);
-        }
+  /** Points the ids a replay created at {@code slot} and drops those it deleted. */
+  private static <K> void move(Map<K, Slot> index, Slot slot, Set<K> created, Set<K> deleted) {
+    created.forEach(k -> index.put(k, slot));
+    deleted.forEach(k -> index.remove(k, slot));
+  }
+
+  /** Points every id of the new snapshot at {@code slot} and drops those only the old one had. */
+  private static <K> void reindex(Map<K, Slot> index, Slot slot, Set<K> now, Set<K> before) {
+    now.forEach(k -> index.put(k, slot));
+    before.forEach(k -> {
+      if (!now.contains(k)) {
+        index.remove(k, slot);
       }
-    }
-    forget(org);
+    });
   }
 
   /** Forces the next read of {@code org} to revalidate (a change feed said it changed). */

@@ -8,9 +8,12 @@ import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
 import dev.warden.role.RoleRule;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stores roles (issue 16), their members, project grants and resource rules. Deleting a role deletes its
@@ -24,6 +27,20 @@ public interface RoleRepository {
 
   /** The organization's roles in {@link StoreOrder#ROLES} order. */
   List<Role> listByOrganization(OrgId organization);
+
+  /**
+   * The ids of the roles of {@code organizations}, each with its organization (for a policy's index of
+   * existing ids, as {@link ProjectRepository#idsByOrganization}). Stores override this with few queries.
+   */
+  default Map<RoleId, OrgId> idsByOrganization(Collection<OrgId> organizations) {
+    Map<RoleId, OrgId> ids = new HashMap<>();
+    for (OrgId org : organizations) {
+      for (Role r : listByOrganization(org)) {
+        ids.put(r.id(), org);
+      }
+    }
+    return ids;
+  }
 
   /**
    * Inserts a new role; its name must be unique within the organization.

@@ -1,9 +1,12 @@
 package dev.warden.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
+import dev.warden.NotFoundException;
 import dev.warden.Principal;
 import dev.warden.matrix.Capability;
 import dev.warden.memory.InMemoryStore;
@@ -12,6 +15,7 @@ import dev.warden.organization.OrgLevel;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
 import dev.warden.project.Visibility;
+import dev.warden.role.RoleId;
 import dev.warden.testing.InterceptingStore;
 import dev.warden.testing.OrgFixtures;
 import java.util.UUID;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * Issue 12, defect 7, on a store that is not shared (the in-memory store): an unknown organization or
  * project id is answered from the cache's index of ids like a hidden one, without touching the store.
  * Before, every unknown project id ran a store transaction (10 to 40 times a hidden project's cost).
+ * Role ids are indexed the same way, so reading a role needs no store query either.
  */
 class UnknownIdsInMemoryTest {
   private final AtomicLong repositoryCalls = new AtomicLong();
@@ -52,6 +57,40 @@ class UnknownIdsInMemoryTest {
     }
 
     assertThat(repositoryCalls.get() - before).isZero();
+  }
+
+  @Test
+  void roleReads_knownUnknownAndHidden_touchNoStore_andTheLastTwoAnswerAlike() {
+    OrgId org = policy.organizations().create(alice, "Acme").id();
+    Principal olga = Principal.user(UserId.of("olga"), "olga@other.com");
+    OrgId other = policy.organizations().create(olga, "Other").id();
+    RoleId mine = policy.roles().create(alice, org, "Support").id();
+    RoleId theirs = policy.roles().create(olga, other, "Support").id();
+    assertThat(policy.roles().members(alice, mine)).isEmpty();
+    // The first unknown id loads the index of ids, once: three queries.
+    assertThatThrownBy(() -> policy.roles().members(alice, RoleId.of("rol_warm_up"))).isInstanceOf(NotFoundException.class);
+    long before = repositoryCalls.get();
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(policy.roles().members(alice, mine)).isEmpty();
+      RoleId unknown = RoleId.of("rol_" + UUID.randomUUID());
+      Throwable missing = catchThrowable(() -> policy.roles().members(alice, unknown));
+      Throwable hidden = catchThrowable(() -> policy.roles().members(alice, theirs));
+      assertThat(missing).isInstanceOf(NotFoundException.class);
+      assertThat(hidden).isInstanceOf(NotFoundException.class).hasMessage(missing.getMessage());
+    }
+
+    assertThat(repositoryCalls.get() - before).isZero();
+  }
+
+  @Test
+  void roleCreatedAndDeletedThroughThePolicy_isFoundAndGoneAtOnce() {
+    OrgId org = policy.organizations().create(alice, "Acme").id();
+    RoleId role = policy.roles().create(alice, org, "Support").id();
+    assertThat(policy.roles().grants(alice, role)).isEmpty();
+    policy.roles().delete(alice, role);
+    assertThatThrownBy(() -> policy.roles().grants(alice, role)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> policy.roles().rename(alice, role, "Again")).isInstanceOf(NotFoundException.class);
   }
 
   @Test

@@ -1156,6 +1156,12 @@ public abstract class StoreContract {
     assertThat(tx((Transaction t) -> t.roles().listByOrganization(OTHER))).extracting(Role::id)
         .containsExactly(RoleId.of("rol_other"));
     assertThat(tx((Transaction t) -> t.roles().find(RoleId.of("rol_none")))).isEmpty();
+    assertThat(tx((Transaction t) -> t.roles().idsByOrganization(List.of(ORG, OTHER, OrgId.of("org_none")))))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(SUPPORT, ORG, RoleId.of("rol_early"), ORG,
+            RoleId.of("rol_alpha"), ORG, RoleId.of("rol_other"), OTHER));
+    assertThat(tx((Transaction t) -> t.roles().idsByOrganization(List.of(OTHER))))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(RoleId.of("rol_other"), OTHER));
+    assertThat(tx((Transaction t) -> t.roles().idsByOrganization(List.of()))).isEmpty();
     assertThat(tx((Transaction t) -> t.roles().listByOrganization(OrgId.of("org_none")))).isEmpty();
     assertThat(tx((Transaction t) -> t.roles().listMembersByOrganization(OrgId.of("org_none")))).isEmpty();
     assertThat(tx((Transaction t) -> t.roles().listGrantsByOrganization(OrgId.of("org_none")))).isEmpty();

@@ -1,9 +1,11 @@
 package dev.warden.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
+import dev.warden.NotFoundException;
 import dev.warden.Principal;
 import dev.warden.invite.InviteRequest;
 import dev.warden.matrix.Capability;
@@ -12,6 +14,7 @@ import dev.warden.organization.UserId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
 import dev.warden.project.Visibility;
+import dev.warden.role.RoleId;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -187,9 +191,39 @@ abstract class UnknownIdsContract {
     awaitAllowed(() -> b.check(ALICE, Capability.VIEW_DATA, later), System.nanoTime());
   }
 
+  @Test
+  void roleCreatedOnAnotherInstance_readableWithinTheBound_andDeletedOneGone() throws Exception {
+    DataSource ds = database();
+    AccessPolicy a = policy(jdbc(ds));
+    AccessPolicy b = policy(jdbc(ds));
+    OrgId org = acme(a).org();
+    assertThatThrownBy(() -> b.roles().members(ALICE, RoleId.of("rol_warm_up"))).isInstanceOf(NotFoundException.class);
+
+    long start = System.nanoTime();
+    RoleId support = a.roles().create(ALICE, org, "Support").id();
+    await(() -> readable(b, support), start);
+
+    a.roles().delete(ALICE, support);
+    await(() -> !readable(b, support), System.nanoTime());
+  }
+
+  /** Whether ALICE can read the role's members through {@code policy}. */
+  private static boolean readable(AccessPolicy policy, RoleId role) {
+    try {
+      policy.roles().members(ALICE, role);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
   private static void awaitAllowed(Supplier<Decision> check, long sinceNanos) throws InterruptedException {
-    while (!check.get().allowed()) {
-      assertThat(Duration.ofNanos(System.nanoTime() - sinceNanos)).as("visible within the bound (and some slack)")
+    await(() -> check.get().allowed(), sinceNanos);
+  }
+
+  private static void await(BooleanSupplier condition, long sinceNanos) throws InterruptedException {
+    while (!condition.getAsBoolean()) {
+      assertThat(Duration.ofNanos(System.nanoTime() - sinceNanos)).as("within the bound (and some slack)")
           .isLessThan(BOUND.multipliedBy(3));
       Thread.sleep(5);
     }

@@ -22,7 +22,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +147,19 @@ final class JdbcRoleRepository implements RoleRepository {
         // Sorted here, not in SQL: the database's collation may order ids differently from Java.
         .sorted(StoreOrder.ROLES)
         .toList();
+  }
+
+  @Override
+  public Map<RoleId, OrgId> idsByOrganization(Collection<OrgId> organizations) {
+    checkNotNull(organizations, "organizations");
+    Map<RoleId, OrgId> ids = new HashMap<>();
+    if (organizations.isEmpty()) {
+      return ids;
+    }
+    tx.jdbc().listIn("listing role ids", "SELECT id, org_id FROM warden_role WHERE org_id", "",
+        organizations.stream().map(OrgId::value).toList(),
+        rs -> ids.put(RoleId.of(rs.getString("id")), OrgId.of(rs.getString("org_id"))));
+    return ids;
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.warden.matrix.Capability;
 import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
 import dev.warden.organization.OrgLevel;
+import dev.warden.organization.UserId;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectRole;
 import dev.warden.report.AccessRegistry;
@@ -130,18 +131,11 @@ public final class ReportService implements Reports {
     grants.expired.sort(byUserThenProject);
     grants.expiring.sort(byUserThenProject);
     Instant unusedSince = Limits.minus(now, keysUnusedFor);
-    List<ApiKey> unusedKeys = engine.store().inTransaction(tx -> {
-      List<ApiKey> keys = new ArrayList<>();
-      for (Membership m : active) {
-        for (ApiKey k : tx.apiKeys().listByUser(m.user())) {
-          boolean reaches = k.organizations().isEmpty() || k.organizations().contains(organization);
-          if (reaches && !k.lastUsedAt().orElse(k.createdAt()).isAfter(unusedSince)) {
-            keys.add(k);
-          }
-        }
-      }
-      return keys;
-    });
+    List<UserId> users = active.stream().map(Membership::user).toList();
+    List<ApiKey> unusedKeys = engine.store().inTransaction(tx -> tx.apiKeys().listByUsers(users)).stream()
+        .filter(k -> k.organizations().isEmpty() || k.organizations().contains(organization))
+        .filter(k -> !k.lastUsedAt().orElse(k.createdAt()).isAfter(unusedSince))
+        .toList();
     List<AuditEntry> last = engine.store().inTransaction(tx -> tx.audit().query(
         AuditQuery.organization(organization).action("access_review.recorded"), Optional.empty(), 1));
     ByExpiry<RoleMember> places = new ByExpiry<>(now, soon);

@@ -4,6 +4,7 @@ import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
 import dev.warden.organization.UserId;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,18 @@ public interface ApiKeyRepository {
 
   /** The user's keys in creation order ({@link StoreOrder#API_KEYS}). */
   List<ApiKey> listByUser(UserId user);
+
+  /**
+   * The keys of {@code users}: user by user in the given order, each user's in creation order (what the
+   * access review reads for every member). Stores override this with few queries.
+   */
+  default List<ApiKey> listByUsers(List<UserId> users) {
+    List<ApiKey> keys = new ArrayList<>();
+    for (UserId user : users) {
+      keys.addAll(listByUser(user));
+    }
+    return keys;
+  }
 
   /** Replaces the key's fields, and its value hash when {@code newValueHash} is present (a roll). */
   void update(ApiKey key, Optional<String> newValueHash);

@@ -463,6 +463,26 @@ public abstract class StoreContract {
   }
 
   @Test
+  void apiKeys_listByUsers_userByUserInTheGivenOrder_eachInCreationOrder_pastOneStatementsWorth() {
+    run(t -> {
+      t.apiKeys().insertIfFewer(key("key_b2", BOB, T0.plusSeconds(2)), "hb2", 10);
+      t.apiKeys().insertIfFewer(key("key_b1", BOB, T0.plusSeconds(1)), "hb1", 10);
+      t.apiKeys().insertIfFewer(key("key_a1", ALICE, T0), "ha1", 10);
+    });
+    List<UserId> many = new ArrayList<>(List.of(BOB, CAROL));
+    for (int i = 0; i < 250; i++) {
+      many.add(UserId.of("usr_none_" + i));
+    }
+    many.add(ALICE);
+
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUsers(many))).extracting(k -> k.id().value())
+        .containsExactly("key_b1", "key_b2", "key_a1");
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUsers(List.of(ALICE, BOB)))).extracting(k -> k.id().value())
+        .containsExactly("key_a1", "key_b1", "key_b2");
+    assertThat(tx((Transaction t) -> t.apiKeys().listByUsers(List.of()))).isEmpty();
+  }
+
+  @Test
   void apiKeys_insertIfFewer_neverExceedsTheLimitUnderConcurrency() throws Exception {
     List<Callable<Boolean>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 
+import com.google.common.collect.Lists;
 import dev.warden.StorageException;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
@@ -12,11 +13,13 @@ import dev.warden.organization.OrgId;
 import dev.warden.organization.UserId;
 import dev.warden.project.ProjectId;
 import dev.warden.spi.ApiKeyRepository;
+import dev.warden.spi.StoreOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,8 +125,26 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
     return select("listing a user's api keys", "k.user_id = ?", user.value()).stream()
         .map(HashedApiKey::key)
         // Sorted here, not in SQL: the database's collation may order ids differently from Java.
-        .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(k -> k.id().value()))
+        .sorted(StoreOrder.API_KEYS)
         .toList();
+  }
+
+  @Override
+  public List<ApiKey> listByUsers(List<UserId> users) {
+    checkNotNull(users, "users");
+    Map<UserId, List<ApiKey>> byUser = new HashMap<>();
+    for (List<UserId> chunk : Lists.partition(users, Jdbc.IN_LIST)) {
+      String in = "k.user_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+      for (HashedApiKey h : select("listing users' api keys", in, chunk.stream().map(UserId::value).toArray())) {
+        byUser.computeIfAbsent(h.key().user(), u -> new ArrayList<>()).add(h.key());
+      }
+    }
+    List<ApiKey> keys = new ArrayList<>();
+    for (UserId user : users) {
+      // Sorted here, not in SQL: the database's collation may order ids differently from Java.
+      byUser.getOrDefault(user, List.of()).stream().sorted(StoreOrder.API_KEYS).forEach(keys::add);
+    }
+    return keys;
   }
 
   @Override
@@ -182,10 +203,10 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   /** The keys {@code condition} selects, with their hashes, in no particular order. */
-  private List<HashedApiKey> select(String doing, String condition, String param) {
+  private List<HashedApiKey> select(String doing, String condition, Object... params) {
     record Item(Row key, int list, String value) {}
     List<Item> items = tx.jdbc().list(doing, String.format(SELECT, condition),
-        rs -> new Item(Row.read(rs), rs.getInt("list"), rs.getString("item")), param);
+        rs -> new Item(Row.read(rs), rs.getInt("list"), rs.getString("item")), params);
     // The rows of one key are adjacent (ordered by id); each key's lists come in order.
     Map<Row, List<List<String>>> keys = new LinkedHashMap<>();
     for (Item item : items) {

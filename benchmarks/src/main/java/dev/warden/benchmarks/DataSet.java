@@ -378,6 +378,15 @@ public final class DataSet {
     return mixOrg;
   }
 
+  /** The Owner of {@code org}. */
+  public UserId owner(OrgId org) {
+    return members.stream()
+        .filter(m -> m.org().equals(org) && m.level() == OrgLevel.OWNER)
+        .findFirst()
+        .map(Member::user)
+        .orElseThrow(() -> new IllegalStateException("the data set has no Owner in " + org));
+  }
+
   /** One request per {@link Kind}, in declaration order: the cache-resident mix. */
   public List<Request> mix() {
     return mix;

@@ -3,7 +3,6 @@ package dev.warden.benchmarks;
 import dev.warden.AccessPolicy;
 import dev.warden.Principal;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.OrgLevel;
 import dev.warden.report.AccessReview;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +55,7 @@ public class JdbcReviewBenchmark {
     policy = postgres.newPolicy();
     new JdbcSide.Mix(policy, data);
     org = data.mixOrg();
-    owner = data.members().stream()
-        .filter(m -> m.org().equals(org) && m.level() == OrgLevel.OWNER)
-        .findFirst()
-        .map(m -> Principal.user(m.user()))
-        .orElseThrow(() -> new IllegalStateException("the data set has no Owner"));
+    owner = Principal.user(data.owner(org));
   }
 
   @TearDown(Level.Trial)

@@ -7,7 +7,6 @@ import dev.warden.benchmarks.DataSet.Kind;
 import dev.warden.benchmarks.DataSet.Request;
 import dev.warden.matrix.Capability;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.OrgLevel;
 import dev.warden.project.ProjectId;
 import dev.warden.project.VisibleProject;
 import dev.warden.report.AccessHolder;
@@ -75,11 +74,7 @@ public class ListingBenchmark {
     member = Principal.user(plainMember.user());
     admin = Principal.user(data.mix().get(Kind.ORG_ALLOW.ordinal()).user());
     org = plainMember.org();
-    owner = data.members().stream()
-        .filter(m -> m.org().equals(org) && m.level() == OrgLevel.OWNER)
-        .findFirst()
-        .map(m -> Principal.user(m.user()))
-        .orElseThrow(() -> new IllegalStateException("the data set has no Owner"));
+    owner = Principal.user(data.owner(org));
     openProject = data.mix().get(Kind.ALLOW_DEFAULT_ROLE.ordinal()).project();
     privateProject = data.mix().get(Kind.ALLOW_ORG_ADMIN.ordinal()).project();
     memberPages = new Pages(cursor -> warden.policy().visibleProjects(member, org, request(cursor)));

@@ -2,7 +2,6 @@ package dev.warden.benchmarks;
 
 import dev.warden.Principal;
 import dev.warden.organization.OrgId;
-import dev.warden.organization.OrgLevel;
 import dev.warden.report.AccessReview;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +43,7 @@ public class ReportBenchmark {
     DataSet data = DataSet.generate(size);
     warden = WardenSide.load(data);
     org = data.mixOrg();
-    owner = data.members().stream()
-        .filter(m -> m.org().equals(org) && m.level() == OrgLevel.OWNER)
-        .findFirst()
-        .map(m -> Principal.user(m.user()))
-        .orElseThrow(() -> new IllegalStateException("the data set has no Owner"));
+    owner = Principal.user(data.owner(org));
   }
 
   /** The access registry of the whole organization, as the Markdown document. */

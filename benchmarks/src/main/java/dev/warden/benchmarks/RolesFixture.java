@@ -74,11 +74,7 @@ final class RolesFixture {
     this.data = data;
     this.warden = warden;
     this.org = data.mixOrg();
-    DataSet.Member ownerRow = data.members().stream()
-        .filter(m -> m.org().equals(org) && m.level() == OrgLevel.OWNER)
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("the data set has no Owner in " + org));
-    this.owner = Principal.user(ownerRow.user());
+    this.owner = Principal.user(data.owner(org));
     data.members().forEach(m -> members.put(m.user(), m));
     data.projects().forEach(p -> projects.put(p.id(), p));
     data.grants().forEach(g -> ownGrants.computeIfAbsent(g.user(), k -> new HashMap<>()).put(g.project(), g.role()));

@@ -24,10 +24,12 @@ import java.util.Optional;
 public final class GrantService implements Grants {
   private final Engine engine;
   private final Reads reads;
+  private final Listings listings;
 
-  public GrantService(Engine engine, Reads reads) {
+  public GrantService(Engine engine, Reads reads, Listings listings) {
     this.engine = engine;
     this.reads = reads;
+    this.listings = listings;
   }
 
   @Override
@@ -120,7 +122,6 @@ public final class GrantService implements Grants {
     checkNotNull(project, "project");
     checkNotNull(page, "page");
     ProjectState p = reads.project(actor, project, Capability.MANAGE_PROJECT_ACCESS);
-    return Listings.page(p.grantsAfter(Listings.userCursor(page.cursor().orElse(null))), page.size(),
-        g -> g, g -> g.user().value());
+    return listings.grants(p, page.cursor().orElse(null), page.size());
   }
 }

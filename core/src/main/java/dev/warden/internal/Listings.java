@@ -143,6 +143,26 @@ public final class Listings {
         v -> CreationCursor.encode(v.resource().createdAt(), v.resource().ref().id()));
   }
 
+  /**
+   * One page of the organization's active members in user-id order, strictly after the user id
+   * {@code cursor} (null: from the first); the caller has authorized the read.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed
+   */
+  public Page<Membership> members(OrgState state, String cursor, int limit) {
+    return activePage(state.membersAfter(userCursor(cursor)), limit, m -> m, m -> m.user().value());
+  }
+
+  /**
+   * One page of the project's grants (expired ones included) in user-id order, strictly after the user
+   * id {@code cursor} (null: from the first); the caller has authorized the read.
+   *
+   * @throws IllegalArgumentException if the cursor is malformed
+   */
+  public Page<ProjectGrant> grants(ProjectState project, String cursor, int limit) {
+    return page(project.grantsAfter(userCursor(cursor)), limit, g -> g, g -> g.user().value());
+  }
+
   // ------------------------------------------------------------------------------------------ whoCan
 
   /**
@@ -381,7 +401,7 @@ public final class Listings {
   }
 
   /** @throws IllegalArgumentException if {@code cursor} is not a user id */
-  static UserId userCursor(String cursor) {
+  private static UserId userCursor(String cursor) {
     if (cursor == null) {
       return null;
     }

@@ -32,10 +32,12 @@ import java.util.Optional;
 public final class MemberService implements Members {
   private final Engine engine;
   private final Reads reads;
+  private final Listings listings;
 
-  public MemberService(Engine engine, Reads reads) {
+  public MemberService(Engine engine, Reads reads, Listings listings) {
     this.engine = engine;
     this.reads = reads;
+    this.listings = listings;
   }
 
   @Override
@@ -53,9 +55,7 @@ public final class MemberService implements Members {
     checkNotNull(organization, "organization");
     checkNotNull(page, "page");
     OrgState state = reads.org(actor, organization, Capability.VIEW_ORGANIZATION);
-    Instant now = engine.clock().instant();
-    return Listings.page(state.membersAfter(Listings.userCursor(page.cursor().orElse(null))), page.size(),
-        m -> m.activeAt(now) ? m : null, m -> m.user().value());
+    return listings.members(state, page.cursor().orElse(null), page.size());
   }
 
   @Override

@@ -44,10 +44,10 @@ public record Wiring(
     Listings listings = new Listings(engine);
     return new Wiring(decider, engine,
         new OrganizationService(engine, reads),
-        new MemberService(engine, reads),
+        new MemberService(engine, reads, listings),
         new InviteService(engine, reads),
         new ProjectService(engine, reads),
-        new GrantService(engine, reads),
+        new GrantService(engine, reads, listings),
         new ApiKeyService(engine),
         new AuditService(engine, reads),
         new ResourceService(engine, listings),

@@ -134,12 +134,7 @@ public final class StateCache implements AutoCloseable {
    * a shared store an unknown project is answered from the index, within the bound.
    */
   public OrgState forProject(ProjectId project) {
-    Slot slot = projectSlots.get(project);
-    if (slot == null) {
-      confirmIndex();
-      slot = projectSlots.get(project);
-    }
-    return slot == null ? null : get(slot);
+    return indexed(projectSlots, project);
   }
 
   /** Like {@link #forProject} after confirming with the store (an unknown project costs a query). */
@@ -164,10 +159,15 @@ public final class StateCache implements AutoCloseable {
    * from the index like {@link #forProject}.
    */
   public OrgState forRole(RoleId role) {
-    Slot slot = roleSlots.get(role);
+    return indexed(roleSlots, role);
+  }
+
+  /** The snapshot of the organization {@code index} maps {@code id} to, confirming the index on a miss. */
+  private <K> OrgState indexed(Map<K, Slot> index, K id) {
+    Slot slot = index.get(id);
     if (slot == null) {
       confirmIndex();
-      slot = roleSlots.get(role);
+      slot = index.get(id);
     }
     return slot == null ? null : get(slot);
   }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.Lists;
 import dev.warden.jdbc.Dialect;
+import dev.warden.organization.OrgId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,9 +16,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs statements on one transaction's connection: binds parameters, maps rows, and turns every
@@ -86,6 +91,21 @@ final class Jdbc {
           row, chunk.toArray()));
     }
     return out;
+  }
+
+  /**
+   * The ids of {@code table}'s rows that belong to {@code organizations} (its {@code id} and
+   * {@code org_id} columns), each with its organization: the policy's index of ids.
+   */
+  <K> Map<K, OrgId> idsByOrganization(String table, Collection<OrgId> organizations, Function<String, K> id) {
+    checkNotNull(organizations, "organizations");
+    Map<K, OrgId> ids = new HashMap<>();
+    if (!organizations.isEmpty()) {
+      listIn("listing the ids of " + table, "SELECT id, org_id FROM " + table + " WHERE org_id", "",
+          organizations.stream().map(OrgId::value).toList(),
+          rs -> ids.put(id.apply(rs.getString("id")), OrgId.of(rs.getString("org_id"))));
+    }
+    return ids;
   }
 
   /** The first row {@code sql} returns, if any. */

@@ -96,15 +96,7 @@ final class JdbcProjectRepository implements dev.warden.spi.ProjectRepository {
 
   @Override
   public Map<ProjectId, OrgId> idsByOrganization(Collection<OrgId> organizations) {
-    checkNotNull(organizations, "organizations");
-    Map<ProjectId, OrgId> ids = new HashMap<>();
-    if (organizations.isEmpty()) {
-      return ids;
-    }
-    tx.jdbc().listIn("listing project ids", "SELECT id, org_id FROM warden_project WHERE org_id", "",
-        organizations.stream().map(OrgId::value).toList(),
-        rs -> ids.put(ProjectId.of(rs.getString("id")), OrgId.of(rs.getString("org_id"))));
-    return ids;
+    return tx.jdbc().idsByOrganization("warden_project", organizations, ProjectId::of);
   }
 
   @Override

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,15 +150,7 @@ final class JdbcRoleRepository implements RoleRepository {
 
   @Override
   public Map<RoleId, OrgId> idsByOrganization(Collection<OrgId> organizations) {
-    checkNotNull(organizations, "organizations");
-    Map<RoleId, OrgId> ids = new HashMap<>();
-    if (organizations.isEmpty()) {
-      return ids;
-    }
-    tx.jdbc().listIn("listing role ids", "SELECT id, org_id FROM warden_role WHERE org_id", "",
-        organizations.stream().map(OrgId::value).toList(),
-        rs -> ids.put(RoleId.of(rs.getString("id")), OrgId.of(rs.getString("org_id"))));
-    return ids;
+    return tx.jdbc().idsByOrganization("warden_role", organizations, RoleId::of);
   }
 
   @Override

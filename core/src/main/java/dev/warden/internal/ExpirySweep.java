@@ -66,7 +66,8 @@ public final class ExpirySweep {
           lapsed.add(g);
         }
       });
-      lapsed.sort(Comparator.comparing((ProjectGrant g) -> state.projects().get(g.project()).project(), StoreOrder.PROJECTS)
+      lapsed.sort(Comparator
+          .comparing((ProjectGrant g) -> state.projects().get(g.project()).project(), StoreOrder.PROJECTS)
           .thenComparing(StoreOrder.GRANTS));
       for (ProjectGrant g : lapsed) {
         m.apply(new Write.DeleteGrant(g.project(), g.user()));

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * An immutable snapshot of one organization at one revision: everything a check reads. Checks never
@@ -49,7 +50,9 @@ import java.util.Set;
  * organization's size, and lookups are hash-trie probes. Besides the maps a check reads (members,
  * projects with their grants, resources with their rules) the snapshot keeps the indexes that keep
  * mutations, reports and lists in proportion to what they touch: the Admins and Owners, the number of
- * Owners, each user's grants and resource rules, each project's resources, members by email. Not API.
+ * Owners, each user's grants and resource rules, each project's resources (by kind, in creation order),
+ * each user's created resources, the shared resources, the memberships and grants that carry an expiry,
+ * members by email, roles by name and by member. Not API.
  */
 public final class OrgState {
   private static final ImmutableMap<String, AccessLevel> NO_KIND_RULES = ImmutableMap.of();
@@ -232,12 +235,12 @@ public final class OrgState {
   }
 
   /** Hands {@code action} every grant that carries an expiry (expired ones included), in no particular order. */
-  public void forEachTimedGrant(java.util.function.Consumer<ProjectGrant> action) {
+  public void forEachTimedGrant(Consumer<ProjectGrant> action) {
     timedGrants.forEach((user, grants) -> grants.forEach((project, g) -> action.accept(g)));
   }
 
   /** Hands {@code action} every membership that carries an expiry (expired ones included), in no particular order. */
-  public void forEachTimedMember(java.util.function.Consumer<Membership> action) {
+  public void forEachTimedMember(Consumer<Membership> action) {
     timedMembers.forEach((user, m) -> action.accept(m));
   }
 

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The published snapshot of every organization the policy has touched, and which organization each
- * project and each role belongs to. Reads are lock-free map lookups; a newer revision always replaces an older one.
+ * project and each role belongs to. Reads are lock-free map lookups; a newer revision always replaces an
+ * older one.
  *
  * <p>For a {@linkplain Store#shared() shared} store, every snapshot carries the instant its revision
  * was last confirmed. A background refresher confirms (or reloads) snapshots older than half the
@@ -35,12 +36,11 @@ import org.slf4j.LoggerFactory;
  * <p>The cache also keeps an index of every organization id (with the revision it last saw) and every
  * project and role id, loaded on first use. For a shared store the same refresher confirms it within
  * the bound: one query for all revisions, and the project and role ids of the organizations whose
- * revision moved (creating a project or a role bumps its organization's revision); a store that is not shared changes only through this
- * policy, which keeps the index current as it publishes. An id the index lacks is answered from memory,
- * as fast as a hidden one, so random ids cannot make the store work and timing does not tell hidden
- * from missing (issue 12). A stale index is refreshed once, synchronously, by whichever read finds it
- * stale.
- * Thread-safe. Not API.
+ * revision moved (creating a project or a role bumps its organization's revision); a store that is not
+ * shared changes only through this policy, which keeps the index current as it publishes. An id the
+ * index lacks is answered from memory, as fast as a hidden one, so random ids cannot make the store work
+ * and timing does not tell hidden from missing (issue 12). A stale index is refreshed once,
+ * synchronously, by whichever read finds it stale. Thread-safe. Not API.
  */
 public final class StateCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateCache.class);

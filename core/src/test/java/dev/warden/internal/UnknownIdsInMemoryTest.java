@@ -68,7 +68,8 @@ class UnknownIdsInMemoryTest {
     RoleId theirs = policy.roles().create(olga, other, "Support").id();
     assertThat(policy.roles().members(alice, mine)).isEmpty();
     // The first unknown id loads the index of ids, once: three queries.
-    assertThatThrownBy(() -> policy.roles().members(alice, RoleId.of("rol_warm_up"))).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> policy.roles().members(alice, RoleId.of("rol_warm_up")))
+        .isInstanceOf(NotFoundException.class);
     long before = repositoryCalls.get();
 
     for (int i = 0; i < 100; i++) {

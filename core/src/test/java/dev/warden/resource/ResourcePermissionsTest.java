@@ -665,7 +665,8 @@ class ResourcePermissionsTest {
     policy.resources().remove(alice, expected.remove(3));
 
     List<ResourceRef> seen = new ArrayList<>();
-    Page<VisibleResource> page = policy.resources().list(carol, prod, INSIGHT, AccessLevel.VIEWER, PageRequest.first(3));
+    Page<VisibleResource> page =
+        policy.resources().list(carol, prod, INSIGHT, AccessLevel.VIEWER, PageRequest.first(3));
     seen.addAll(page.items().stream().map(v -> v.resource().ref()).toList());
     for (int pages = 1; page.nextCursor().isPresent() && pages < 10; pages++) { // 3 pages; a loop fails
       page = policy.resources().list(carol, prod, INSIGHT, AccessLevel.VIEWER,

@@ -4,6 +4,8 @@ import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.Decision.Outcome;
 import dev.warden.NotFoundException;
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.WardenException;
@@ -29,10 +31,12 @@ import dev.warden.resource.DashboardRestriction;
 import dev.warden.resource.Resource;
 import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
+import dev.warden.resource.VisibleResource;
 import dev.warden.testing.FakeClock;
 import dev.warden.testing.WardenArbitraries;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -592,6 +596,7 @@ class ResourcePropertiesTest {
   static void checkResourceInvariants(MembershipModel m) {
     AccessPolicy policy = m.policy();
     List<OrgId> orgs = orgs(policy);
+    Map<List<String>, List<Resource>> byProjectAndKind = new LinkedHashMap<>();
     for (Map.Entry<ResourceRef, OrgId> e : side(m).refs.entrySet()) {
       ResourceRef ref = e.getKey();
       OrgId org = e.getValue();
@@ -670,12 +675,53 @@ class ResourcePropertiesTest {
         }
       }
       if (resource != null) {
+        byProjectAndKind.computeIfAbsent(List.of(ref.project().value(), ref.kind()), k -> new ArrayList<>())
+            .add(resource);
         List<String> holders = policy.whoCan(Capability.CREATE_CONTENT, ref).stream().map(AccessHolder::user)
             .map(UserId::value).toList();
         if (!holders.equals(allowedBy)) {
           throw new AssertionError("[whoCan/check agree] whoCan(CREATE_CONTENT, " + ref + ") = " + holders
               + " but check allows " + allowedBy + "; steps " + m.log());
         }
+      }
+    }
+    byProjectAndKind.values().forEach(resources -> checkResourceList(m, resources));
+  }
+
+  /**
+   * {@code resources().list}, walked in pages of 1 by every pool user, lists exactly the resources of
+   * one project and kind that the user sees at {@code VIEWER} or above, in creation order; a project
+   * hidden from the user is {@code NOT_FOUND}, as on {@code check}.
+   */
+  private static void checkResourceList(MembershipModel m, List<Resource> resources) {
+    AccessPolicy policy = m.policy();
+    ResourceRef first = resources.get(0).ref();
+    List<ResourceRef> inOrder = resources.stream()
+        .sorted(Comparator.comparing(Resource::createdAt).thenComparing(r -> r.ref().id()))
+        .map(Resource::ref).toList();
+    for (UserId u : USERS) {
+      Principal p = WardenArbitraries.principal(u);
+      List<ResourceRef> expected = inOrder.stream().filter(ref -> levelOf(policy, p, ref) != AccessLevel.NONE).toList();
+      List<ResourceRef> listed = new ArrayList<>();
+      try {
+        Page<VisibleResource> page = policy.resources().list(p, first.project(), first.kind(), AccessLevel.VIEWER,
+            PageRequest.first(1));
+        page.items().forEach(v -> listed.add(v.resource().ref()));
+        for (int pages = 1; page.nextCursor().isPresent() && pages <= inOrder.size(); pages++) {
+          page = policy.resources().list(p, first.project(), first.kind(), AccessLevel.VIEWER,
+              PageRequest.after(page.nextCursor().get(), 1));
+          page.items().forEach(v -> listed.add(v.resource().ref()));
+        }
+      } catch (NotFoundException hidden) {
+        if (!expected.isEmpty() || policy.check(p, Capability.VIEW_DATA, first.project()) != Decision.notFound()) {
+          throw new AssertionError("[resources().list NOT_FOUND only for a hidden project] " + u + " on "
+              + first.project() + " sees " + expected + "; steps " + m.log());
+        }
+        continue;
+      }
+      if (!listed.equals(expected)) {
+        throw new AssertionError("[resources().list] " + u + " lists " + listed + " of " + first.project() + "/"
+            + first.kind() + ", expected " + expected + "; steps " + m.log() + "\nresource steps " + side(m).log);
       }
     }
   }

@@ -616,6 +616,34 @@ public final class OrgState {
   }
 
   /**
+   * The ids of one kind that a draft created and deleted, each net of the other (an id created and
+   * deleted again is in neither): what moves in the cache's index of ids when the draft is published.
+   */
+  static final class Moves<K> {
+    private final Set<K> created = new HashSet<>();
+    private final Set<K> deleted = new HashSet<>();
+
+    void create(K id) {
+      created.add(id);
+      deleted.remove(id);
+    }
+
+    void delete(K id) {
+      if (!created.remove(id)) {
+        deleted.add(id);
+      }
+    }
+
+    Set<K> created() {
+      return created;
+    }
+
+    Set<K> deleted() {
+      return deleted;
+    }
+  }
+
+  /**
    * A snapshot being edited by the snapshot effects of {@link Write}s (and by a full load). Its
    * operations are the snapshot's own: deleting a project takes the grants and kind rules it holds,
    * deleting a resource its rules; anything wider (a project's resources, a member's grants) is spelled
@@ -643,10 +671,8 @@ public final class OrgState {
     private HashTrie<String, RoleId> rolesByName;
     private HashTrie<UserId, ImmutableList<RoleMember>> rolesByUser;
     private HashTrie<Capability, Integer> roleCapabilities;
-    private final Set<ProjectId> createdProjects = new HashSet<>();
-    private final Set<ProjectId> deletedProjects = new HashSet<>();
-    private final Set<RoleId> createdRoles = new HashSet<>();
-    private final Set<RoleId> deletedRoles = new HashSet<>();
+    private final Moves<ProjectId> projectMoves = new Moves<>();
+    private final Moves<RoleId> roleMoves = new Moves<>();
 
     private Draft(OrgState base) {
       organization = base.organization;
@@ -681,24 +707,14 @@ public final class OrgState {
       return deleted;
     }
 
-    /** The projects this draft created (and did not delete again), for the cache's index of project ids. */
-    Set<ProjectId> createdProjects() {
-      return createdProjects;
+    /** The projects this draft created and deleted, for the cache's index of project ids. */
+    Moves<ProjectId> projectMoves() {
+      return projectMoves;
     }
 
-    /** The projects this draft deleted. */
-    Set<ProjectId> deletedProjects() {
-      return deletedProjects;
-    }
-
-    /** The roles this draft created (and did not delete again), for the cache's index of role ids. */
-    Set<RoleId> createdRoles() {
-      return createdRoles;
-    }
-
-    /** The roles this draft deleted. */
-    Set<RoleId> deletedRoles() {
-      return deletedRoles;
+    /** The roles this draft created and deleted, for the cache's index of role ids. */
+    Moves<RoleId> roleMoves() {
+      return roleMoves;
     }
 
     void updateOrganization(Organization next) {
@@ -770,8 +786,7 @@ public final class OrgState {
       ProjectState old = projects.get(p.id());
       if (old == null) {
         projects = projects.plus(p.id(), ProjectState.of(p));
-        createdProjects.add(p.id());
-        deletedProjects.remove(p.id());
+        projectMoves.create(p.id());
       } else {
         projects = projects.plus(p.id(), old.withProject(p));
       }
@@ -794,9 +809,7 @@ public final class OrgState {
       old.roleKindRules().forEach((role, kinds) -> kinds.keySet()
           .forEach(kind -> forgetRoleRule(RoleRule.forKind(role, id, kind, AccessLevel.NONE))));
       projects = projects.minus(id);
-      if (!createdProjects.remove(id)) {
-        deletedProjects.add(id);
-      }
+      projectMoves.delete(id);
     }
 
     /** Deletes every resource of the project, with their rules. */
@@ -923,22 +936,22 @@ public final class OrgState {
       }
       RoleState old = roles.get(r.id());
       if (old == null) {
-        createdRoles.add(r.id());
-        deletedRoles.remove(r.id());
+        roleMoves.create(r.id());
+      } else {
+        indexRole(old.role(), -1);
       }
       roles = roles.plus(r.id(), old == null
           ? new RoleState(r, OrderedMap.byKey(StoreOrder.USERS), HashTrie.empty(), HashTrie.empty())
           : old.withRole(r));
-      if (old != null) {
-        countCapabilities(old.role(), -1);
-        rolesByName = rolesByName.minus(old.role().name());
-      }
-      countCapabilities(r, 1);
-      rolesByName = rolesByName.plus(r.name(), r.id());
+      indexRole(r, 1);
     }
 
-    /** Adds {@code delta} to the count of roles carrying each capability of {@code role}. */
-    private void countCapabilities(Role role, int delta) {
+    /**
+     * Adds ({@code delta} 1) or takes out ({@code -1}) {@code role} in the indexes of roles by name and
+     * of how many roles carry each capability.
+     */
+    private void indexRole(Role role, int delta) {
+      rolesByName = delta > 0 ? rolesByName.plus(role.name(), role.id()) : rolesByName.minus(role.name());
       for (Capability c : role.capabilities()) {
         Integer before = roleCapabilities.get(c);
         int after = (before == null ? 0 : before) + delta;
@@ -957,12 +970,9 @@ public final class OrgState {
       for (UserId user : old.members().keySet()) {
         rolesByUser = withRole(rolesByUser, user, id, RoleMember::role, null);
       }
-      countCapabilities(old.role(), -1);
-      rolesByName = rolesByName.minus(old.role().name());
+      indexRole(old.role(), -1);
       roles = roles.minus(id);
-      if (!createdRoles.remove(id)) {
-        deletedRoles.add(id);
-      }
+      roleMoves.delete(id);
     }
 
     void upsertRoleMember(RoleMember m) {

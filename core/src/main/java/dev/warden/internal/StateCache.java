@@ -319,8 +319,8 @@ public final class StateCache implements AutoCloseable {
       slot.entry = new Entry(state, confirmedAt);
       slot.indexedRevision = Math.max(slot.indexedRevision, state.revision());
       if (base != null && old != null && old.state == base) {
-        move(projectSlots, slot, draft.createdProjects(), draft.deletedProjects());
-        move(roleSlots, slot, draft.createdRoles(), draft.deletedRoles());
+        move(projectSlots, slot, draft.projectMoves());
+        move(roleSlots, slot, draft.roleMoves());
       } else {
         reindex(projectSlots, slot, state.projects().keySet(), old == null ? Set.of() : old.state.projects().keySet());
         reindex(roleSlots, slot, state.roles().keySet(), old == null ? Set.of() : old.state.roles().keySet());
@@ -329,9 +329,9 @@ public final class StateCache implements AutoCloseable {
   }
 
   /** Points the ids a replay created at {@code slot} and drops those it deleted. */
-  private static <K> void move(Map<K, Slot> index, Slot slot, Set<K> created, Set<K> deleted) {
-    created.forEach(k -> index.put(k, slot));
-    deleted.forEach(k -> index.remove(k, slot));
+  private static <K> void move(Map<K, Slot> index, Slot slot, OrgState.Moves<K> moves) {
+    moves.created().forEach(k -> index.put(k, slot));
+    moves.deleted().forEach(k -> index.remove(k, slot));
   }
 
   /** Points every id of the new snapshot at {@code slot} and drops those only the old one had. */

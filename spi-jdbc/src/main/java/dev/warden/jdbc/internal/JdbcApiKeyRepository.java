@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.collect.ImmutableSet.toImmutableSet;
 
-import com.google.common.collect.Lists;
 import dev.warden.StorageException;
 import dev.warden.apikey.ApiKey;
 import dev.warden.apikey.ApiKeyId;
@@ -18,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +51,9 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
       + "SELECT 1 AS list, key_id, seq, scope AS item FROM warden_api_key_scope"
       + " UNION ALL SELECT 2, key_id, seq, org_id FROM warden_api_key_org_limit"
       + " UNION ALL SELECT 3, key_id, seq, project_id FROM warden_api_key_project_limit) l ON l.key_id = k.id"
-      + " WHERE %s ORDER BY k.id, l.list, l.seq";
+      + " WHERE ";
+  /** After the condition: the rows of one key adjacent, each key's lists in order. */
+  private static final String ORDER = " ORDER BY k.id, l.list, l.seq";
 
   /** Creates the owner row unless it exists; waits for (and then skips) a concurrent uncommitted one. */
   private static final String OWNER_POSTGRES =
@@ -133,11 +133,10 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
   public List<ApiKey> listByUsers(List<UserId> users) {
     checkNotNull(users, "users");
     Map<UserId, List<ApiKey>> byUser = new HashMap<>();
-    for (List<UserId> chunk : Lists.partition(users, Jdbc.IN_LIST)) {
-      String in = "k.user_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
-      for (HashedApiKey h : select("listing users' api keys", in, chunk.stream().map(UserId::value).toArray())) {
-        byUser.computeIfAbsent(h.key().user(), u -> new ArrayList<>()).add(h.key());
-      }
+    List<Item> items = tx.jdbc().listIn("listing users' api keys", SELECT + "k.user_id", ORDER,
+        users.stream().map(UserId::value).toList(), Item::read);
+    for (HashedApiKey h : keys(items)) {
+      byUser.computeIfAbsent(h.key().user(), u -> new ArrayList<>()).add(h.key());
     }
     List<ApiKey> keys = new ArrayList<>();
     for (UserId user : users) {
@@ -204,10 +203,18 @@ final class JdbcApiKeyRepository implements ApiKeyRepository {
 
   /** The keys {@code condition} selects, with their hashes, in no particular order. */
   private List<HashedApiKey> select(String doing, String condition, Object... params) {
-    record Item(Row key, int list, String value) {}
-    List<Item> items = tx.jdbc().list(doing, String.format(SELECT, condition),
-        rs -> new Item(Row.read(rs), rs.getInt("list"), rs.getString("item")), params);
-    // The rows of one key are adjacent (ordered by id); each key's lists come in order.
+    return keys(tx.jdbc().list(doing, SELECT + condition + ORDER, Item::read, params));
+  }
+
+  /** One row of {@link #SELECT}: a key's own columns and one item of one of its lists, if any. */
+  private record Item(Row key, int list, String value) {
+    static Item read(ResultSet rs) throws SQLException {
+      return new Item(Row.read(rs), rs.getInt("list"), rs.getString("item"));
+    }
+  }
+
+  /** The keys of {@code items}, in which the rows of one key are adjacent and its lists come in order. */
+  private static List<HashedApiKey> keys(List<Item> items) {
     Map<Row, List<List<String>>> keys = new LinkedHashMap<>();
     for (Item item : items) {
       List<List<String>> lists =

@@ -79,17 +79,12 @@ public final class Listings {
       throw Errors.refused(gate, "organization");
     }
     Project after = cursor == null ? null : position(organization, cursor);
-    // A Member sees a private project only through a grant, own or a role's: the member's own grants and
-    // the project's role access rule the others out with a lookup each, and the decider decides the rest
-    // (a grant may have expired).
-    Map<ProjectId, ProjectGrant> ownGrants = member.level().atLeast(OrgLevel.ADMIN) ? null
-        : state.grantsOf(member.user());
-    return page(state.projectsAfter(after), limit,
+    // A Member sees a private project only through a grant, own or a role's, so their walk skips the
+    // others; the decider decides on each project walked (a grant may have expired).
+    Iterator<ProjectState> walk = member.level().atLeast(OrgLevel.ADMIN) ? state.projectsAfter(after)
+        : state.projectsOpenToAfter(member.user(), after);
+    return page(walk, limit,
         p -> {
-          if (ownGrants != null && p.project().visibility() == Visibility.PRIVATE
-              && !ownGrants.containsKey(p.project().id()) && !p.roleAccess().containsKey(member.user())) {
-            return null;
-          }
           Decider.Access access = decider.resolve(state, member, p, Trace.NONE);
           return access == Decider.Access.NONE || !Decider.keyReaches(principal, p) ? null
               : new VisibleProject(p.project(), access.role, access.reason);

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 import com.google.common.collect.AbstractIterator;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.Iterators;
 import dev.warden.internal.persistent.HashTrie;
 import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.matrix.Capability;
@@ -18,6 +19,7 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectGrant;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
+import dev.warden.project.Visibility;
 import dev.warden.role.Role;
 import dev.warden.role.RoleGrant;
 import dev.warden.role.RoleId;
@@ -57,6 +59,8 @@ import java.util.function.Consumer;
 public final class OrgState {
   private static final ImmutableMap<String, AccessLevel> NO_KIND_RULES = ImmutableMap.of();
   /** A project's resources by kind, then in creation order ({@link StoreOrder#RESOURCES} within one kind). */
+  private static final Comparator<ProjectState> IN_CREATION_ORDER =
+      (a, b) -> StoreOrder.PROJECTS.compare(a.project(), b.project());
   private static final Comparator<Resource> BY_KIND = Comparator.comparing((Resource r) -> r.ref().kind())
       .thenComparing(Resource::createdAt)
       .thenComparing(r -> r.ref().id());
@@ -69,6 +73,8 @@ public final class OrgState {
   /** The users with each email, in user order (usually one). */
   private final HashTrie<EmailAddress, ImmutableList<UserId>> byEmail;
   private final OrderedMap<ProjectId, ProjectState> projects;
+  /** The open projects, in creation order: what a Member's page walks instead of every project. */
+  private final OrderedMap<ProjectId, ProjectState> openProjects;
   private final OrderedMap<ResourceRef, ResourceState> resources;
   private final HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
   private final HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
@@ -98,6 +104,7 @@ public final class OrgState {
     this.owners = d.owners;
     this.byEmail = d.byEmail;
     this.projects = d.projects;
+    this.openProjects = d.openProjects;
     this.resources = d.resources;
     this.grantsByUser = d.grantsByUser;
     this.rulesByUser = d.rulesByUser;
@@ -119,7 +126,8 @@ public final class OrgState {
     this.admins = members;
     this.owners = 0;
     this.byEmail = HashTrie.empty();
-    this.projects = OrderedMap.byValue((a, b) -> StoreOrder.PROJECTS.compare(a.project(), b.project()));
+    this.projects = OrderedMap.byValue(IN_CREATION_ORDER);
+    this.openProjects = projects;
     this.resources = OrderedMap.byValue((a, b) -> StoreOrder.RESOURCES.compare(a.resource(), b.resource()));
     this.grantsByUser = HashTrie.empty();
     this.rulesByUser = HashTrie.empty();
@@ -225,8 +233,40 @@ public final class OrgState {
 
   /** The projects in creation order strictly after {@code cursor}'s position (null: from the first). */
   public Iterator<ProjectState> projectsAfter(Project cursor) {
-    return cursor == null ? projects.values().iterator()
-        : projects.valuesFrom(e -> StoreOrder.PROJECTS.compare(e.getValue().project(), cursor) <= 0);
+    return after(projects, cursor);
+  }
+
+  /**
+   * The projects in creation order strictly after {@code cursor}'s position (null: from the first) that
+   * {@code user} may see as a Member: every open project, and the private ones they hold a grant on,
+   * their own or through a role (expired ones included: deciding rules those out). Costs O(log n) to
+   * start and a sort of the user's grants on private projects, then a step per project walked: the
+   * organization's other private projects are never visited.
+   */
+  public Iterator<ProjectState> projectsOpenToAfter(UserId user, Project cursor) {
+    Map<ProjectId, ProjectState> granted = new java.util.HashMap<>();
+    Consumer<ProjectId> consider = id -> {
+      ProjectState p = projects.get(id);
+      if (p != null && p.project().visibility() != Visibility.OPEN
+          && (cursor == null || StoreOrder.PROJECTS.compare(p.project(), cursor) > 0)) {
+        granted.put(id, p);
+      }
+    };
+    grantsOf(user).keySet().forEach(consider);
+    for (RoleMember rm : rolesOf(user)) {
+      RoleState r = roles.get(rm.role());
+      if (r != null) {
+        r.grants().forEach((id, g) -> consider.accept(id));
+      }
+    }
+    Iterator<ProjectState> open = after(openProjects, cursor);
+    return granted.isEmpty() ? open : Iterators.mergeSorted(
+        List.of(open, granted.values().stream().sorted(IN_CREATION_ORDER).iterator()), IN_CREATION_ORDER);
+  }
+
+  private static Iterator<ProjectState> after(OrderedMap<ProjectId, ProjectState> map, Project cursor) {
+    return cursor == null ? map.values().iterator()
+        : map.valuesFrom(e -> StoreOrder.PROJECTS.compare(e.getValue().project(), cursor) <= 0);
   }
 
   /** The user's grants on the organization's projects (expired ones included), in no particular order. */
@@ -357,7 +397,9 @@ public final class OrgState {
         return Optional.of("members by email");
       }
     }
-    if (!projects.keySet().stream().toList().equals(other.projects.keySet().stream().toList())) {
+    if (!projects.keySet().stream().toList().equals(other.projects.keySet().stream().toList())
+        || !openProjects.keySet().stream().toList().equals(other.openProjects.keySet().stream().toList())
+        || openProjects.values().stream().anyMatch(p -> projects.get(p.project().id()) != p)) {
       return Optional.of("projects");
     }
     for (ProjectState p : projects.values()) {
@@ -659,6 +701,7 @@ public final class OrgState {
     private int owners;
     private HashTrie<EmailAddress, ImmutableList<UserId>> byEmail;
     private OrderedMap<ProjectId, ProjectState> projects;
+    private OrderedMap<ProjectId, ProjectState> openProjects;
     private OrderedMap<ResourceRef, ResourceState> resources;
     private HashTrie<UserId, HashTrie<ProjectId, ProjectGrant>> grantsByUser;
     private HashTrie<UserId, HashTrie<ResourceRef, AccessLevel>> rulesByUser;
@@ -681,6 +724,7 @@ public final class OrgState {
       owners = base.owners;
       byEmail = base.byEmail;
       projects = base.projects;
+      openProjects = base.openProjects;
       resources = base.resources;
       grantsByUser = base.grantsByUser;
       rulesByUser = base.rulesByUser;
@@ -785,11 +829,18 @@ public final class OrgState {
       }
       ProjectState old = projects.get(p.id());
       if (old == null) {
-        projects = projects.plus(p.id(), ProjectState.of(p));
+        project(ProjectState.of(p));
         projectMoves.create(p.id());
       } else {
-        projects = projects.plus(p.id(), old.withProject(p));
+        project(old.withProject(p));
       }
+    }
+
+    /** The project's new state, in {@code projects} and, while it is open, in {@code openProjects}. */
+    private void project(ProjectState next) {
+      ProjectId id = next.project().id();
+      projects = projects.plus(id, next);
+      openProjects = next.project().visibility() == Visibility.OPEN ? openProjects.plus(id, next) : openProjects.minus(id);
     }
 
     /** Deletes the project with the grants and kind rules it holds (not its resources). */
@@ -809,6 +860,7 @@ public final class OrgState {
       old.roleKindRules().forEach((role, kinds) -> kinds.keySet()
           .forEach(kind -> forgetRoleRule(RoleRule.forKind(role, id, kind, AccessLevel.NONE))));
       projects = projects.minus(id);
+      openProjects = openProjects.minus(id);
       projectMoves.delete(id);
     }
 
@@ -823,7 +875,7 @@ public final class OrgState {
     void upsertGrant(ProjectGrant g) {
       ProjectState p = projects.get(g.project());
       if (p != null) {
-        projects = projects.plus(g.project(), p.withGrant(g.user(), g));
+        project(p.withGrant(g.user(), g));
         grantsByUser = with(grantsByUser, g.user(), g.project(), g);
         timedGrants = g.expiresAt().isPresent() ? with(timedGrants, g.user(), g.project(), g)
             : without(timedGrants, g.user(), g.project());
@@ -833,7 +885,7 @@ public final class OrgState {
     void deleteGrant(ProjectId project, UserId user) {
       ProjectState p = projects.get(project);
       if (p != null && p.grants().containsKey(user)) {
-        projects = projects.plus(project, p.withGrant(user, null));
+        project(p.withGrant(user, null));
         grantsByUser = without(grantsByUser, user, project);
         timedGrants = without(timedGrants, user, project);
       }
@@ -902,7 +954,7 @@ public final class OrgState {
       if (rule.ref().isEmpty()) {
         ProjectState p = projects.get(rule.project());
         if (p != null) {
-          projects = projects.plus(rule.project(), p.withKindRules(withKind(p.kindRules(), rule.kind(), level)));
+          project(p.withKindRules(withKind(p.kindRules(), rule.kind(), level)));
         }
         return;
       }
@@ -1007,7 +1059,7 @@ public final class OrgState {
       ProjectState p = projects.get(g.project());
       if (r != null && p != null) {
         roles = roles.plus(g.role(), r.withGrants(r.grants().plus(g.project(), g)));
-        projects = projects.plus(g.project(), p.withRoleGrants(p.roleGrants().plus(g.role(), g)));
+        project(p.withRoleGrants(p.roleGrants().plus(g.role(), g)));
         for (RoleMember m : r.members().values()) {
           setRoleAccess(g.project(), m.user(), g.role(), new RoleAccess(g, m));
         }
@@ -1019,7 +1071,7 @@ public final class OrgState {
       ProjectState p = projects.get(project);
       if (r != null && p != null && r.grants().containsKey(project)) {
         roles = roles.plus(role, r.withGrants(r.grants().minus(project)));
-        projects = projects.plus(project, p.withRoleGrants(p.roleGrants().minus(role)));
+        project(p.withRoleGrants(p.roleGrants().minus(role)));
         for (UserId user : r.members().keySet()) {
           setRoleAccess(project, user, role, null);
         }
@@ -1032,8 +1084,7 @@ public final class OrgState {
       if (p == null) {
         return;
       }
-      projects = projects.plus(project,
-          p.withRoleAccess(withRole(p.roleAccess(), user, role, a -> a.grant().role(), access), user));
+      project(p.withRoleAccess(withRole(p.roleAccess(), user, role, a -> a.grant().role(), access), user));
     }
 
     void upsertRoleRule(RoleRule rule) {
@@ -1062,7 +1113,7 @@ public final class OrgState {
       } else {
         ImmutableMap<String, AccessLevel> kinds = p.roleKindRules().get(role);
         ImmutableMap<String, AccessLevel> next = withKind(kinds == null ? NO_KIND_RULES : kinds, rule.kind(), level);
-        projects = projects.plus(rule.project(), p.withRoleKindRules(next.isEmpty()
+        project(p.withRoleKindRules(next.isEmpty()
             ? p.roleKindRules().minus(role) : p.roleKindRules().plus(role, next)));
       }
       RoleRule key = rule.key();

@@ -8,6 +8,8 @@ import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.Decision.Outcome;
 import dev.warden.ErrorCode;
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.WardenException;
@@ -2134,6 +2136,18 @@ public final class MembershipModel {
     if (!actual.equals(expected)) {
       throw failure("[§2.3/§5 visibleProjects, hidden projects never listed] visibleProjects(" + u + ", " + org.label
           + ") = " + actual + ", the reference says " + expected, null);
+    }
+    List<VisibleProject> paged = new ArrayList<>();
+    Page<VisibleProject> page = policy.visibleProjects(principal(u), org.id, PageRequest.first(1));
+    paged.addAll(page.items());
+    // Bounded: a cursor that does not move on would otherwise page forever.
+    for (int n = 0; page.nextCursor().isPresent() && n <= visible.size(); n++) {
+      page = policy.visibleProjects(principal(u), org.id, PageRequest.after(page.nextCursor().get(), 1));
+      paged.addAll(page.items());
+    }
+    if (!paged.equals(visible)) {
+      throw failure("[visibleProjects pages] pages of 1 for " + u + " in " + org.label + " = " + paged
+          + ", the whole list is " + visible, null);
     }
   }
 

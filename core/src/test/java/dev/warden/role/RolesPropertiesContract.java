@@ -6,6 +6,8 @@ import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.ErrorCode;
 import dev.warden.NotFoundException;
+import dev.warden.Page;
+import dev.warden.PageRequest;
 import dev.warden.Principal;
 import dev.warden.Reason;
 import dev.warden.WardenException;
@@ -19,6 +21,7 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
+import dev.warden.project.VisibleProject;
 import dev.warden.report.Explanation;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.ResourceRef;
@@ -797,6 +800,16 @@ public abstract class RolesPropertiesContract {
       int uu = u;
       require(visible.equals(expectedVisible),
           () -> stage + ": visibleProjects(u" + uu + ") = " + visible + ", expected " + expectedVisible, w);
+      List<String> paged = new ArrayList<>();
+      Page<VisibleProject> page = b.policy().visibleProjects(who, b.org(), PageRequest.first(2));
+      page.items().forEach(v -> paged.add(b.name(v.project().id()) + " " + v.role() + " " + v.source()));
+      // Bounded: a cursor that does not move on would otherwise page forever.
+      for (int n = 0; page.nextCursor().isPresent() && n <= visible.size(); n++) {
+        page = b.policy().visibleProjects(who, b.org(), PageRequest.after(page.nextCursor().get(), 2));
+        page.items().forEach(v -> paged.add(b.name(v.project().id()) + " " + v.role() + " " + v.source()));
+      }
+      require(paged.equals(visible), () -> stage + ": visibleProjects(u" + uu + ") in pages of 2 = " + paged
+          + ", in one list " + visible, w);
     }
   }
 

@@ -143,6 +143,8 @@ class MembershipStatefulPostgresTest {
         .withAction(7, action(Combinators.combine(invite, who, Arbitraries.integers().between(0, 9))
             .as((i, u, right) -> step("accept #" + i + (right < 8 ? " by its recipient" : " by " + u),
                 m -> m.accept(i, u, right < 8)))))
+        // So that every run tries a used invite, not only the runs whose random accepts happen to.
+        .withAction(1, Action.just(step("accept the last accepted invite again", Model::acceptAgain)))
         .withAction(4, action(Combinators.combine(who, who, level)
             .as((a, u, l) -> step("changeLevel " + a + " -> " + u + " " + l, m -> m.changeLevel(a, u, l)))))
         .withAction(3, action(Combinators.combine(who, who)
@@ -267,6 +269,16 @@ class MembershipStatefulPostgresTest {
       String outcome = act(side -> policies[side].invites().accept(tokens[side], USERS.get(who), email(who)));
       if (outcome.equals("OK")) {
         accepted.set(i, accepted.get(i) + 1);
+      }
+    }
+
+    /** Accepts again, as its recipient, the last invite accepted so far (if any). */
+    void acceptAgain() {
+      for (int i = accepted.size() - 1; i >= 0; i--) {
+        if (accepted.get(i) > 0) {
+          accept(i, 0, true);
+          return;
+        }
       }
     }
 

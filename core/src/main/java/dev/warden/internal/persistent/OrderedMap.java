@@ -23,12 +23,11 @@ import java.util.function.Predicate;
  * {@link HashTrie} for lookups ({@link #get} and {@link #containsKey} at hash speed, allocation-free)
  * plus a persistent B-tree (fan-out {@value #MAX}, path copying) that holds the entries in order.
  *
- * <p>Ordered either {@linkplain #byKey by key} or {@linkplain #byValue by value}. The tree records each
- * key with its <em>first</em> value, for ordering only; iteration reads current values from the trie.
- * So replacing the value of a key present already costs one trie path copy and leaves the tree alone
- * (the faster choice for "change one value", the common update; storing current values in the leaves
- * would add a tree path copy and a comparator descent to each). The price is one hash lookup per entry
- * when iterating entries or values.
+ * <p>Ordered either {@linkplain #byKey by key} or {@linkplain #byValue by value}. The tree's leaves hold
+ * each key with its current value, so iterating reads entries straight from the leaves, in order, with
+ * no lookup per entry (the lists a page walks: members, projects, grants). Replacing the value of a key
+ * present already costs a trie path copy and a tree path copy (a comparator descent of O(log n) steps
+ * and at most {@value #MAX} slots per level), and never moves the key.
  *
  * <p>A read-only {@link Map}: its mutators throw {@link UnsupportedOperationException}; {@code equals}
  * and {@code hashCode} follow {@link Map}'s contract. Keys and values are never null. Immutable; safe to
@@ -132,9 +131,9 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     if (old != null) {
       checkArgument(!order.byValue || order.cmp.compare(old, value) == 0,
           "a new value must sort like the key's present one, but %s and %s do not", old, value);
-      return new OrderedMap<>(order, trie.plus(key, value), root, height);
+      return new OrderedMap<>(order, trie.plus(key, value), order.replace(root, key, value), height);
     }
-    Node[] split = order.insert(root, key, order.sortKey(key, value));
+    Node[] split = order.insert(root, key, value);
     return split.length == 1
         ? new OrderedMap<>(order, trie.plus(key, value), split[0], height)
         : new OrderedMap<>(order, trie.plus(key, value), order.branch(split), height + 1);
@@ -171,7 +170,7 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     Node node = root;
     for (int level = 0; ; level++) {
       int i = firstNotBefore(node, before);
-      if (i == node.size(order.stride)) {
+      if (i == node.size()) {
         return new ValueIterator(c.exhausted());
       }
       c.path[level] = node;
@@ -186,10 +185,10 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
   /** The first entry of {@code node} (for a branch, its children's last entries) that is not {@code before}. */
   private int firstNotBefore(Node node, Predicate<? super Map.Entry<K, V>> before) {
     int lo = 0;
-    int hi = node.size(order.stride);
+    int hi = node.size();
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (before.test(entry(order.key(node, mid)))) {
+      if (before.test(entry(node.slots, mid * 2))) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -198,12 +197,13 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     return lo;
   }
 
+  /** The entry whose key is at {@code slots[at]} and value at {@code slots[at + 1]}. */
   @SuppressWarnings("unchecked")
-  private Map.Entry<K, V> entry(Object key) {
-    return new AbstractMap.SimpleImmutableEntry<>((K) key, trie.get(key));
+  private Map.Entry<K, V> entry(Object[] slots, int at) {
+    return new AbstractMap.SimpleImmutableEntry<>((K) slots[at], (V) slots[at + 1]);
   }
 
-  /** The entries in order; each step costs O(1) amortized plus a hash lookup for the current value. */
+  /** The entries in order; each step costs O(1) amortized. */
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
     return new AbstractSet<>() {
@@ -262,11 +262,17 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     };
   }
 
-  /** A position in the tree: the node and slot at each level, root first; the leaf slot is the next entry. */
+  /**
+   * A position in the tree: the node and entry at each level, root first; the leaf's entry is the next
+   * one. {@link #advance} steps over it and leaves its slots in {@link #slots} at {@link #at}.
+   */
   private final class Cursor {
     final Node[] path = new Node[height + 1];
     final int[] pos = new int[height + 1];
     private boolean done;
+    /** The slots and the key's index in them of the entry {@link #advance} last stepped over. */
+    Object[] slots;
+    int at;
 
     Cursor first() {
       Node node = root;
@@ -276,7 +282,7 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
           node = node.children[0];
         }
       }
-      done = root.size(order.stride) == 0;
+      done = root.size() == 0;
       return this;
     }
 
@@ -289,15 +295,16 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
       return !done;
     }
 
-    /** The key at the cursor, then moves to the next entry. */
-    Object advance() {
+    /** Steps over the entry at the cursor (then in {@link #slots} at {@link #at}) to the next one. */
+    Cursor advance() {
       if (done) {
         throw new NoSuchElementException();
       }
       Node leaf = path[height];
-      Object key = order.key(leaf, pos[height]);
-      if (++pos[height] < leaf.size(order.stride)) {
-        return key;
+      slots = leaf.slots;
+      at = pos[height] * 2;
+      if (++pos[height] < leaf.size()) {
+        return this;
       }
       int level = height - 1;
       while (level >= 0 && ++pos[level] == path[level].children.length) {
@@ -305,13 +312,13 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
       }
       if (level < 0) {
         done = true;
-        return key;
+        return this;
       }
       for (; level < height; level++) {
         path[level + 1] = path[level].children[pos[level]];
         pos[level + 1] = 0;
       }
-      return key;
+      return this;
     }
   }
 
@@ -330,7 +337,8 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public K next() {
-      return (K) cursor.advance();
+      Cursor c = cursor.advance();
+      return (K) c.slots[c.at];
     }
   }
 
@@ -347,8 +355,10 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public V next() {
-      return trie.get(cursor.advance());
+      Cursor c = cursor.advance();
+      return (V) c.slots[c.at + 1];
     }
   }
 
@@ -366,68 +376,63 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
 
     @Override
     public Map.Entry<K, V> next() {
-      return entry(cursor.advance());
+      Cursor c = cursor.advance();
+      return entry(c.slots, c.at);
     }
   }
 
   /**
-   * A B-tree node. {@code sortKeys} holds, per entry of a leaf or per child of a branch (the child's
-   * last entry), the key and, ordered by value, the first value: {@code stride} slots each. Nodes are
-   * never empty, except the root of an empty map.
+   * A B-tree node. {@code slots} holds two slots per entry of a leaf, its key and current value, and
+   * per child of a branch, the key and value of the child's last entry (what routes a search). Nodes
+   * are never empty, except the root of an empty map.
    */
   private static final class Node {
     static final Node EMPTY_LEAF = new Node(new Object[0], null);
 
-    final Object[] sortKeys;
+    final Object[] slots;
     /** Null in a leaf. */
     final Node[] children;
 
-    Node(Object[] sortKeys, Node[] children) {
-      this.sortKeys = sortKeys;
+    Node(Object[] slots, Node[] children) {
+      this.slots = slots;
       this.children = children;
     }
 
-    int size(int stride) {
-      return sortKeys.length / stride;
+    /** Entries of a leaf, children of a branch. */
+    int size() {
+      return slots.length / 2;
     }
   }
 
   /**
-   * What every version of one map shares: the comparator and the tree's layout (by key, a slot holds
-   * the key, which is also what sorts; by value, the key and then the value that sorts), and the tree's
-   * algorithms.
+   * What every version of one map shares: the comparator, whether it compares keys or values, and the
+   * tree's algorithms.
    */
   private static final class Order {
     final Comparator<Object> cmp;
     final boolean byValue;
-    final int stride;
 
     @SuppressWarnings("unchecked")
     Order(Comparator<?> cmp, boolean byValue) {
       this.cmp = (Comparator<Object>) checkNotNull(cmp, "order");
       this.byValue = byValue;
-      this.stride = byValue ? 2 : 1;
     }
 
     Object sortKey(Object key, Object value) {
       return byValue ? value : key;
     }
 
-    Object key(Node node, int i) {
-      return node.sortKeys[i * stride];
+    private Object sortKeyAt(Object[] slots, int i) {
+      return slots[i * 2 + (byValue ? 1 : 0)];
     }
 
-    private Object sortKeyAt(Object[] sortKeys, int i) {
-      return sortKeys[i * stride + stride - 1];
-    }
-
-    /** The slot in a leaf that sorts like {@code sortKey}, or {@code -(insertion point) - 1}. */
-    private int search(Object[] sortKeys, Object sortKey) {
+    /** The entry of a leaf that sorts like {@code sortKey}, or {@code -(insertion point) - 1}. */
+    private int search(Object[] slots, Object sortKey) {
       int lo = 0;
-      int hi = sortKeys.length / stride - 1;
+      int hi = slots.length / 2 - 1;
       while (lo <= hi) {
         int mid = (lo + hi) >>> 1;
-        int c = cmp.compare(sortKeyAt(sortKeys, mid), sortKey);
+        int c = cmp.compare(sortKeyAt(slots, mid), sortKey);
         if (c < 0) {
           lo = mid + 1;
         } else if (c > 0) {
@@ -445,7 +450,7 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
       int hi = branch.children.length - 1;
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        if (cmp.compare(sortKeyAt(branch.sortKeys, mid), sortKey) < 0) {
+        if (cmp.compare(sortKeyAt(branch.slots, mid), sortKey) < 0) {
           lo = mid + 1;
         } else {
           hi = mid;
@@ -455,89 +460,108 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
     }
 
     /** The tree under {@code node} with the new entry: one node, or two if {@code node} split. */
-    Node[] insert(Node node, Object key, Object sortKey) {
+    Node[] insert(Node node, Object key, Object value) {
+      Object sortKey = sortKey(key, value);
       if (node.children == null) {
-        int found = search(node.sortKeys, sortKey);
+        int found = search(node.slots, sortKey);
         checkArgument(found < 0, "the order must tell distinct keys apart, but ties %s with %s",
-            key, found < 0 ? null : key(node, found));
+            key, found < 0 ? null : node.slots[found * 2]);
         int at = -found - 1;
-        return split(insertSlots(node.sortKeys, at, key, sortKey), null, at);
+        return split(insertSlots(node.slots, at, key, value), null, at);
       }
       int j = route(node, sortKey);
-      Node[] sub = insert(node.children[j], key, sortKey);
-      Object[] sortKeys;
+      Node[] sub = insert(node.children[j], key, value);
+      Object[] slots;
       Node[] children;
       if (sub.length == 1) {
-        sortKeys = node.sortKeys.clone();
+        slots = node.slots.clone();
         children = node.children.clone();
       } else {
-        sortKeys = insertSlots(node.sortKeys, j, null, null);
+        slots = insertSlots(node.slots, j, null, null);
         children = new Node[node.children.length + 1];
         System.arraycopy(node.children, 0, children, 0, j);
         System.arraycopy(node.children, j, children, j + 1, node.children.length - j);
       }
       for (int k = 0; k < sub.length; k++) {
         children[j + k] = sub[k];
-        copyLast(sub[k], sortKeys, j + k);
+        copyLast(sub[k], slots, j + k);
       }
-      return split(sortKeys, children, j + sub.length - 1);
+      return split(slots, children, j + sub.length - 1);
+    }
+
+    /** The tree under {@code node} with the present {@code key}'s value replaced: one path copied. */
+    Node replace(Node node, Object key, Object value) {
+      Object sortKey = sortKey(key, value);
+      Object[] slots = node.slots.clone();
+      if (node.children == null) {
+        int found = search(slots, sortKey);
+        checkState(found >= 0 && key.equals(slots[found * 2]),
+            "the order must sort every value of %s alike and apart from other keys", key);
+        slots[found * 2 + 1] = value;
+        return new Node(slots, null);
+      }
+      int j = route(node, sortKey);
+      Node[] children = node.children.clone();
+      children[j] = replace(node.children[j], key, value);
+      copyLast(children[j], slots, j);
+      return new Node(slots, children);
     }
 
     /**
      * One node, or two halves if over {@link #MAX}. When the change was at the end, the left half stays
      * full: ascending inserts (the common case: ids and creation times grow) then fill nodes completely.
      */
-    private Node[] split(Object[] sortKeys, Node[] children, int changedAt) {
-      int n = sortKeys.length / stride;
+    private Node[] split(Object[] slots, Node[] children, int changedAt) {
+      int n = slots.length / 2;
       if (n <= MAX) {
-        return new Node[] {new Node(sortKeys, children)};
+        return new Node[] {new Node(slots, children)};
       }
       int left = changedAt == n - 1 ? MAX : n / 2;
       return new Node[] {
-        new Node(Arrays.copyOfRange(sortKeys, 0, left * stride),
+        new Node(Arrays.copyOfRange(slots, 0, left * 2),
             children == null ? null : Arrays.copyOfRange(children, 0, left)),
-        new Node(Arrays.copyOfRange(sortKeys, left * stride, sortKeys.length),
+        new Node(Arrays.copyOfRange(slots, left * 2, slots.length),
             children == null ? null : Arrays.copyOfRange(children, left, n))
       };
     }
 
     /** A new root over {@code nodes}. */
     Node branch(Node[] nodes) {
-      Object[] sortKeys = new Object[nodes.length * stride];
+      Object[] slots = new Object[nodes.length * 2];
       for (int i = 0; i < nodes.length; i++) {
-        copyLast(nodes[i], sortKeys, i);
+        copyLast(nodes[i], slots, i);
       }
-      return new Node(sortKeys, nodes);
+      return new Node(slots, nodes);
     }
 
-    /** Writes the last entry under {@code node} into slot {@code i} of {@code sortKeys}. */
-    private void copyLast(Node node, Object[] sortKeys, int i) {
-      System.arraycopy(node.sortKeys, node.sortKeys.length - stride, sortKeys, i * stride, stride);
+    /** Writes the last entry under {@code node} into entry {@code i} of {@code slots}. */
+    private static void copyLast(Node node, Object[] slots, int i) {
+      System.arraycopy(node.slots, node.slots.length - 2, slots, i * 2, 2);
     }
 
-    private Object[] insertSlots(Object[] sortKeys, int at, Object key, Object sortKey) {
-      Object[] s = new Object[sortKeys.length + stride];
-      System.arraycopy(sortKeys, 0, s, 0, at * stride);
-      System.arraycopy(sortKeys, at * stride, s, (at + 1) * stride, sortKeys.length - at * stride);
-      s[at * stride] = key;
-      s[at * stride + stride - 1] = sortKey;
+    private static Object[] insertSlots(Object[] slots, int at, Object key, Object value) {
+      Object[] s = new Object[slots.length + 2];
+      System.arraycopy(slots, 0, s, 0, at * 2);
+      System.arraycopy(slots, at * 2, s, (at + 1) * 2, slots.length - at * 2);
+      s[at * 2] = key;
+      s[at * 2 + 1] = value;
       return s;
     }
 
-    private Object[] removeSlots(Object[] sortKeys, int at) {
-      Object[] s = new Object[sortKeys.length - stride];
-      System.arraycopy(sortKeys, 0, s, 0, at * stride);
-      System.arraycopy(sortKeys, (at + 1) * stride, s, at * stride, s.length - at * stride);
+    private static Object[] removeSlots(Object[] slots, int at) {
+      Object[] s = new Object[slots.length - 2];
+      System.arraycopy(slots, 0, s, 0, at * 2);
+      System.arraycopy(slots, (at + 1) * 2, s, at * 2, s.length - at * 2);
       return s;
     }
 
     /** The tree under {@code node} without the entry of {@code key}, or null if that leaves it empty. */
     Node remove(Node node, Object key, Object sortKey) {
       if (node.children == null) {
-        int found = search(node.sortKeys, sortKey);
-        checkState(found >= 0 && key.equals(key(node, found)),
+        int found = search(node.slots, sortKey);
+        checkState(found >= 0 && key.equals(node.slots[found * 2]),
             "the order must sort every value of %s alike and apart from other keys", key);
-        return node.sortKeys.length == stride ? null : new Node(removeSlots(node.sortKeys, found), null);
+        return node.slots.length == 2 ? null : new Node(removeSlots(node.slots, found), null);
       }
       int j = route(node, sortKey);
       Node sub = remove(node.children[j], key, sortKey);
@@ -548,21 +572,20 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
         Node[] children = new Node[node.children.length - 1];
         System.arraycopy(node.children, 0, children, 0, j);
         System.arraycopy(node.children, j + 1, children, j, children.length - j);
-        return new Node(removeSlots(node.sortKeys, j), children);
+        return new Node(removeSlots(node.slots, j), children);
       }
-      Object[] sortKeys = node.sortKeys.clone();
+      Object[] slots = node.slots.clone();
       Node[] children = node.children.clone();
       children[j] = sub;
-      copyLast(sub, sortKeys, j);
-      return new Node(sortKeys, children);
+      copyLast(sub, slots, j);
+      return new Node(slots, children);
     }
 
-    /** A balanced tree, every node full but the last of a level, over slots already sorted. */
+    /** A balanced tree, every node full but the last of a level, over entries already sorted. */
     Node bulk(Object[] sorted) {
-      Node[] level = new Node[(sorted.length / stride + MAX - 1) / MAX];
+      Node[] level = new Node[(sorted.length / 2 + MAX - 1) / MAX];
       for (int i = 0; i < level.length; i++) {
-        level[i] = new Node(Arrays.copyOfRange(sorted, i * MAX * stride,
-            Math.min(sorted.length, (i + 1) * MAX * stride)), null);
+        level[i] = new Node(Arrays.copyOfRange(sorted, i * MAX * 2, Math.min(sorted.length, (i + 1) * MAX * 2)), null);
       }
       while (level.length > 1) {
         Node[] up = new Node[(level.length + MAX - 1) / MAX];
@@ -617,24 +640,22 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
       Arrays.sort(sorted, (a, b) -> cmp.compare(order.sortKey(a.key, a.value), order.sortKey(b.key, b.value)));
       Object[] keys = new Object[sorted.length];
       Object[] values = new Object[sorted.length];
-      int stride = order.stride;
-      Object[] slots = new Object[sorted.length * stride];
+      Object[] slots = new Object[sorted.length * 2];
       int n = 0;
       for (int i = 0; i < sorted.length; i++) {
         Put put = sorted[i];
-        Object sortKey = order.sortKey(put.key, put.value);
-        if (n > 0 && cmp.compare(slots[n * stride - 1], sortKey) == 0) {
+        if (n > 0 && cmp.compare(order.sortKey(keys[n - 1], values[n - 1]), order.sortKey(put.key, put.value)) == 0) {
           checkArgument(put.key.equals(keys[n - 1]),
               "the order must tell distinct keys apart, but ties %s with %s", put.key, keys[n - 1]);
           n--; // A later put of the same key: replaces the earlier one.
         }
         keys[n] = put.key;
         values[n] = put.value;
-        slots[n * stride] = put.key;
-        slots[n * stride + stride - 1] = sortKey;
+        slots[n * 2] = put.key;
+        slots[n * 2 + 1] = put.value;
         n++;
       }
-      Node root = order.bulk(n * stride == slots.length ? slots : Arrays.copyOf(slots, n * stride));
+      Node root = order.bulk(n * 2 == slots.length ? slots : Arrays.copyOf(slots, n * 2));
       int height = 0;
       for (Node node = root; node.children != null; node = node.children[0]) {
         height++;

@@ -1,7 +1,6 @@
 package dev.warden.internal;
 
 import com.google.common.collect.Iterators;
-import com.google.common.collect.PeekingIterator;
 import dev.warden.Decision;
 import dev.warden.Page;
 import dev.warden.Principal;
@@ -29,10 +28,10 @@ import dev.warden.resource.VisibleResource;
 import dev.warden.spi.StoreOrder;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -50,6 +49,7 @@ public final class Listings {
   /** Each role as an {@code Optional}, shared by every holder rather than allocated for each. */
   private static final List<Optional<ProjectRole>> ROLES =
       Stream.of(ProjectRole.values()).map(Optional::of).toList();
+  private static final Comparator<Membership> BY_USER = Comparator.comparing(Membership::user, StoreOrder.USERS);
 
   private final Engine engine;
 
@@ -320,10 +320,12 @@ public final class Listings {
       return state.membersAfter(after);
     }
     Iterator<Membership> candidates =
-        new Merged(state.adminsAfter(after), membersAmong(state, p.grants().keySet().iterator(), after, u -> true));
+        new Merged<>(state.adminsAfter(after), membersAmong(state, p.grants().keySet().iterator(), after, u -> true),
+            BY_USER);
     for (Map.Entry<RoleId, RoleGrant> grant : p.roleGrants()) {
-      candidates = new Merged(candidates,
-          membersAmong(state, state.roles().get(grant.getKey()).members().keySet().iterator(), after, u -> true));
+      candidates = new Merged<>(candidates,
+          membersAmong(state, state.roles().get(grant.getKey()).members().keySet().iterator(), after, u -> true),
+          BY_USER);
     }
     return candidates;
   }
@@ -344,42 +346,8 @@ public final class Listings {
    */
   private Iterator<Membership> candidates(OrgState state, ProjectState p, ResourceState r, Capability capability,
       UserId after) {
-    return new Merged(candidates(state, p, capability, after),
-        membersAmong(state, r.memberRules().keySet().iterator(), after, r.shares()::containsKey));
-  }
-
-  /** Two iterators of members in user-id order merged into one, a member in both given once. */
-  private static final class Merged implements Iterator<Membership> {
-    private final PeekingIterator<Membership> a;
-    private final PeekingIterator<Membership> b;
-
-    Merged(Iterator<Membership> a, Iterator<Membership> b) {
-      this.a = Iterators.peekingIterator(a);
-      this.b = Iterators.peekingIterator(b);
-    }
-
-    @Override
-    public boolean hasNext() {
-      return a.hasNext() || b.hasNext();
-    }
-
-    @Override
-    public Membership next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      if (!b.hasNext()) {
-        return a.next();
-      }
-      if (!a.hasNext()) {
-        return b.next();
-      }
-      int c = StoreOrder.USERS.compare(a.peek().user(), b.peek().user());
-      if (c == 0) {
-        b.next();
-      }
-      return c <= 0 ? a.next() : b.next();
-    }
+    return new Merged<>(candidates(state, p, capability, after),
+        membersAmong(state, r.memberRules().keySet().iterator(), after, r.shares()::containsKey), BY_USER);
   }
 
   /** The page of holders among active {@code candidates}, its cursor the last holder's user id. */

@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkState;
 import com.google.common.collect.AbstractIterator;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.Iterators;
 import dev.warden.internal.persistent.HashTrie;
 import dev.warden.internal.persistent.OrderedMap;
 import dev.warden.matrix.Capability;
@@ -259,9 +258,8 @@ public final class OrgState {
         r.grants().forEach((id, g) -> consider.accept(id));
       }
     }
-    Iterator<ProjectState> open = after(openProjects, cursor);
-    return granted.isEmpty() ? open : Iterators.mergeSorted(
-        List.of(open, granted.values().stream().sorted(IN_CREATION_ORDER).iterator()), IN_CREATION_ORDER);
+    return new Merged<>(after(openProjects, cursor), granted.values().stream().sorted(IN_CREATION_ORDER).iterator(),
+        IN_CREATION_ORDER);
   }
 
   private static Iterator<ProjectState> after(OrderedMap<ProjectId, ProjectState> map, Project cursor) {

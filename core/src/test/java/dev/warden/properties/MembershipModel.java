@@ -165,10 +165,24 @@ public final class MembershipModel {
    * {@code chain.withInvariant(MembershipModel::checkInvariants).run()}.
    */
   public static ActionChainArbitrary<MembershipModel> chains(PermissionMatrix matrix, Supplier<? extends Store> stores) {
+    return chains(matrix, stores, m -> {});
+  }
+
+  /**
+   * Like {@link #chains(PermissionMatrix, Supplier)}, handing every model a chain starts to
+   * {@code started}, so that the caller can {@linkplain #close close} it after the try.
+   */
+  public static ActionChainArbitrary<MembershipModel> chains(PermissionMatrix matrix, Supplier<? extends Store> stores,
+      Consumer<? super MembershipModel> started) {
     checkNotNull(matrix, "matrix");
     checkNotNull(stores, "stores");
+    checkNotNull(started, "started");
     Preset.of(matrix); // fail fast on a matrix the reference does not know
-    ActionChainArbitrary<MembershipModel> chains = ActionChain.startWith(() -> start(matrix, stores));
+    ActionChainArbitrary<MembershipModel> chains = ActionChain.startWith(() -> {
+      MembershipModel m = start(matrix, stores);
+      started.accept(m);
+      return m;
+    });
     chains = chains.withAction(1, action(who().map(w -> step("createOrg(" + w + ")", m -> m.createOrg(w)))));
     chains = chains.withAction(2, action(Combinators.combine(who(), orgIndex())
         .as((w, o) -> step("createProject(" + w + ", org#" + o + ")", m -> m.createProject(w, o)))));
@@ -2298,6 +2312,11 @@ public final class MembershipModel {
   /** The policy under test. */
   public AccessPolicy policy() {
     return policy;
+  }
+
+  /** Closes the policy (its background refresher); the store is its maker's to close. */
+  public void close() {
+    policy.close();
   }
 
   /** The clock the policy judges expiry by. */

@@ -28,6 +28,7 @@ import dev.warden.resource.ResourceRef;
 import dev.warden.spi.Store;
 import dev.warden.testing.FakeClock;
 import dev.warden.testing.OrgFixtures;
+import dev.warden.testing.ScaledTries;
 import dev.warden.testing.WardenArbitraries;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,11 +54,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.PropagationMode;
-import net.jqwik.api.lifecycle.PropertyExecutionResult;
-import net.jqwik.api.lifecycle.PropertyExecutor;
-import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -79,8 +76,8 @@ import net.jqwik.api.statistics.Statistics;
  * A store whose writes are slow runs fewer tries by overriding {@link #tries(int)}.
  */
 // Applies to the properties of the class (the default, NO_DESCENDANTS, would apply to the class alone).
-@AddLifecycleHook(value = RolesPropertiesContract.Tries.class, propagateTo = PropagationMode.DIRECT_DESCENDANTS)
-public abstract class RolesPropertiesContract {
+@AddLifecycleHook(value = ScaledTries.Hook.class, propagateTo = PropagationMode.DIRECT_DESCENDANTS)
+public abstract class RolesPropertiesContract implements ScaledTries {
   private static final PermissionMatrix MATRIX = PermissionMatrix.posthog();
   private static final List<UserId> USERS = WardenArbitraries.userPool();
   private static final Principal OWNER = principal(0);
@@ -116,22 +113,10 @@ public abstract class RolesPropertiesContract {
   /** Releases what {@link #newStore()} opened; called after the try, once its policy is closed. */
   protected void closeStore(Store closing) throws Exception {}
 
-  /**
-   * How many tries a property runs on this store, given how many it declares (what the in-memory store
-   * runs); by default as declared.
-   */
-  protected int tries(int declared) {
+  /** By default, as declared. */
+  @Override
+  public int tries(int declared) {
     return declared;
-  }
-
-  /** Applies {@link #tries(int)} to each property's declared tries. */
-  static final class Tries implements AroundPropertyHook {
-    @Override
-    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-      RolesPropertiesContract test = (RolesPropertiesContract) context.testInstance();
-      context.attributes().tries().ifPresent(declared -> context.attributes().setTries(test.tries(declared)));
-      return property.execute();
-    }
   }
 
   @AfterTry

@@ -44,6 +44,7 @@ import dev.warden.role.RoleId;
 import dev.warden.role.RoleMember;
 import dev.warden.spi.Store;
 import dev.warden.testing.FakeClock;
+import dev.warden.testing.Observed;
 import dev.warden.testing.WardenArbitraries;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -817,7 +817,7 @@ public final class MembershipModel {
     Map<String, Object> after = observe();
     if (!before.equals(after)) {
       throw failure("[§11 a failed operation changes nothing] refused " + description + " (" + refusal.code()
-          + ") changed observable state:\n" + diff(before, after), refusal);
+          + ") changed observable state:\n" + Observed.diff(before, after), refusal);
     }
     return refusal;
   }
@@ -1928,17 +1928,6 @@ public final class MembershipModel {
     } catch (WardenException e) {
       return "refused: " + e.code();
     }
-  }
-
-  private static String diff(Map<String, Object> before, Map<String, Object> after) {
-    StringBuilder s = new StringBuilder();
-    for (String key : before.keySet()) {
-      if (!Objects.equals(before.get(key), after.get(key))) {
-        s.append("    ").append(key).append(":\n      before ").append(before.get(key)).append("\n      after  ")
-            .append(after.get(key)).append('\n');
-      }
-    }
-    return s.toString();
   }
 
   // =================================================================================== invariants

@@ -32,17 +32,17 @@ import dev.warden.resource.ResourceRef;
 import dev.warden.resource.ResourceRule;
 import dev.warden.resource.VisibleResource;
 import dev.warden.spi.Store;
+import dev.warden.testing.Covered;
 import dev.warden.testing.FakeClock;
+import dev.warden.testing.Observed;
 import dev.warden.testing.ScaledTries;
 import dev.warden.testing.WardenArbitraries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -357,14 +357,13 @@ public abstract class ResourcePropertiesContract implements ScaledTries {
     if (!checksCoverage(WORLD_TRIES)) {
       return;
     }
-    Statistics.label("decisions").coverage(c -> {
-      c.check("DENY RESOURCE_LEVEL_TOO_LOW").count(n -> n > 0);
-      c.check("ALLOW RESOURCE_RULE").count(n -> n > 0);
-      c.check("ALLOW RESOURCE_DEFAULT").count(n -> n > 0);
-      c.check("ALLOW RESOURCE_MANAGER").count(n -> n > 0);
-      c.check("DENY ROLE_TOO_LOW").count(n -> n > 0);
-      c.check("NOT_FOUND NOT_FOUND").count(n -> n > 0);
-    });
+    Covered.eachSeen("decisions", List.of(
+        "DENY RESOURCE_LEVEL_TOO_LOW",
+        "ALLOW RESOURCE_RULE",
+        "ALLOW RESOURCE_DEFAULT",
+        "ALLOW RESOURCE_MANAGER",
+        "DENY ROLE_TOO_LOW",
+        "NOT_FOUND NOT_FOUND"));
   }
 
   private static void check(boolean ok, String what, World w, int u, Capability c) {
@@ -436,11 +435,10 @@ public abstract class ResourcePropertiesContract implements ScaledTries {
     if (!checksCoverage(CHAIN_TRIES)) {
       return;
     }
-    Statistics.label("resource outcomes").coverage(c -> {
-      c.check("register OK").count(n -> n > 0);
-      c.check("memberRule OK").count(n -> n > 0);
-      c.check("addCollaborator OK").count(n -> n > 0);
-    });
+    Covered.eachSeen("resource outcomes", List.of(
+        "register OK",
+        "memberRule OK",
+        "addCollaborator OK"));
   }
 
   /** Adds resource operations, by random pool users, to the membership chains. */
@@ -617,7 +615,7 @@ public abstract class ResourcePropertiesContract implements ScaledTries {
       Map<String, Object> after = observe(m);
       if (!before.equals(after)) {
         throw new AssertionError("[§11 a refused operation changes nothing] " + kind + " by " + actor.userId()
-            + " refused with " + e.code() + " but changed:\n" + diff(before, after) + "\nmodel " + m.log());
+            + " refused with " + e.code() + " but changed:\n" + Observed.diff(before, after) + "\nmodel " + m.log());
       }
     }
   }
@@ -638,18 +636,6 @@ public abstract class ResourcePropertiesContract implements ScaledTries {
       }
     }
     return o;
-  }
-
-  private static String diff(Map<String, Object> before, Map<String, Object> after) {
-    StringBuilder s = new StringBuilder();
-    Set<String> keys = new LinkedHashSet<>(before.keySet());
-    keys.addAll(after.keySet());
-    for (String k : keys) {
-      if (!Objects.equals(before.get(k), after.get(k))) {
-        s.append("  ").append(k).append(": ").append(before.get(k)).append(" -> ").append(after.get(k)).append('\n');
-      }
-    }
-    return s.toString();
   }
 
   /**

@@ -27,6 +27,7 @@ import dev.warden.resource.AccessLevel;
 import dev.warden.resource.ResourceRef;
 import dev.warden.spi.Store;
 import dev.warden.testing.FakeClock;
+import dev.warden.testing.Observed;
 import dev.warden.testing.OrgFixtures;
 import dev.warden.testing.ScaledTries;
 import dev.warden.testing.WardenArbitraries;
@@ -34,10 +35,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -1156,7 +1155,7 @@ public abstract class RolesPropertiesContract implements ScaledTries {
         () -> what + " ended with " + (refusedWith == null ? "success" : refusedWith) + ", expected " + attempt.expected,
         w);
     Map<String, Object> after = observe(b);
-    require(before.equals(after), () -> what + " was refused but changed:\n" + diff(before, after), w);
+    require(before.equals(after), () -> what + " was refused but changed:\n" + Observed.diff(before, after), w);
     checkProjects(w, b, "after " + what);
     checkOrganization(w, b, "after " + what, null);
     checkRoleMembers(w, b, "after " + what);
@@ -1190,17 +1189,5 @@ public abstract class RolesPropertiesContract implements ScaledTries {
       o.put("preview " + rule, policy.roles().previewResolutionChange(OWNER, b.org(), rule));
     }
     return o;
-  }
-
-  private static String diff(Map<String, Object> before, Map<String, Object> after) {
-    StringBuilder s = new StringBuilder();
-    Set<String> keys = new LinkedHashSet<>(before.keySet());
-    keys.addAll(after.keySet());
-    for (String k : keys) {
-      if (!Objects.equals(before.get(k), after.get(k))) {
-        s.append("  ").append(k).append(": ").append(before.get(k)).append(" -> ").append(after.get(k)).append('\n');
-      }
-    }
-    return s.toString();
   }
 }

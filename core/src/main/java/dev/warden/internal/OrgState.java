@@ -57,9 +57,10 @@ import java.util.function.Consumer;
  */
 public final class OrgState {
   private static final ImmutableMap<String, AccessLevel> NO_KIND_RULES = ImmutableMap.of();
-  /** A project's resources by kind, then in creation order ({@link StoreOrder#RESOURCES} within one kind). */
+  /** Projects in creation order ({@link StoreOrder#PROJECTS}). */
   private static final Comparator<ProjectState> IN_CREATION_ORDER =
       (a, b) -> StoreOrder.PROJECTS.compare(a.project(), b.project());
+  /** A project's resources by kind, then in creation order ({@link StoreOrder#RESOURCES} within one kind). */
   private static final Comparator<Resource> BY_KIND = Comparator.comparing((Resource r) -> r.ref().kind())
       .thenComparing(Resource::createdAt)
       .thenComparing(r -> r.ref().id());

@@ -397,8 +397,9 @@ public final class AccessPolicy implements AutoCloseable {
    * One page of the projects {@code principal} can see (an API key principal: within the key's limits), in creation order. Deterministic: a cursor
    * names a position in that order, so pages neither skip nor repeat projects that stay put. A page
    * costs in proportion to what it walks, not to the organization: it seeks to the cursor and walks
-   * forward in creation order until the page is full (a Member's private projects are ruled out by a
-   * lookup in the member's own grants).
+   * forward in creation order until the page is full. An Admin or Owner walks every project; a Member
+   * walks the open projects and the private ones they hold a grant on (their own or a role's, sorted
+   * for each page), never the organization's other private projects.
    *
    * @throws NotFoundException if the organization does not exist or the principal is not an active member
    */

@@ -10,6 +10,7 @@ import dev.warden.benchmarks.DataSet.Request;
 import dev.warden.jdbc.JdbcStore;
 import dev.warden.matrix.Capability;
 import dev.warden.project.ProjectId;
+import dev.warden.resource.ResourceRef;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link #missing}: {@code NOT_FOUND}), both warm, on the in-memory store, H2 in memory and embedded
  * PostgreSQL. The unknown ids come from a pool of {@value #UNKNOWN_IDS} ids drawn with a fixed seed and
  * are cycled through, so no single id can be cached; each is checked once in set-up. The bar is that
- * the two cost the same within 2× and that random ids cannot drive queries.
+ * the two cost the same within 2× and that random ids cannot drive queries. {@link #hiddenResource}
+ * and {@link #missingResource} ask the same of a dashboard: one registered in the hidden project, and
+ * one named in each unknown project.
  *
  * <p>Set-up writes the data set through the store SPI (as {@link JdbcCheckBenchmark}) and verifies
  * every answer first; only the fork measuring PostgreSQL starts the server.
@@ -73,7 +76,9 @@ public class HiddenVsMissingBenchmark {
   private JdbcStore h2Store;
   private Principal bob;
   private ProjectId hiddenProject;
+  private ResourceRef hiddenDashboard;
   private final ProjectId[] unknown = new ProjectId[UNKNOWN_IDS];
+  private final ResourceRef[] unknownDashboards = new ResourceRef[UNKNOWN_IDS];
   private int cursor;
 
   @Setup(Level.Trial)
@@ -118,9 +123,12 @@ public class HiddenVsMissingBenchmark {
         ids.add(id);
       }
     }
+    hiddenDashboard = policy.resources().register(Principal.user(data.owner(data.mixOrg())),
+        ResourceRef.of(hiddenProject, ResourceRef.DASHBOARD, "bench")).ref();
     List<String> pool = new ArrayList<>(ids);
     for (int i = 0; i < UNKNOWN_IDS; i++) {
       unknown[i] = ProjectId.of(pool.get(i));
+      unknownDashboards[i] = ResourceRef.of(unknown[i], ResourceRef.DASHBOARD, "bench");
     }
     // Warm, and verify: a visible project is allowed (the snapshot is loaded), the hidden one and every
     // unknown id answer NOT_FOUND.
@@ -130,12 +138,13 @@ public class HiddenVsMissingBenchmark {
     if (!allowed.allowed()) {
       problems.add("bob on a visible project: " + allowed);
     }
-    Decision h = hidden();
-    if (h.outcome() != Decision.Outcome.NOT_FOUND) {
-      problems.add("hidden project: " + h);
+    for (Decision h : List.of(hidden(), hiddenResource())) {
+      if (h.outcome() != Decision.Outcome.NOT_FOUND) {
+        problems.add("hidden project or its dashboard: " + h);
+      }
     }
-    for (int i = 0; i < UNKNOWN_IDS; i++) {
-      Decision d = missing();
+    for (int i = 0; i < 2 * UNKNOWN_IDS; i++) {
+      Decision d = i % 2 == 0 ? missing() : missingResource();
       if (d.outcome() != Decision.Outcome.NOT_FOUND) {
         problems.add(unknown[cursor] + ": " + d);
       }
@@ -171,8 +180,25 @@ public class HiddenVsMissingBenchmark {
   /** A project id that does not exist, the next of the pool. */
   @Benchmark
   public Decision missing() {
+    return policy.check(bob, Capability.VIEW_DATA, unknown[next()]);
+  }
+
+  /** A dashboard of the hidden project. */
+  @Benchmark
+  public Decision hiddenResource() {
+    return policy.check(bob, Capability.VIEW_DATA, hiddenDashboard);
+  }
+
+  /** A dashboard in a project that does not exist, the next of the pool. */
+  @Benchmark
+  public Decision missingResource() {
+    return policy.check(bob, Capability.VIEW_DATA, unknownDashboards[next()]);
+  }
+
+  /** The index of the next unknown id of the pool, cycling. */
+  private int next() {
     int i = (cursor + 1) & (UNKNOWN_IDS - 1);
     cursor = i;
-    return policy.check(bob, Capability.VIEW_DATA, unknown[i]);
+    return i;
   }
 }

@@ -14,6 +14,7 @@ import dev.warden.organization.Organization;
 import dev.warden.observe.StoreFailure;
 import dev.warden.observe.WardenListener;
 import dev.warden.project.ProjectId;
+import dev.warden.role.RoleId;
 import dev.warden.spi.Notifier;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
@@ -194,9 +195,17 @@ public final class Engine {
 
   /** The organization owning {@code project}. @throws dev.warden.NotFoundException if there is none */
   public OrgId organizationOf(ProjectId project) {
-    OrgId org = cache.organizationOf(checkNotNull(project, "project"));
+    return found(cache.organizationOf(checkNotNull(project, "project")), "project");
+  }
+
+  /** The organization owning {@code role}. @throws dev.warden.NotFoundException if there is none */
+  public OrgId organizationOf(RoleId role) {
+    return found(cache.organizationOf(checkNotNull(role, "role")), "role");
+  }
+
+  private static OrgId found(OrgId org, String what) {
     if (org == null) {
-      throw Errors.notFound("project");
+      throw Errors.notFound(what);
     }
     return org;
   }

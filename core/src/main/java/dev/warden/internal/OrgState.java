@@ -33,6 +33,7 @@ import dev.warden.spi.Transaction;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -244,7 +245,7 @@ public final class OrgState {
    * organization's other private projects are never visited.
    */
   public Iterator<ProjectState> projectsOpenToAfter(UserId user, Project cursor) {
-    Map<ProjectId, ProjectState> granted = new java.util.HashMap<>();
+    Map<ProjectId, ProjectState> granted = new HashMap<>();
     Consumer<ProjectId> consider = id -> {
       ProjectState p = projects.get(id);
       if (p != null && p.project().visibility() != Visibility.OPEN
@@ -454,7 +455,7 @@ public final class OrgState {
 
   /** An index of lists as plain sets: two versions agree whatever order their writes left the lists in. */
   private static <K, V> Map<K, Set<V>> asSets(HashTrie<K, ImmutableList<V>> index) {
-    Map<K, Set<V>> sets = new java.util.HashMap<>();
+    Map<K, Set<V>> sets = new HashMap<>();
     index.forEach((k, list) -> sets.put(k, Set.copyOf(list)));
     return sets;
   }
@@ -469,14 +470,14 @@ public final class OrgState {
   }
 
   private static <K, K2, V> Map<K, Map<K2, V>> indexOf(HashTrie<K, HashTrie<K2, V>> index) {
-    Map<K, Map<K2, V>> plain = new java.util.HashMap<>();
+    Map<K, Map<K2, V>> plain = new HashMap<>();
     index.forEach((k, trie) -> plain.put(k, Map.copyOf(view(trie))));
     return plain;
   }
 
   /** An index of ordered maps as plain lists of their values, in their order. */
   private static <K, K2, V> Map<K, List<V>> inOrder(HashTrie<K, OrderedMap<K2, V>> index) {
-    Map<K, List<V>> plain = new java.util.HashMap<>();
+    Map<K, List<V>> plain = new HashMap<>();
     index.forEach((k, map) -> plain.put(k, List.copyOf(map.values())));
     return plain;
   }

@@ -8,7 +8,6 @@ import dev.warden.NotFoundException;
 import dev.warden.Page;
 import dev.warden.PageRequest;
 import dev.warden.Principal;
-import dev.warden.Reason;
 import dev.warden.audit.Change;
 import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.internal.OrgState.ResourceState;
@@ -25,7 +24,6 @@ import dev.warden.resource.Resources;
 import dev.warden.resource.VisibleResource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**

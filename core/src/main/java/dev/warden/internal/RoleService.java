@@ -436,7 +436,7 @@ public final class RoleService implements Roles {
   private <T> T onRole(Principal actor, RoleId role, String action, BiFunction<Mutation, RoleState, T> work) {
     checkNotNull(actor, "actor");
     checkNotNull(role, "role");
-    return engine.mutate(organizationOf(role), actor, action, role, m -> {
+    return engine.mutate(engine.organizationOf(role), actor, action, role, m -> {
       RoleState r = m.state().roles().get(role);
       if (r == null || m.decider().activeMember(m.state(), actor.userId(), Trace.NONE) == null) {
         throw Errors.notFound("role");
@@ -463,14 +463,6 @@ public final class RoleService implements Roles {
       throw Errors.refused(d, "role");
     }
     return new Read(state, r);
-  }
-
-  private OrgId organizationOf(RoleId role) {
-    OrgId org = engine.cache().organizationOf(role);
-    if (org == null) {
-      throw Errors.notFound("role");
-    }
-    return org;
   }
 
   private static void requireNameFree(OrgState state, String name, RoleId except) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.warden.Principal;
 import dev.warden.internal.OrgState.ProjectState;
-import dev.warden.internal.OrgState.ResourceState;
 import dev.warden.invite.InviteRequest;
 import dev.warden.invite.IssuedInvite;
 import dev.warden.matrix.PermissionMatrix;
@@ -24,9 +23,7 @@ import dev.warden.project.ProjectRole;
 import dev.warden.report.SweepReport;
 import dev.warden.resource.AccessLevel;
 import dev.warden.resource.ResourceRef;
-import dev.warden.spi.AuditSink;
 import dev.warden.spi.GrantRepository;
-import dev.warden.spi.Notifier;
 import dev.warden.spi.Store;
 import dev.warden.spi.Transaction;
 import dev.warden.testing.FakeClock;

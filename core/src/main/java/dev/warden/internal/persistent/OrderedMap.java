@@ -644,7 +644,7 @@ public final class OrderedMap<K, V> extends AbstractMap<K, V> {
       int n = 0;
       for (int i = 0; i < sorted.length; i++) {
         Put put = sorted[i];
-        if (n > 0 && cmp.compare(order.sortKey(keys[n - 1], values[n - 1]), order.sortKey(put.key, put.value)) == 0) {
+        if (n > 0 && cmp.compare(order.sortKeyAt(slots, n - 1), order.sortKey(put.key, put.value)) == 0) {
           checkArgument(put.key.equals(keys[n - 1]),
               "the order must tell distinct keys apart, but ties %s with %s", put.key, keys[n - 1]);
           n--; // A later put of the same key: replaces the earlier one.

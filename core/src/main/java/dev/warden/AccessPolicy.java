@@ -26,6 +26,7 @@ import dev.warden.internal.ProjectService;
 import dev.warden.internal.ReportService;
 import dev.warden.internal.RoleService;
 import dev.warden.internal.ResourceService;
+import dev.warden.internal.StateCache;
 import dev.warden.internal.Trace;
 import dev.warden.invite.Invites;
 import dev.warden.matrix.Capability;
@@ -253,10 +254,7 @@ public final class AccessPolicy implements AutoCloseable {
    * @throws StorageException when deciding failed
    */
   public void require(Principal principal, Capability capability, ResourceRef resource) {
-    Decision d = check(principal, capability, resource);
-    if (!d.allowed()) {
-      throw Errors.refused(d, "resource");
-    }
+    allowedOrThrow(check(principal, capability, resource), "resource");
   }
 
   /** The decision of {@link #check(Principal, Capability, ResourceRef)} with the steps that led to it. */
@@ -283,10 +281,7 @@ public final class AccessPolicy implements AutoCloseable {
    * @throws StorageException when deciding failed
    */
   public void require(Principal principal, Capability capability, OrgId organization) {
-    Decision d = check(principal, capability, organization);
-    if (!d.allowed()) {
-      throw Errors.refused(d, "organization");
-    }
+    allowedOrThrow(check(principal, capability, organization), "organization");
   }
 
   /**
@@ -297,10 +292,26 @@ public final class AccessPolicy implements AutoCloseable {
    * @throws StorageException when deciding failed
    */
   public void require(Principal principal, Capability capability, ProjectId project) {
-    Decision d = check(principal, capability, project);
+    allowedOrThrow(check(principal, capability, project), "project");
+  }
+
+  /** Returns if {@code d} allows; else throws what {@code require} promises, naming the {@code target} kind. */
+  static void allowedOrThrow(Decision d, String target) {
     if (!d.allowed()) {
-      throw Errors.refused(d, "project");
+      throw Errors.refused(d, target);
     }
+  }
+
+  /**
+   * {@code principal}'s access to {@code project}, for checking the same pair repeatedly: each of its
+   * checks answers as {@link #check(Principal, Capability, ProjectId)} would, without looking the
+   * project and the membership up again while the organization's snapshot is unchanged (see
+   * {@link ProjectAccess}). Making one does not touch the store; an unknown project is not an error.
+   */
+  public ProjectAccess access(Principal principal, ProjectId project) {
+    checkNotNull(principal, "principal");
+    checkNotNull(project, "project");
+    return new PairAccess(principal, project);
   }
 
   /** The decision of {@link #check(Principal, Capability, OrgId)} with the steps that led to it. */
@@ -578,6 +589,59 @@ public final class AccessPolicy implements AutoCloseable {
   @Override
   public void close() {
     engine.cache().close();
+  }
+
+  /**
+   * The {@link ProjectAccess} of this policy: a check reuses the last resolution while it is current,
+   * else resolves afresh (a benign race: resolutions are immutable), then decides as a plain check.
+   */
+  final class PairAccess implements ProjectAccess {
+    private final Principal principal;
+    private final ProjectId project;
+    private StateCache.Resolved resolved;
+
+    private PairAccess(Principal principal, ProjectId project) {
+      this.principal = principal;
+      this.project = project;
+    }
+
+    @Override
+    public Principal principal() {
+      return principal;
+    }
+
+    @Override
+    public ProjectId project() {
+      return project;
+    }
+
+    @Override
+    public Decision check(Capability capability) {
+      requireTarget(principal, capability, project, Scope.PROJECT);
+      Decision d;
+      try {
+        StateCache.Resolved last = resolved;
+        StateCache.Resolved r = engine.cache().resolve(project, principal.userId(), last);
+        if (r != last) {
+          resolved = r;
+        }
+        d = r == null ? Decision.notFound()
+            : decider.project(principal, capability, r.state(), r.member(), r.project(), Trace.NONE);
+      } catch (RuntimeException e) {
+        d = failClosed(e, Trace.NONE);
+      }
+      return observed(capability, d);
+    }
+
+    /** The last resolution (null before the first check or while the project is unknown). */
+    StateCache.Resolved resolved() {
+      return resolved;
+    }
+
+    @Override
+    public String toString() {
+      return "ProjectAccess[" + principal.userId() + " on " + project + "]";
+    }
   }
 
   /**

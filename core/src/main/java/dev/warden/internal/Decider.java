@@ -80,7 +80,17 @@ public final class Decider {
   /** Decides a project capability for {@code principal} on {@code project} of {@code state} (null: not found). */
   public Decision project(Principal principal, Capability capability, OrgState state, ProjectState project,
       Trace trace) {
-    Membership m = activeMember(state, principal.userId(), trace);
+    return project(principal, capability, state, membership(state, principal.userId()), project, trace);
+  }
+
+  /**
+   * Like {@link #project(Principal, Capability, OrgState, ProjectState, Trace)} with the principal's
+   * membership already looked up in {@code state} (null: not a member), as a resolved
+   * {@link StateCache.Resolved} holds it.
+   */
+  public Decision project(Principal principal, Capability capability, OrgState state, Membership membership,
+      ProjectState project, Trace trace) {
+    Membership m = active(membership, principal.userId(), trace);
     if (m == null) {
       return Decision.notFound();
     }
@@ -540,7 +550,16 @@ public final class Decider {
 
   /** The user's membership if it is active now, else null. */
   public Membership activeMember(OrgState state, UserId user, Trace trace) {
-    Membership m = state == null ? null : state.members().get(user);
+    return active(membership(state, user), user, trace);
+  }
+
+  /** The user's membership in {@code state} whether active or not; null if none (or {@code state} null). */
+  static Membership membership(OrgState state, UserId user) {
+    return state == null ? null : state.members().get(user);
+  }
+
+  /** {@code m}, the membership of {@code user} (null: none), if it is active now, else null. */
+  private Membership active(Membership m, UserId user, Trace trace) {
     if (m == null) {
       trace.step("%s is not a member of an organization with this id", user);
       return null;

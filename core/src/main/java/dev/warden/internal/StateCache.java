@@ -1,8 +1,11 @@
 package dev.warden.internal;
 
+import dev.warden.internal.OrgState.ProjectState;
 import dev.warden.observe.StoreFailure;
 import dev.warden.observe.WardenListener;
+import dev.warden.organization.Membership;
 import dev.warden.organization.OrgId;
+import dev.warden.organization.UserId;
 import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
 import dev.warden.role.Role;
@@ -80,6 +83,38 @@ public final class StateCache implements AutoCloseable {
   /** A snapshot and when ({@link System#nanoTime()}) its revision was last confirmed. */
   private record Entry(OrgState state, long confirmedAt) {}
 
+  /**
+   * What a check of one user on one project reads, resolved by {@link #resolve}: the organization's
+   * slot, the snapshot it was resolved against, the project's state and the user's membership (null if
+   * none). Immutable, so a holder may share it between threads without locking.
+   */
+  public static final class Resolved {
+    private final Slot slot;
+    private final OrgState state;
+    private final ProjectState project;
+    private final Membership member;
+
+    private Resolved(Slot slot, OrgState state, ProjectState project, Membership member) {
+      this.slot = slot;
+      this.state = state;
+      this.project = project;
+      this.member = member;
+    }
+
+    public OrgState state() {
+      return state;
+    }
+
+    public ProjectState project() {
+      return project;
+    }
+
+    /** The user's membership in {@link #state()}, active or not; null if none. */
+    public Membership member() {
+      return member;
+    }
+  }
+
   public StateCache(Store store, Duration stalenessBound, WardenListener listener) {
     this.store = store;
     this.listener = listener;
@@ -137,6 +172,30 @@ public final class StateCache implements AutoCloseable {
     return indexed(projectSlots, project);
   }
 
+  /**
+   * What a check of {@code user} on {@code project} reads, as {@link #forProject} finds it: {@code last}
+   * itself while its snapshot is still the one published (and, on a shared store, confirmed within the
+   * bound), so a host that checks the same pair again skips every lookup by id; otherwise resolved
+   * afresh. Null when the project is unknown (that answer is never kept, so a project created later is
+   * found).
+   */
+  public Resolved resolve(ProjectId project, UserId user, Resolved last) {
+    if (last != null) {
+      OrgState state = get(last.slot);
+      if (state == last.state) {
+        return last;
+      }
+      ProjectState p = state == null ? null : state.projects().get(project);
+      if (p != null) {
+        return new Resolved(last.slot, state, p, state.members().get(user));
+      }
+    }
+    Slot slot = slotOf(projectSlots, project);
+    OrgState state = slot == null ? null : get(slot);
+    ProjectState p = state == null ? null : state.projects().get(project);
+    return p == null ? null : new Resolved(slot, state, p, state.members().get(user));
+  }
+
   /** Like {@link #forProject} after confirming with the store (an unknown project costs a query). */
   public OrgState forProjectConsistent(ProjectId project) {
     Slot slot = projectSlots.get(project);
@@ -164,12 +223,18 @@ public final class StateCache implements AutoCloseable {
 
   /** The snapshot of the organization {@code index} maps {@code id} to, confirming the index on a miss. */
   private <K> OrgState indexed(Map<K, Slot> index, K id) {
+    Slot slot = slotOf(index, id);
+    return slot == null ? null : get(slot);
+  }
+
+  /** The slot {@code index} maps {@code id} to, confirming the index on a miss; null if none. */
+  private <K> Slot slotOf(Map<K, Slot> index, K id) {
     Slot slot = index.get(id);
     if (slot == null) {
       confirmIndex();
       slot = index.get(id);
     }
-    return slot == null ? null : get(slot);
+    return slot;
   }
 
   /** The organization owning {@code role}, looked up in the store when the index lacks it (for mutations). */

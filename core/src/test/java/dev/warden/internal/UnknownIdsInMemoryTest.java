@@ -8,6 +8,7 @@ import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.NotFoundException;
 import dev.warden.Principal;
+import dev.warden.ProjectAccess;
 import dev.warden.matrix.Capability;
 import dev.warden.memory.InMemoryStore;
 import dev.warden.organization.OrgId;
@@ -100,5 +101,22 @@ class UnknownIdsInMemoryTest {
     assertThat(policy.check(alice, Capability.VIEW_DATA, ProjectId.of("prj_later"))).isSameAs(Decision.notFound());
     ProjectId created = policy.projects().create(alice, org, "Later").id();
     assertThat(policy.check(alice, Capability.VIEW_DATA, created).outcome()).isEqualTo(Decision.Outcome.ALLOW);
+  }
+
+  @Test
+  void projectAccess_heldAcrossItsOrganizationsDeletion_touchesNoStore() {
+    OrgId org = policy.organizations().create(alice, "Acme").id();
+    ProjectId project = policy.projects().create(alice, org, "Production").id();
+    ProjectAccess access = policy.access(alice, project);
+    assertThat(access.check(Capability.VIEW_DATA).outcome()).isEqualTo(Decision.Outcome.ALLOW);
+    policy.organizations().delete(alice, org);
+    assertThat(access.check(Capability.VIEW_DATA)).isSameAs(Decision.notFound()); // loads the index of ids, once
+    long before = repositoryCalls.get();
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(access.check(Capability.VIEW_DATA)).isSameAs(Decision.notFound());
+    }
+
+    assertThat(repositoryCalls.get() - before).isZero();
   }
 }

@@ -11,6 +11,7 @@ import dev.warden.ErrorCode;
 import dev.warden.Page;
 import dev.warden.PageRequest;
 import dev.warden.Principal;
+import dev.warden.ProjectAccess;
 import dev.warden.Reason;
 import dev.warden.WardenException;
 import dev.warden.invite.Invite;
@@ -95,6 +96,8 @@ import net.jqwik.api.state.Transformer;
  *       a member's own grant with their roles' grants by the organization's rule, and role capabilities
  *       with the level's; {@code previewResolutionChange} equals the changes the reference predicts
  *       before every switch;
+ *   <li>a {@link ProjectAccess} held from its first check to the end of the chain answers exactly as
+ *       {@code check} does after every step;
  *   <li>current project tokens resolve, rotated and deleted ones do not (§5).
  * </ul>
  *
@@ -134,6 +137,8 @@ public final class MembershipModel {
   private final List<RefInvite> invites = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
   private final List<String> outcomes = new ArrayList<>();
+  /** One {@link ProjectAccess} per user and project, made at its first check and kept for the whole chain. */
+  private final Map<String, ProjectAccess> accesses = new HashMap<>();
   private boolean previewChangesSeen;
 
   private MembershipModel(PermissionMatrix matrix, Store store) {
@@ -2157,8 +2162,14 @@ public final class MembershipModel {
   private void checkProjectChecks(RefProject p, UserId u) {
     Principal principal = principal(u);
     Access a = access(p, u);
+    ProjectAccess held = accesses.computeIfAbsent(u + " on " + p.id, k -> policy.access(principal, p.id));
     for (Capability c : PROJECT_CAPABILITIES) {
       Decision d = policy.check(principal, c, p.id);
+      Decision throughHeld = held.check(c);
+      if (!throughHeld.equals(d)) {
+        throw failure("[ProjectAccess = check] " + held + ", held since an earlier step, answers " + throughHeld
+            + " for " + c + " where check answers " + d, null);
+      }
       Decision expected = expectedCheck(p, u, c);
       boolean same = d.outcome() == expected.outcome() && (!d.allowed() || d.reason() == expected.reason());
       if (!same) {

@@ -9,6 +9,7 @@ import dev.warden.Decision;
 import dev.warden.ErrorCode;
 import dev.warden.NotFoundException;
 import dev.warden.Principal;
+import dev.warden.ProjectAccess;
 import dev.warden.Reason;
 import dev.warden.StorageException;
 import dev.warden.audit.AuditQuery;
@@ -37,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +170,27 @@ class MultiInstancePostgresTest {
   }
 
   @Test
+  void projectAccessHeldOnOne_followsRevocationAndDeletionThroughTheOther_withinTheBound() {
+    Instance a = instance(ChangeFeed.POLLING, BOUND);
+    Instance b = instance(ChangeFeed.POLLING, BOUND);
+    Acme acme = acme(a.policy());
+    ProjectAccess bobOnProd = b.policy().access(BOB, acme.prod());
+    ProjectAccess aliceOnProd = b.policy().access(ALICE, acme.prod());
+    assertThat(awaitDecision(() -> bobOnProd.check(Capability.VIEW_DATA), Decision::allowed))
+        .isLessThanOrEqualTo(WITHIN.toMillis());
+
+    a.policy().grants().revoke(ALICE, acme.prod(), BOB.userId());
+    assertThat(awaitDecision(() -> bobOnProd.check(Capability.VIEW_DATA), d -> d.equals(Decision.notFound())))
+        .isLessThanOrEqualTo(WITHIN.toMillis());
+    assertThat(aliceOnProd.check(Capability.VIEW_DATA)).isEqualTo(Decision.allow(Reason.ORG_ADMIN));
+
+    a.policy().organizations().delete(ALICE, acme.org());
+    assertThat(awaitDecision(() -> aliceOnProd.check(Capability.VIEW_DATA), d -> d.equals(Decision.notFound())))
+        .isLessThanOrEqualTo(WITHIN.toMillis());
+    assertThat(bobOnProd.check(Capability.VIEW_DATA)).isEqualTo(Decision.notFound());
+  }
+
+  @Test
   void consistentCheck_seesAnotherInstancesRevocationAtOnce() {
     Instance a = instance(ChangeFeed.POLLING, LONG_BOUND);
     Instance b = instance(ChangeFeed.POLLING, LONG_BOUND);
@@ -257,10 +280,14 @@ class MultiInstancePostgresTest {
    */
   private static long awaitDecision(AccessPolicy policy, Principal who, Capability capability, ProjectId project,
       Predicate<Decision> until) {
+    return awaitDecision(() -> policy.check(who, capability, project), until);
+  }
+
+  private static long awaitDecision(Supplier<Decision> decision, Predicate<Decision> until) {
     long start = System.nanoTime();
-    while (!until.test(policy.check(who, capability, project))) {
+    while (!until.test(decision.get())) {
       if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(10)) {
-        throw new AssertionError("decision did not change within 10 s: " + policy.check(who, capability, project));
+        throw new AssertionError("decision did not change within 10 s: " + decision.get());
       }
       sleepMillis(1);
     }

@@ -80,6 +80,8 @@ import org.slf4j.LoggerFactory;
  * a new snapshot before it returns, so a revocation is visible to the very next check. {@code check}
  * never throws for a denied or unknown target and fails closed ({@link Reason#INTERNAL_ERROR}) on an
  * unexpected error; it throws only for programming errors (null, capability of the wrong scope).
+ * A host that checks one principal on one project repeatedly can hold {@link #access} instead, which
+ * answers the same and skips the lookups by id while the snapshot stands.
  *
  * <p>This class is thread-safe.
  */
@@ -625,8 +627,7 @@ public final class AccessPolicy implements AutoCloseable {
         if (r != last) {
           resolved = r;
         }
-        d = r == null ? Decision.notFound()
-            : decider.project(principal, capability, r.state(), r.member(), r.project(), Trace.NONE);
+        d = r == null ? Decision.notFound() : decider.project(principal, capability, r, Trace.NONE);
       } catch (RuntimeException e) {
         d = failClosed(e, Trace.NONE);
       }

@@ -2,6 +2,7 @@ package dev.warden;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,6 +23,18 @@ public final class Expiry {
   /** Whether something that ends at {@code expiresAt} no longer applies at {@code now}. */
   public static boolean endedAt(Instant expiresAt, Instant now) {
     return !now.isBefore(expiresAt);
+  }
+
+  /**
+   * Whether something that ends at {@code expiresAt} no longer applies at {@code clock}'s instant: the
+   * same answer as {@link #endedAt(Instant, Instant)}, reading only the clock's millisecond unless the
+   * expiry falls within it, so that judging an expiry makes no {@link Instant} (checks stay
+   * allocation-free whether or not the JIT elides one).
+   */
+  public static boolean endedAt(Instant expiresAt, Clock clock) {
+    long expiry = expiresAt.toEpochMilli(); // floors, like clock.millis()
+    long now = clock.millis();
+    return expiry != now ? expiry < now : endedAt(expiresAt, clock.instant());
   }
 
   /**

@@ -47,6 +47,10 @@ public final class Agreement {
       if (!d.outcome().name().equals(r.expect().name())) {
         problems.add(r + ": Warden answered " + d + ", expected " + r.expect());
       }
+      Decision held = warden.checkHeld(i);
+      if (!held.equals(d)) {
+        problems.add(r + ": Warden answered " + d + " but " + held + " through a held ProjectAccess");
+      }
       boolean allowed = d.allowed();
       if (baseline != null) {
         compare(problems, r, "HashMap baseline", allowed, baseline.check(i));

@@ -65,6 +65,16 @@ public abstract class SideBySide {
   }
 
   /**
+   * Warden through a {@link dev.warden.ProjectAccess} made once per request of the mix
+   * ({@code AccessPolicy.access}), as a host that holds one per request or session: the project and
+   * the membership are resolved once and reused while the snapshot stands.
+   */
+  @Benchmark
+  public Decision wardenAccess() {
+    return warden.checkHeld(next());
+  }
+
+  /**
    * The plain-Java baseline: a {@code HashMap<user, HashMap<project, role>>} of precomputed effective
    * roles (see {@link HashMapSide}).
    */

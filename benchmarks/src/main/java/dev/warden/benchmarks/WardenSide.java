@@ -3,6 +3,7 @@ package dev.warden.benchmarks;
 import dev.warden.AccessPolicy;
 import dev.warden.Decision;
 import dev.warden.Principal;
+import dev.warden.ProjectAccess;
 import dev.warden.benchmarks.DataSet.Member;
 import dev.warden.bulk.ImportItem;
 import dev.warden.bulk.ImportReport;
@@ -46,6 +47,8 @@ public final class WardenSide {
   private final Capability[] capabilities;
   private final ProjectId[] projects;
   private final OrgId[] orgs;
+  /** Request i's {@link ProjectAccess}, made once, as a host holds one per request or session; null for an organization request. */
+  private final ProjectAccess[] held;
 
   private WardenSide(AccessPolicy policy, List<DataSet.Request> mix) {
     this.policy = policy;
@@ -54,12 +57,14 @@ public final class WardenSide {
     capabilities = new Capability[n];
     projects = new ProjectId[n];
     orgs = new OrgId[n];
+    held = new ProjectAccess[n];
     for (int i = 0; i < n; i++) {
       DataSet.Request r = mix.get(i);
       principals[i] = Principal.user(r.user());
       capabilities[i] = r.capability();
       projects[i] = r.project();
       orgs[i] = r.org();
+      held[i] = r.project() == null ? null : policy.access(principals[i], r.project());
     }
   }
 
@@ -84,6 +89,7 @@ public final class WardenSide {
     WardenSide side = new WardenSide(policy, requests);
     for (int i = 0; i < requests.size(); i++) {
       side.check(i); // as the first checks of a real host would
+      side.checkHeld(i);
     }
     return side;
   }
@@ -197,6 +203,15 @@ public final class WardenSide {
     return project != null
         ? policy.check(principals[i], capabilities[i], project)
         : policy.check(principals[i], capabilities[i], orgs[i]);
+  }
+
+  /**
+   * Decides request {@code i} of the mix through the {@link ProjectAccess} held for it
+   * ({@code AccessPolicy.access}; an organization request is a plain check).
+   */
+  public Decision checkHeld(int i) {
+    ProjectAccess access = held[i];
+    return access != null ? access.check(capabilities[i]) : policy.check(principals[i], capabilities[i], orgs[i]);
   }
 
   /** Decides an arbitrary request (for agreement tests; not a hot path). */

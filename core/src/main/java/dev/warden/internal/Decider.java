@@ -80,22 +80,27 @@ public final class Decider {
   /** Decides a project capability for {@code principal} on {@code project} of {@code state} (null: not found). */
   public Decision project(Principal principal, Capability capability, OrgState state, ProjectState project,
       Trace trace) {
-    return project(principal, capability, state, membership(state, principal.userId()), project, trace);
+    Membership m = activeMember(state, principal.userId(), trace);
+    return m == null ? Decision.notFound()
+        : project(principal, capability, state, m, project, resolve(state, m, project, trace), trace);
   }
 
   /**
-   * Like {@link #project(Principal, Capability, OrgState, ProjectState, Trace)} with the principal's
-   * membership already looked up in {@code state} (null: not a member), as a resolved
-   * {@link StateCache.Resolved} holds it.
+   * Like {@link #project(Principal, Capability, OrgState, ProjectState, Trace)} on what {@code resolved}
+   * already looked up for the principal: the membership, the project and the principal's reach there.
    */
-  public Decision project(Principal principal, Capability capability, OrgState state, Membership membership,
-      ProjectState project, Trace trace) {
-    Membership m = active(membership, principal.userId(), trace);
-    if (m == null) {
-      return Decision.notFound();
-    }
+  public Decision project(Principal principal, Capability capability, StateCache.Resolved resolved, Trace trace) {
+    Membership m = active(resolved.member(), principal.userId(), trace);
+    OrgState state = resolved.state();
+    return m == null ? Decision.notFound() : project(principal, capability, state, m, resolved.project(),
+        resolve(state, m, resolved.project(), resolved.reach(), trace), trace);
+  }
+
+  /** The project decision for the active member {@code m}, whose access to the project is {@code access}. */
+  private Decision project(Principal principal, Capability capability, OrgState state, Membership m,
+      ProjectState project, Access access, Trace trace) {
     // Visibility first: a gate must never tell a hidden project from a missing one.
-    Decision byRole = role(state, m, capability, project, trace);
+    Decision byRole = role(access, capability, trace);
     if (byRole.outcome() == Decision.Outcome.NOT_FOUND) {
       return byRole;
     }
@@ -445,7 +450,11 @@ public final class Decider {
 
   /** What an active member's effective project role allows, before gates and key scopes. */
   public Decision role(OrgState state, Membership m, Capability capability, ProjectState project, Trace trace) {
-    Access access = resolve(state, m, project, trace);
+    return role(resolve(state, m, project, trace), capability, trace);
+  }
+
+  /** What {@code access} allows, before gates and key scopes. */
+  private Decision role(Access access, Capability capability, Trace trace) {
     if (access == Access.NONE) {
       return Decision.notFound();
     }
@@ -550,12 +559,7 @@ public final class Decider {
 
   /** The user's membership if it is active now, else null. */
   public Membership activeMember(OrgState state, UserId user, Trace trace) {
-    return active(membership(state, user), user, trace);
-  }
-
-  /** The user's membership in {@code state} whether active or not; null if none (or {@code state} null). */
-  static Membership membership(OrgState state, UserId user) {
-    return state == null ? null : state.members().get(user);
+    return active(state == null ? null : state.members().get(user), user, trace);
   }
 
   /** {@code m}, the membership of {@code user} (null: none), if it is active now, else null. */
@@ -593,17 +597,22 @@ public final class Decider {
    * they read one by one, against the clock.
    */
   Access resolve(OrgState state, Membership member, ProjectState project, Trace trace) {
+    OrgState.Reach reach = project == null || isAdmin(member) ? null : project.reach().get(member.user());
+    return resolve(state, member, project, reach, trace);
+  }
+
+  /** Like {@link #resolve(OrgState, Membership, ProjectState, Trace)} with the member's reach already looked up. */
+  private Access resolve(OrgState state, Membership member, ProjectState project, OrgState.Reach reach, Trace trace) {
     if (project == null) {
       trace.step("no project with this id is visible to %s", member.user());
       return Access.NONE;
     }
-    if (member.level().atLeast(OrgLevel.ADMIN)) {
+    if (isAdmin(member)) {
       trace.step("organization %s is an implicit project Admin", member.level());
       return Access.ORG_ADMIN;
     }
-    OrgState.Reach reach = project.reach().get(member.user());
     RoleGrant best = null;
-    if (trace != Trace.NONE || (reach != null && reach.until() != null && Expiry.endedAt(reach.until(), now()))) {
+    if (trace != Trace.NONE || (reach != null && reach.until() != null && Expiry.endedAt(reach.until(), clock))) {
       ProjectRole live = liveGrant(member, project, trace);
       best = project.roleAccess().isEmpty() ? null : bestRoleGrant(state, member, project, trace);
       reach = OrgState.Reach.of(live, best == null ? null : best.projectRole());
@@ -627,6 +636,11 @@ public final class Decider {
     }
     trace.step("no project with this id is visible to %s", member.user());
     return Access.NONE;
+  }
+
+  /** Organization Admins and Owners are implicit project Admins. */
+  private static boolean isAdmin(Membership member) {
+    return member.level().atLeast(OrgLevel.ADMIN);
   }
 
   /** The role of the member's own grant on the project if it is live now, else null. */
@@ -670,7 +684,7 @@ public final class Decider {
 
   /** Whether something with this expiry is active now; reads the clock only if there is one. */
   private boolean live(Optional<Instant> expiresAt) {
-    return expiresAt.isEmpty() || !Expiry.endedAt(expiresAt.get(), now());
+    return expiresAt.isEmpty() || !Expiry.endedAt(expiresAt.get(), clock);
   }
 
   /** Where project access comes from and the role it gives: shared constants, so deciding allocates nothing. */

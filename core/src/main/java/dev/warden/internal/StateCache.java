@@ -85,20 +85,23 @@ public final class StateCache implements AutoCloseable {
 
   /**
    * What a check of one user on one project reads, resolved by {@link #resolve}: the organization's
-   * slot, the snapshot it was resolved against, the project's state and the user's membership (null if
-   * none). Immutable, so a holder may share it between threads without locking.
+   * slot, the snapshot it was resolved against, the project's state, the user's membership and their
+   * reach on the project (each null if none). Immutable, so a holder may share it between threads
+   * without locking.
    */
   public static final class Resolved {
     private final Slot slot;
     private final OrgState state;
     private final ProjectState project;
     private final Membership member;
+    private final OrgState.Reach reach;
 
-    private Resolved(Slot slot, OrgState state, ProjectState project, Membership member) {
+    private Resolved(Slot slot, OrgState state, ProjectState project, UserId user) {
       this.slot = slot;
       this.state = state;
       this.project = project;
-      this.member = member;
+      this.member = state.members().get(user);
+      this.reach = project.reach().get(user);
     }
 
     public OrgState state() {
@@ -112,6 +115,11 @@ public final class StateCache implements AutoCloseable {
     /** The user's membership in {@link #state()}, active or not; null if none. */
     public Membership member() {
       return member;
+    }
+
+    /** The user's reach on {@link #project()} ({@link ProjectState#reach()}); null if none. */
+    OrgState.Reach reach() {
+      return reach;
     }
   }
 
@@ -187,13 +195,13 @@ public final class StateCache implements AutoCloseable {
       }
       ProjectState p = state == null ? null : state.projects().get(project);
       if (p != null) {
-        return new Resolved(last.slot, state, p, state.members().get(user));
+        return new Resolved(last.slot, state, p, user);
       }
     }
     Slot slot = slotOf(projectSlots, project);
     OrgState state = slot == null ? null : get(slot);
     ProjectState p = state == null ? null : state.projects().get(project);
-    return p == null ? null : new Resolved(slot, state, p, state.members().get(user));
+    return p == null ? null : new Resolved(slot, state, p, user);
   }
 
   /** Like {@link #forProject} after confirming with the store (an unknown project costs a query). */

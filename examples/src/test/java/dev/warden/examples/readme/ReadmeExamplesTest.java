@@ -11,6 +11,7 @@ import dev.warden.Page;
 import dev.warden.PageRequest;
 import dev.warden.PermissionDeniedException;
 import dev.warden.Principal;
+import dev.warden.ProjectAccess;
 import dev.warden.Reason;
 import dev.warden.apikey.ApiKeyRequest;
 import dev.warden.apikey.IssuedApiKey;
@@ -105,6 +106,19 @@ class ReadmeExamplesTest {
     System.out.println(d.outcome() + " " + d.reason());                     // ALLOW EXPLICIT_GRANT
     policy.require(bob, Capability.CREATE_CONTENT, prod.id());              // throws PermissionDeniedException
     // end::quick-start[]
+  }
+
+  @Test
+  void projectAccess_answersAsCheck_andSeesTheNextChange() {
+    afterQuickStart();
+    // tag::project-access[]
+    ProjectAccess access = policy.access(bob, prod.id());       // hold it for a request or a session
+    Decision before = access.check(Capability.VIEW_DATA);       // ALLOW EXPLICIT_GRANT, as check(...) answers
+    policy.members().remove(alice, acme.id(), bob.userId());
+    Decision after = access.check(Capability.VIEW_DATA);        // NOT_FOUND: the next check sees the change
+    // end::project-access[]
+    assertThat(before).isEqualTo(Decision.allow(Reason.EXPLICIT_GRANT));
+    assertThat(after).isEqualTo(Decision.notFound()).isEqualTo(policy.check(bob, Capability.VIEW_DATA, prod.id()));
   }
 
   @Test

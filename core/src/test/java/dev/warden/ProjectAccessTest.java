@@ -18,8 +18,8 @@ import dev.warden.project.Project;
 import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
+import dev.warden.testing.Allocations;
 import dev.warden.testing.FakeClock;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,19 +205,14 @@ class ProjectAccessTest {
   void warmChecks_allocateNothing() {
     ProjectAccess access = policy.access(bob, prod);
     ProjectAccess missing = policy.access(bob, ProjectId.of("prj_missing"));
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
 
-    long allocated = Long.MAX_VALUE;
-    for (int round = 0; round < 20 && allocated > 0; round++) {
-      long before = threads.getThreadAllocatedBytes(thread);
+    long allocated = Allocations.ofWarm(() -> {
       for (int i = 0; i < 20_000; i++) {
         access.check(Capability.VIEW_DATA);
         access.check(Capability.CREATE_CONTENT);
         missing.check(Capability.VIEW_DATA);
       }
-      allocated = threads.getThreadAllocatedBytes(thread) - before;
-    }
+    });
 
     assertThat(allocated).as("bytes allocated by 60,000 warm checks").isZero();
   }

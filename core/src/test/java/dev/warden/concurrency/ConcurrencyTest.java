@@ -9,6 +9,7 @@ import dev.warden.Decision;
 import dev.warden.Decision.Outcome;
 import dev.warden.ErrorCode;
 import dev.warden.Principal;
+import dev.warden.ProjectAccess;
 import dev.warden.Reason;
 import dev.warden.WardenException;
 import dev.warden.invite.InviteRequest;
@@ -225,7 +226,8 @@ class ConcurrencyTest {
   /**
    * Checks, lists and whoCan run on six threads while two threads mutate the organization; one of the
    * mutations removes bob. No read ever throws or fails closed, alice (Owner) is always allowed, and no
-   * check that started after the removal returned allows bob.
+   * check that started after the removal returned allows bob, nor does the one {@link ProjectAccess} of
+   * bob's that all six threads share.
    */
   @Test
   void checks_duringMutations_neverThrowAndNeverAllowRemovedMember() throws Exception {
@@ -236,6 +238,7 @@ class ConcurrencyTest {
       join(policy, alice, org, bob, OrgLevel.MEMBER);
       join(policy, alice, org, carol, OrgLevel.MEMBER);
       policy.grants().grant(alice, secret, bob.userId(), ProjectRole.ADMIN);
+      ProjectAccess bobOnSecret = policy.access(bob, secret);
 
       AtomicBoolean removing = new AtomicBoolean();
       AtomicBoolean removed = new AtomicBoolean();
@@ -267,11 +270,11 @@ class ConcurrencyTest {
       for (int r = 0; r < THREADS - 2; r++) {
         tasks.add(() -> {
           while (!writersDone.get()) {
-            read(policy, alice, bob, org, secret, removing, removed, violations);
+            read(policy, alice, bob, org, secret, bobOnSecret, removing, removed, violations);
             reads.incrementAndGet();
             Thread.yield(); // 2 cores: leave the writers some room
           }
-          read(policy, alice, bob, org, secret, removing, removed, violations); // at least once after the removal
+          read(policy, alice, bob, org, secret, bobOnSecret, removing, removed, violations); // at least once after the removal
           return null;
         });
       }
@@ -320,15 +323,16 @@ class ConcurrencyTest {
    * just after it returned: before the first, bob must still be found; after the second, never.
    */
   private static void read(AccessPolicy policy, Principal alice, Principal bob, OrgId org, ProjectId secret,
-      AtomicBoolean removing, AtomicBoolean removed, ConcurrentLinkedQueue<String> violations) {
+      ProjectAccess bobOnSecret, AtomicBoolean removing, AtomicBoolean removed, ConcurrentLinkedQueue<String> violations) {
     boolean removalReturned = removed.get(); // read before the check starts
     try {
-      Decision d = policy.check(bob, Capability.VIEW_DATA, secret);
-      if (d.reason() == Reason.INTERNAL_ERROR || d.reason() == Reason.STORE_UNAVAILABLE) {
-        violations.add("check failed closed: " + d);
-      }
-      if (removalReturned && d.outcome() != Outcome.NOT_FOUND) {
-        violations.add("removed bob got " + d + " on the project after the removal returned");
+      for (Decision d : List.of(policy.check(bob, Capability.VIEW_DATA, secret), bobOnSecret.check(Capability.VIEW_DATA))) {
+        if (d.reason() == Reason.INTERNAL_ERROR || d.reason() == Reason.STORE_UNAVAILABLE) {
+          violations.add("check failed closed: " + d);
+        }
+        if (removalReturned && d.outcome() != Outcome.NOT_FOUND) {
+          violations.add("removed bob got " + d + " on the project after the removal returned");
+        }
       }
       Decision owner = policy.check(alice, Capability.MANAGE_PROJECT_ACCESS, secret);
       if (!owner.allowed()) {

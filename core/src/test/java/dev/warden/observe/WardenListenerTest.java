@@ -23,8 +23,8 @@ import dev.warden.project.ProjectId;
 import dev.warden.project.ProjectRole;
 import dev.warden.project.Visibility;
 import dev.warden.spi.Store;
+import dev.warden.testing.Allocations;
 import dev.warden.testing.InterceptingStore;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,18 +172,13 @@ class WardenListenerTest {
     AccessPolicy p = AccessPolicy.builder().store(store).listener(counting).build();
     ProjectId project = prod.id();
     p.check(bob, Capability.VIEW_DATA, project); // loads the snapshot
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
 
-    long allocated = Long.MAX_VALUE;
-    for (int round = 0; round < 20 && allocated > 0; round++) {
-      long before = threads.getThreadAllocatedBytes(thread);
+    long allocated = Allocations.ofWarm(() -> {
       for (int i = 0; i < 20_000; i++) {
         p.check(bob, Capability.VIEW_DATA, project);
         p.check(bob, Capability.CREATE_CONTENT, project);
       }
-      allocated = threads.getThreadAllocatedBytes(thread) - before;
-    }
+    });
 
     assertThat(allocated).as("bytes allocated by 40,000 warm checks").isZero();
     assertThat(counts[Decision.Outcome.ALLOW.ordinal()].sum()).isGreaterThanOrEqualTo(20_000);

@@ -307,8 +307,9 @@ public final class AccessPolicy implements AutoCloseable {
   /**
    * {@code principal}'s access to {@code project}, for checking the same pair repeatedly: each of its
    * checks answers as {@link #check(Principal, Capability, ProjectId)} would, without looking the
-   * project and the membership up again while the organization's snapshot is unchanged (see
-   * {@link ProjectAccess}). Making one does not touch the store; an unknown project is not an error.
+   * project, the membership and the principal's grants there up again while the organization's
+   * snapshot is unchanged (see {@link ProjectAccess}). Making one does not touch the store; an unknown
+   * project is not an error.
    */
   public ProjectAccess access(Principal principal, ProjectId project) {
     checkNotNull(principal, "principal");
@@ -620,18 +621,20 @@ public final class AccessPolicy implements AutoCloseable {
     @Override
     public Decision check(Capability capability) {
       requireTarget(principal, capability, project, Scope.PROJECT);
-      Decision d;
+      return observed(capability, decide(capability));
+    }
+
+    private Decision decide(Capability capability) {
       try {
         StateCache.Resolved last = resolved;
         StateCache.Resolved r = engine.cache().resolve(project, principal.userId(), last);
         if (r != last) {
-          resolved = r;
+          resolved = r; // written only when it changed: warm checks on many threads share the line unwritten
         }
-        d = r == null ? Decision.notFound() : decider.project(principal, capability, r, Trace.NONE);
+        return r == null ? Decision.notFound() : decider.project(principal, capability, r, Trace.NONE);
       } catch (RuntimeException e) {
-        d = failClosed(e, Trace.NONE);
+        return failClosed(e, Trace.NONE);
       }
-      return observed(capability, d);
     }
 
     /** The last resolution (null before the first check or while the project is unknown). */

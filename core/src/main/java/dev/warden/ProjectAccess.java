@@ -6,10 +6,10 @@ import dev.warden.project.ProjectId;
 /**
  * One principal's access to one project, for a host that checks the same pair again and again: a
  * session's principal on the project of a page, a job working through one project. Made by
- * {@link AccessPolicy#access(Principal, ProjectId)}, it looks the project and the principal's
- * membership up once and reuses them while the organization's snapshot stays the same, so a warm check
- * skips the lookups by id that {@link AccessPolicy#check(Principal, Capability, ProjectId)} makes
- * every time (the difference grows with the organization; see {@code BENCHMARKS.md}).
+ * {@link AccessPolicy#access(Principal, ProjectId)}, it looks the project, the principal's membership
+ * and their grants there up once and reuses them while the organization's snapshot stays the same, so a
+ * warm check skips the lookups by id that {@link AccessPolicy#check(Principal, Capability, ProjectId)}
+ * makes every time (the difference grows with the organization; see {@code BENCHMARKS.md}).
  *
  * <p>Every answer is the one {@code check(principal, capability, project)} gives at the same moment:
  * a change published since the last check (a grant, a level, a deleted project, on a shared store a

@@ -66,8 +66,8 @@ public abstract class SideBySide {
 
   /**
    * Warden through a {@link dev.warden.ProjectAccess} made once per request of the mix
-   * ({@code AccessPolicy.access}), as a host that holds one per request or session: the project and
-   * the membership are resolved once and reused while the snapshot stands.
+   * ({@code AccessPolicy.access}), as a host that holds one per request or session: the project, the
+   * membership and the user's grants there are resolved once and reused while the snapshot stands.
    */
   @Benchmark
   public Decision wardenAccess() {

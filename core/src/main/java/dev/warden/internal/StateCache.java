@@ -188,15 +188,8 @@ public final class StateCache implements AutoCloseable {
    * found).
    */
   public Resolved resolve(ProjectId project, UserId user, Resolved last) {
-    if (last != null) {
-      OrgState state = get(last.slot);
-      if (state == last.state) {
-        return last;
-      }
-      ProjectState p = state == null ? null : state.projects().get(project);
-      if (p != null) {
-        return new Resolved(last.slot, state, p, user);
-      }
+    if (last != null && get(last.slot) == last.state) {
+      return last;
     }
     Slot slot = slotOf(projectSlots, project);
     OrgState state = slot == null ? null : get(slot);
